@@ -1,0 +1,182 @@
+#include "baselines/diffusion.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace spix {
+namespace {
+
+constexpr int kCoarsestSide = 24;
+
+// out = -(Laplacian of p) on unknown pixels, 0 on known ones; Neumann border.
+void ApplyOperator(const float* p, const float* unknown, int w, int h,
+                   float* out) {
+  for (int y = 0; y < h; ++y) {
+    const float* row = p + size_t(y) * w;
+    const float* up = y > 0 ? row - w : nullptr;
+    const float* down = y + 1 < h ? row + w : nullptr;
+    const float* u = unknown + size_t(y) * w;
+    float* o = out + size_t(y) * w;
+    const float vertical_degree = float((up != nullptr) + (down != nullptr));
+    auto at = [&](int x, float horizontal_sum, float horizontal_degree) {
+      float s = horizontal_sum;
+      if (up) s += up[x];
+      if (down) s += down[x];
+      o[x] = u[x] * ((horizontal_degree + vertical_degree) * row[x] - s);
+    };
+    if (w == 1) {
+      at(0, 0.f, 0.f);
+      continue;
+    }
+    at(0, row[1], 1.f);
+    if (up && down) {
+      for (int x = 1; x < w - 1; ++x) {
+        o[x] = u[x] * (4.f * row[x] - row[x - 1] - row[x + 1] - up[x] - down[x]);
+      }
+    } else {
+      for (int x = 1; x < w - 1; ++x) at(x, row[x - 1] + row[x + 1], 2.f);
+    }
+    at(w - 1, row[w - 2], 1.f);
+  }
+}
+
+double Dot(const float* a, const float* b, size_t n) {
+  double s = 0;
+  for (size_t i = 0; i < n; ++i) s += double(a[i]) * b[i];
+  return s;
+}
+
+// Plain CG on the unknowns of `x` (known entries are fixed data). Returns
+// the iterations used; `residual_rms` gets the final RMS residual.
+int ConjugateGradient(int w, int h, const uint8_t* mask, float* x,
+                      float tolerance, int max_iterations,
+                      float* residual_rms) {
+  const size_t n = size_t(w) * h;
+  std::vector<float> unknown(n), r(n), p(n), ap(n);
+  size_t unknowns = 0;
+  for (size_t i = 0; i < n; ++i) {
+    unknown[i] = mask[i] ? 0.f : 1.f;
+    unknowns += !mask[i];
+  }
+  if (unknowns == 0) {
+    *residual_rms = 0;
+    return 0;
+  }
+  // r = b - A x, which is the masked Laplacian of the full x.
+  ApplyOperator(x, unknown.data(), w, h, r.data());
+  for (size_t i = 0; i < n; ++i) r[i] = -r[i];
+  p = r;
+  double rr = Dot(r.data(), r.data(), n);
+  const double stop = double(tolerance) * tolerance * double(unknowns);
+  int it = 0;
+  while (it < max_iterations && rr > stop) {
+    ApplyOperator(p.data(), unknown.data(), w, h, ap.data());
+    const double pap = Dot(p.data(), ap.data(), n);
+    if (!(pap > 0)) break;
+    const float alpha = float(rr / pap);
+    for (size_t i = 0; i < n; ++i) {
+      x[i] += alpha * p[i];
+      r[i] -= alpha * ap[i];
+    }
+    const double rr_next = Dot(r.data(), r.data(), n);
+    const float beta = float(rr_next / rr);
+    for (size_t i = 0; i < n; ++i) p[i] = r[i] + beta * p[i];
+    rr = rr_next;
+    ++it;
+  }
+  *residual_rms = float(std::sqrt(rr / double(unknowns)));
+  return it;
+}
+
+// Bilinear upsampling of a coarse solution onto the unknowns of `fine`.
+void Prolongate(const std::vector<float>& coarse, int cw, int ch, int w, int h,
+                const uint8_t* mask, float* fine) {
+  for (int y = 0; y < h; ++y) {
+    const float fy = std::clamp((y + 0.5f) * 0.5f - 0.5f, 0.f, float(ch - 1));
+    const int y0 = int(fy);
+    const int y1 = std::min(y0 + 1, ch - 1);
+    const float ty = fy - y0;
+    for (int x = 0; x < w; ++x) {
+      const size_t i = size_t(y) * w + x;
+      if (mask[i]) continue;
+      const float fx = std::clamp((x + 0.5f) * 0.5f - 0.5f, 0.f, float(cw - 1));
+      const int x0 = int(fx);
+      const int x1 = std::min(x0 + 1, cw - 1);
+      const float tx = fx - x0;
+      const float top = coarse[size_t(y0) * cw + x0] * (1 - tx) +
+                        coarse[size_t(y0) * cw + x1] * tx;
+      const float bottom = coarse[size_t(y1) * cw + x0] * (1 - tx) +
+                           coarse[size_t(y1) * cw + x1] * tx;
+      fine[i] = top * (1 - ty) + bottom * ty;
+    }
+  }
+}
+
+// Solves one level; `x` holds the data on known pixels and a starting guess
+// elsewhere, replaced by the upsampled coarser solution unless this is the
+// coarsest level. Unknown coarse pixels start at `mean`.
+DiffusionStats SolveLevel(int w, int h, const uint8_t* mask, float* x,
+                          float mean, float tolerance, int max_iterations,
+                          int depth) {
+  DiffusionStats stats;
+  if (std::min(w, h) > kCoarsestSide) {
+    const int cw = (w + 1) / 2, ch = (h + 1) / 2;
+    std::vector<uint8_t> coarse_mask(size_t(cw) * ch, 0);
+    std::vector<float> coarse(size_t(cw) * ch, 0.f);
+    std::vector<uint8_t> counts(size_t(cw) * ch, 0);
+    for (int y = 0; y < h; ++y) {
+      for (int xx = 0; xx < w; ++xx) {
+        const size_t i = size_t(y) * w + xx;
+        if (!mask[i]) continue;
+        const size_t c = size_t(y / 2) * cw + xx / 2;
+        coarse[c] += x[i];
+        ++counts[c];
+      }
+    }
+    for (size_t c = 0; c < coarse.size(); ++c) {
+      if (counts[c]) {
+        coarse_mask[c] = 1;
+        coarse[c] /= counts[c];
+      } else {
+        coarse[c] = mean;
+      }
+    }
+    // Coarse levels are cheap: solve them tighter than the fine one.
+    stats = SolveLevel(cw, ch, coarse_mask.data(), coarse.data(), mean,
+                       tolerance * 0.5f, max_iterations, depth + 1);
+    Prolongate(coarse, cw, ch, w, h, mask, x);
+  }
+  stats.levels = std::max(stats.levels, depth + 1);
+  stats.fine_iterations = ConjugateGradient(w, h, mask, x, tolerance,
+                                            max_iterations, &stats.final_residual);
+  return stats;
+}
+
+}  // namespace
+
+DiffusionStats InpaintDiffusion(int width, int height, const uint8_t* mask,
+                                float* plane, float empty_value,
+                                const DiffusionOptions& options) {
+  const size_t n = size_t(width) * height;
+  double sum = 0;
+  size_t known = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (mask[i]) {
+      sum += plane[i];
+      ++known;
+    }
+  }
+  if (known == 0) {
+    std::fill(plane, plane + n, empty_value);
+    return {};
+  }
+  // The coarsest level starts from the mean of the data.
+  const float mean = float(sum / double(known));
+  for (size_t i = 0; i < n; ++i) {
+    if (!mask[i]) plane[i] = mean;
+  }
+  return SolveLevel(width, height, mask, plane, mean, options.tolerance,
+                    options.max_iterations, 0);
+}
+
+}  // namespace spix

@@ -1,0 +1,39 @@
+// Homogeneous diffusion inpainting: the unknown pixels solve the Laplace
+// equation with the known pixels as Dirichlet data and reflecting (Neumann)
+// image borders.
+#ifndef SPIX_BASELINES_DIFFUSION_H_
+#define SPIX_BASELINES_DIFFUSION_H_
+
+#include <cstdint>
+#include <vector>
+
+namespace spix {
+
+struct DiffusionOptions {
+  // Stop once the RMS residual of the finest level falls below this, in the
+  // units of the data (grey levels).
+  float tolerance = 0.02f;
+  int max_iterations = 4000;
+};
+
+struct DiffusionStats {
+  int fine_iterations = 0;
+  int levels = 0;
+  float final_residual = 0;
+};
+
+// `plane` holds width*height values; entries where mask != 0 are the known
+// data and stay untouched, the others are overwritten with the solution.
+// With no known pixel at all the plane is filled with `empty_value`.
+//
+// Solved by cascadic conjugate gradients: the problem is restricted to a
+// pyramid (a coarse pixel is known when any of its 2x2 children is), solved
+// at the top, and each level's solution, bilinearly upsampled, starts CG on
+// the next finer one, so the fine level only removes local error.
+DiffusionStats InpaintDiffusion(int width, int height, const uint8_t* mask,
+                                float* plane, float empty_value,
+                                const DiffusionOptions& options = {});
+
+}  // namespace spix
+
+#endif  // SPIX_BASELINES_DIFFUSION_H_

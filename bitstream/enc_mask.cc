@@ -1,0 +1,84 @@
+#include "bitstream/enc_mask.h"
+
+#include "bitstream/byte_io.h"
+#include "bitstream/enc_arith.h"
+#include "bitstream/format.h"
+#include "bitstream/mask_context.h"
+
+namespace spix {
+namespace {
+
+// The lag (within [min_lag, kMaxMaskContextOffset]) at which a known pixel
+// most often sees another known pixel, or 0 when no lag beats chance by 2x.
+// `step` is 1 for horizontal lags and `width` for vertical ones.
+int StrongestLag(const uint8_t* mask, int width, int height, bool vertical,
+                 int min_lag, uint64_t ones) {
+  if (ones == 0) return 0;
+  const double density = double(ones) / (double(width) * height);
+  int best_lag = 0;
+  double best_rate = 2.0 * density;
+  const int extent = vertical ? height : width;
+  for (int lag = min_lag; lag <= kMaxMaskContextOffset && lag < extent; ++lag) {
+    uint64_t hits = 0, trials = 0;
+    for (int y = vertical ? lag : 0; y < height; ++y) {
+      const uint8_t* row = mask + size_t(y) * width;
+      const uint8_t* ref = vertical ? row - size_t(lag) * width : row - lag;
+      for (int x = vertical ? 0 : lag; x < width; ++x) {
+        if (ref[x]) {
+          ++trials;
+          hits += row[x];
+        }
+      }
+    }
+    if (trials == 0) continue;
+    const double rate = double(hits) / double(trials);
+    if (rate > best_rate) {
+      best_rate = rate;
+      best_lag = lag;
+    }
+  }
+  return best_lag;
+}
+
+}  // namespace
+
+std::vector<uint8_t> EncodeMaskWithOffsets(const uint8_t* mask, int width,
+                                           int height, int ax, int ay) {
+  uint64_t ones = 0;
+  for (size_t i = 0; i < size_t(width) * height; ++i) ones += mask[i] != 0;
+
+  MaskContext ctx(width, height, ax, ay);
+  ArithEncoder enc;
+  for (int y = 0; y < height; ++y) {
+    const uint8_t* row = mask + size_t(y) * width;
+    for (int x = 0; x < width; ++x) {
+      const int bit = row[x] != 0;
+      enc.Encode(bit, ctx.Model(ctx.Context(x, y)));
+      ctx.Set(x, y, uint8_t(bit));
+    }
+  }
+  ByteWriter w;
+  w.U32(uint32_t(ones));
+  w.U8(uint8_t(ax));
+  w.U8(uint8_t(ay));
+  const std::vector<uint8_t> coded = enc.Finish();
+  w.Bytes(coded.data(), coded.size());
+  return std::move(w.bytes());
+}
+
+std::vector<uint8_t> EncodeMask(const uint8_t* mask, int width, int height) {
+  uint64_t ones = 0;
+  for (size_t i = 0; i < size_t(width) * height; ++i) ones += mask[i] != 0;
+  // Offsets below these are inside the fixed template already.
+  const int ax = StrongestLag(mask, width, height, false, 5, ones);
+  const int ay = StrongestLag(mask, width, height, true, 3, ones);
+  std::vector<uint8_t> best = EncodeMaskWithOffsets(mask, width, height, 0, 0);
+  if (ax != 0 || ay != 0) {
+    std::vector<uint8_t> tuned =
+        EncodeMaskWithOffsets(mask, width, height, ax, ay);
+    if (tuned.size() < best.size()) best.swap(tuned);
+  }
+  return best;
+}
+
+}  // namespace spix

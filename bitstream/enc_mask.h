@@ -1,0 +1,21 @@
+// Codes the binary mask of known pixels as a bilevel image: context model
+// (mask_context.h) driving the adaptive binary arithmetic coder.
+#ifndef SPIX_BITSTREAM_ENC_MASK_H_
+#define SPIX_BITSTREAM_ENC_MASK_H_
+
+#include <cstdint>
+#include <vector>
+
+namespace spix {
+
+// `mask` holds width*height bytes, 1 = known pixel. Returns the MASK chunk
+// payload; picks the adaptive template offsets that code smallest.
+std::vector<uint8_t> EncodeMask(const uint8_t* mask, int width, int height);
+
+// The same with fixed adaptive offsets (0 = unused); for tests and tables.
+std::vector<uint8_t> EncodeMaskWithOffsets(const uint8_t* mask, int width,
+                                           int height, int ax, int ay);
+
+}  // namespace spix
+
+#endif  // SPIX_BITSTREAM_ENC_MASK_H_

@@ -1,0 +1,87 @@
+#include "bitstream/enc_values.h"
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "bitstream/byte_io.h"
+#include "bitstream/enc_arith.h"
+#include "bitstream/format.h"
+
+namespace spix {
+namespace {
+
+int FloorLog2(uint32_t v) {
+  int k = 0;
+  while (v >>= 1) ++k;
+  return k;
+}
+
+void EncodeResidual(ArithEncoder& enc, ResidualModels& m, int c, int luma_zero,
+                    int act, int32_t residual) {
+  enc.Encode(residual == 0, m.zero[c][luma_zero][act]);
+  if (residual == 0) return;
+  enc.Encode(residual < 0, m.sign[c][luma_zero][act]);
+  // |r| >= 1 as Exp-Golomb: k = floor(log2 |r|) in unary, then k bits.
+  const uint32_t magnitude = uint32_t(std::abs(residual));
+  const int k = FloorLog2(magnitude);
+  for (int i = 0; i < k; ++i) enc.Encode(1, m.prefix[i][c][luma_zero][act]);
+  enc.Encode(0, m.prefix[k][c][luma_zero][act]);
+  for (int i = k - 1; i >= 0; --i) {
+    enc.Encode((magnitude >> i) & 1, m.suffix[c][k][i]);
+  }
+}
+
+}  // namespace
+
+StatusOr<std::vector<uint8_t>> EncodeValues(const uint8_t* mask, int width,
+                                            int height,
+                                            const std::vector<int32_t>& values,
+                                            const ValueCodingParams& params) {
+  const int channels = params.channels;
+  uint64_t ones = 0;
+  for (size_t i = 0; i < size_t(width) * height; ++i) ones += mask[i] != 0;
+  if (values.size() != ones * channels) {
+    return InvalidArgument("values: " + std::to_string(values.size()) +
+                           " entries for " + std::to_string(ones) +
+                           " known pixels");
+  }
+  const int radius =
+      PredictionRadiusForDensity(double(ones) / (double(width) * height));
+  ValuePredictor predictor(width, params, radius);
+  auto models = std::make_unique<ResidualModels>();
+  ArithEncoder enc;
+  int32_t pred[kMaxValueChannels];
+  int act[kMaxValueChannels];
+  size_t next = 0;
+  for (int y = 0; y < height; ++y) {
+    for (int x = 0; x < width; ++x) {
+      if (!mask[size_t(y) * width + x]) continue;
+      const int32_t* v = &values[next];
+      next += channels;
+      predictor.Predict(x, y, pred, act);
+      int luma_zero = 0;
+      for (int c = 0; c < channels; ++c) {
+        if (v[c] < params.lo[c] || v[c] > params.hi[c]) {
+          return InvalidArgument("values: index " + std::to_string(v[c]) +
+                                 " outside its channel range");
+        }
+        if (params.hi[c] - params.lo[c] >= (1 << (kMaxResidualPrefix - 1))) {
+          return InvalidArgument("values: channel range too wide to code");
+        }
+        // Channel ranges are at most 2^11 wide, so k stays below the cap.
+        const int32_t residual = v[c] - pred[c];
+        EncodeResidual(enc, *models, c, luma_zero, act[c], residual);
+        if (c == 0) luma_zero = residual == 0;
+      }
+      predictor.Record(x, y, v);
+    }
+  }
+  ByteWriter w;
+  w.U8(uint8_t(radius));
+  const std::vector<uint8_t> coded = enc.Finish();
+  w.Bytes(coded.data(), coded.size());
+  return std::move(w.bytes());
+}
+
+}  // namespace spix

@@ -1,0 +1,49 @@
+// Every constant of the .spix container in one place (docs/format.md is the
+// prose version of this file; keep the two in step).
+#ifndef SPIX_BITSTREAM_FORMAT_H_
+#define SPIX_BITSTREAM_FORMAT_H_
+
+#include <cstddef>
+#include <cstdint>
+
+namespace spix {
+
+inline constexpr uint8_t kMagic[4] = {'S', 'P', 'I', 'X'};
+inline constexpr uint8_t kFormatVersion = 1;
+
+inline constexpr size_t kHeaderSize = 32;
+inline constexpr size_t kChunkHeaderSize = 8;  // 4-byte tag + u32 length
+inline constexpr size_t kChecksumSize = 4;     // CRC-32 trailer
+
+// Caps checked before anything is allocated. 4096x4096 must fit; 64 MP is
+// the most a decoder will ever reconstruct.
+inline constexpr uint32_t kMaxDimension = 1u << 15;
+inline constexpr uint64_t kMaxPixels = 1ull << 26;
+inline constexpr uint32_t kMaxChunks = 64;
+
+enum class ColorTransform : uint8_t {
+  kNone = 0,    // grey, or RGB stored as is
+  kYCoCgR = 1,  // reversible integer lifting transform (luma, two chromas)
+};
+
+enum class Inpainter : uint8_t {
+  kHomogeneousDiffusion = 0,
+};
+
+// Chunk tags. Upper-case first letter: critical (an unknown one is refused);
+// lower-case first letter: ancillary (an unknown one is skipped).
+inline constexpr char kMaskChunkTag[5] = "MASK";
+inline constexpr char kValuesChunkTag[5] = "VALS";
+
+// Mask chunk: u32 point count, u8 horizontal and u8 vertical context offset
+// (0: unused), then the arithmetic-coded bilevel image.
+inline constexpr size_t kMaskChunkPrefix = 6;
+inline constexpr uint8_t kMaxMaskContextOffset = 64;
+
+// Values chunk: u8 prediction radius, then the arithmetic-coded residuals.
+inline constexpr size_t kValuesChunkPrefix = 1;
+inline constexpr uint8_t kMaxPredictionRadius = 64;
+
+}  // namespace spix
+
+#endif  // SPIX_BITSTREAM_FORMAT_H_

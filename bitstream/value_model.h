@@ -1,0 +1,77 @@
+// What the value encoder and decoder share: the spatial predictor over
+// already-coded known pixels and the adaptive models of the residuals.
+#ifndef SPIX_BITSTREAM_VALUE_MODEL_H_
+#define SPIX_BITSTREAM_VALUE_MODEL_H_
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "bitstream/binary_model.h"
+
+namespace spix {
+
+inline constexpr int kMaxValueChannels = 3;
+
+// The integer range of each channel's quantisation indices, and the value
+// predicted before any neighbour is known.
+struct ValueCodingParams {
+  int channels = 1;
+  std::array<int32_t, kMaxValueChannels> lo{};
+  std::array<int32_t, kMaxValueChannels> hi{};
+  std::array<int32_t, kMaxValueChannels> initial{};
+};
+
+// Prediction radius that suits a mask density: about 2.5 mean point spacings.
+int PredictionRadiusForDensity(double density);
+
+// Predicts each channel of a known pixel as the inverse-square-distance
+// weighted mean of the latest known pixel of every column within `radius`
+// (rows above, and columns to the left in the current row). Integer only.
+class ValuePredictor {
+ public:
+  ValuePredictor(int width, const ValueCodingParams& params, int radius);
+
+  // pred[c] and an activity bucket per channel (how much the neighbours
+  // disagree), for the pixel at (x, y), which must not be recorded yet.
+  void Predict(int x, int y, int32_t* pred, int* activity);
+  void Record(int x, int y, const int32_t* values);
+
+  static constexpr int kActivityBuckets = 6;
+
+ private:
+  int width_;
+  int channels_;
+  int radius_;
+  std::vector<int32_t> last_row_;  // -1: no known pixel in that column yet
+  std::vector<int32_t> last_value_;
+  std::array<int32_t, kMaxValueChannels> fallback_;
+  // Scratch for the candidates of one prediction.
+  std::vector<int32_t> weights_;
+  std::vector<int32_t> columns_;
+};
+
+// Adaptive models of the residual binarisation: zero flag, sign, Exp-Golomb
+// prefix (unary) and suffix bits, per channel, activity and, for chroma,
+// whether the luma residual of the same pixel was zero.
+inline constexpr int kMaxResidualPrefix = 12;
+using ValueBitModel = BinaryModel<60>;
+
+struct ResidualModels {
+  static constexpr int kLumaStates = 2;
+  using PerContext =
+      std::array<std::array<std::array<ValueBitModel, ValuePredictor::kActivityBuckets>,
+                            kLumaStates>,
+                 kMaxValueChannels>;
+  PerContext zero;
+  PerContext sign;
+  std::array<PerContext, kMaxResidualPrefix> prefix;
+  std::array<std::array<std::array<ValueBitModel, kMaxResidualPrefix>,
+                        kMaxResidualPrefix>,
+             kMaxValueChannels>
+      suffix;
+};
+
+}  // namespace spix
+
+#endif  // SPIX_BITSTREAM_VALUE_MODEL_H_

@@ -1,0 +1,118 @@
+// Decoder: container -> mask and values (integer only) -> inpainting.
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "baselines/diffusion.h"
+#include "bitstream/container.h"
+#include "bitstream/dec_mask.h"
+#include "bitstream/dec_values.h"
+#include "codec/quantize.h"
+#include "codec/spix.h"
+
+namespace spix {
+namespace {
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+StatusOr<const ChunkView*> RequireChunk(const ParsedContainer& c,
+                                        const char* tag) {
+  const ChunkView* chunk = FindChunk(c, tag);
+  if (chunk == nullptr) {
+    return CorruptData(std::string("missing required chunk '") + tag + "'");
+  }
+  return chunk;
+}
+
+StatusOr<std::vector<uint8_t>> ParseMask(const ParsedContainer& c) {
+  SPIX_ASSIGN_OR_RETURN(const ChunkView* chunk, RequireChunk(c, kMaskChunkTag));
+  return DecodeMask(chunk->data, chunk->size, int(c.header.width),
+                    int(c.header.height));
+}
+
+}  // namespace
+
+StatusOr<Image> Decode(const uint8_t* data, size_t size,
+                       const DecodeOptions& options, StageTimes* times) {
+  SPIX_ASSIGN_OR_RETURN(ParsedContainer container,
+                        ParseContainer(data, size, options.verify_checksum));
+  const Header& h = container.header;
+  const int width = int(h.width), height = int(h.height);
+  if (uint64_t(width) * height > options.max_pixels) {
+    return ResourceExhausted("image " + std::to_string(width) + "x" +
+                             std::to_string(height) +
+                             " exceeds this decoder's pixel cap");
+  }
+
+  auto start = std::chrono::steady_clock::now();
+  SPIX_ASSIGN_OR_RETURN(std::vector<uint8_t> mask, ParseMask(container));
+  if (times) times->mask = SecondsSince(start);
+
+  start = std::chrono::steady_clock::now();
+  SPIX_ASSIGN_OR_RETURN(const ChunkView* vals,
+                        RequireChunk(container, kValuesChunkTag));
+  SPIX_ASSIGN_OR_RETURN(std::vector<int32_t> values,
+                        DecodeValues(vals->data, vals->size, mask.data(), width,
+                                     height, ValueParamsForHeader(h)));
+  if (times) times->values = SecondsSince(start);
+
+  // Everything above is integer; from here on only pixels are computed.
+  start = std::chrono::steady_clock::now();
+  const int channels = h.channels;
+  const size_t pixels = size_t(width) * height;
+  std::vector<float> planes(pixels * channels, 0.f);
+  size_t next = 0;
+  for (size_t i = 0; i < pixels; ++i) {
+    if (!mask[i]) continue;
+    uint8_t samples[3];
+    DequantizePixel(h, &values[next], samples);
+    next += channels;
+    for (int c = 0; c < channels; ++c) planes[c * pixels + i] = samples[c];
+  }
+  Image image(width, height, channels);
+  for (int c = 0; c < channels; ++c) {
+    float* plane = &planes[c * pixels];
+    InpaintDiffusion(width, height, mask.data(), plane, 128.f);
+    for (size_t i = 0; i < pixels; ++i) {
+      const float v = std::round(plane[i]);
+      image.pixels[i * channels + c] =
+          uint8_t(v < 0.f ? 0.f : (v > 255.f ? 255.f : v));
+    }
+  }
+  if (times) times->inpaint = SecondsSince(start);
+  return image;
+}
+
+StatusOr<FileInfo> Inspect(const uint8_t* data, size_t size) {
+  SPIX_ASSIGN_OR_RETURN(ParsedContainer container, ParseContainer(data, size));
+  const Header& h = container.header;
+  FileInfo info;
+  info.version = kFormatVersion;
+  info.width = int(h.width);
+  info.height = int(h.height);
+  info.channels = h.channels;
+  info.color_transform =
+      h.transform == ColorTransform::kYCoCgR ? "YCoCg-R" : "none";
+  info.inpainter = "homogeneous-diffusion";
+  info.quant_step_luma = h.quant_step_luma;
+  info.quant_step_chroma = h.quant_step_chroma;
+  for (uint8_t b : h.weights_hash) {
+    char hex[3];
+    std::snprintf(hex, sizeof hex, "%02x", b);
+    info.weights_hash += hex;
+  }
+  info.noise_seed = h.noise_seed;
+  info.file_size = container.file_size;
+  for (const ChunkView& c : container.chunks) {
+    info.chunks.push_back({c.tag, c.size});
+  }
+  SPIX_ASSIGN_OR_RETURN(std::vector<uint8_t> mask, ParseMask(container));
+  for (uint8_t m : mask) info.known_pixels += m;
+  return info;
+}
+
+}  // namespace spix

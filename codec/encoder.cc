@@ -1,0 +1,83 @@
+// Encoder: mask selection -> quantised colours -> entropy coding -> container.
+#include <chrono>
+#include <cmath>
+#include <string>
+
+#include "bitstream/container.h"
+#include "bitstream/enc_mask.h"
+#include "bitstream/enc_values.h"
+#include "codec/mask_selection.h"
+#include "codec/quantize.h"
+#include "codec/spix.h"
+
+namespace spix {
+namespace {
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+Status ValidateOptions(const Image& image, const EncodeOptions& o) {
+  if (image.channels != 1 && image.channels != 3) {
+    return InvalidArgument("images must have 1 or 3 channels");
+  }
+  if (image.pixels.size() != image.num_pixels() * image.channels) {
+    return InvalidArgument("image buffer does not match its dimensions");
+  }
+  if (!(o.density > 0.0 && o.density <= 1.0)) {
+    return InvalidArgument("density must be in (0, 1], got " +
+                           std::to_string(o.density));
+  }
+  if (o.quant_step_luma < 1 || o.quant_step_luma > 255 ||
+      o.quant_step_chroma < 1 || o.quant_step_chroma > 255) {
+    return InvalidArgument("quantisation steps must be in 1..255");
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+StatusOr<std::vector<uint8_t>> Encode(const Image& image,
+                                      const EncodeOptions& options,
+                                      StageTimes* times) {
+  SPIX_RETURN_IF_ERROR(ValidateOptions(image, options));
+  Header header;
+  header.width = uint32_t(image.width);
+  header.height = uint32_t(image.height);
+  header.channels = uint8_t(image.channels);
+  header.transform =
+      image.channels == 3 ? ColorTransform::kYCoCgR : ColorTransform::kNone;
+  header.quant_step_luma = uint8_t(options.quant_step_luma);
+  header.quant_step_chroma = uint8_t(options.quant_step_chroma);
+  header.noise_seed = options.seed;
+  SPIX_RETURN_IF_ERROR(ValidateHeader(header));
+
+  auto start = std::chrono::steady_clock::now();
+  const std::vector<uint8_t> mask =
+      options.mask == MaskMode::kGrid
+          ? GridMask(image.width, image.height, options.density)
+          : RandomMask(image.width, image.height, options.density,
+                       options.seed);
+  std::vector<Chunk> chunks(2);
+  chunks[0].tag = kMaskChunkTag;
+  chunks[0].data = EncodeMask(mask.data(), image.width, image.height);
+  if (times) times->mask = SecondsSince(start);
+
+  start = std::chrono::steady_clock::now();
+  std::vector<int32_t> values;
+  for (size_t i = 0; i < mask.size(); ++i) {
+    if (!mask[i]) continue;
+    int32_t q[3];
+    QuantizePixel(header, &image.pixels[i * image.channels], q);
+    values.insert(values.end(), q, q + image.channels);
+  }
+  chunks[1].tag = kValuesChunkTag;
+  SPIX_ASSIGN_OR_RETURN(
+      chunks[1].data, EncodeValues(mask.data(), image.width, image.height,
+                                   values, ValueParamsForHeader(header)));
+  if (times) times->values = SecondsSince(start);
+  return WriteContainer(header, chunks);
+}
+
+}  // namespace spix

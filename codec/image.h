@@ -1,0 +1,36 @@
+// The image type of the public API: 8-bit samples, interleaved, RGB order.
+#ifndef SPIX_CODEC_IMAGE_H_
+#define SPIX_CODEC_IMAGE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace spix {
+
+struct Image {
+  int width = 0;
+  int height = 0;
+  int channels = 0;  // 1 (grey) or 3 (RGB)
+  std::vector<uint8_t> pixels;
+
+  Image() = default;
+  Image(int w, int h, int c)
+      : width(w), height(h), channels(c), pixels(size_t(w) * h * c, 0) {}
+
+  size_t num_pixels() const { return size_t(width) * height; }
+  uint8_t* pixel(int x, int y) {
+    return pixels.data() + (size_t(y) * width + x) * channels;
+  }
+  const uint8_t* pixel(int x, int y) const {
+    return pixels.data() + (size_t(y) * width + x) * channels;
+  }
+};
+
+// Peak signal-to-noise ratio over all samples (RGB PSNR for colour images);
+// +infinity for identical images. Sizes must match.
+double Psnr(const Image& a, const Image& b);
+
+}  // namespace spix
+
+#endif  // SPIX_CODEC_IMAGE_H_

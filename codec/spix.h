@@ -1,0 +1,74 @@
+// The public API of spix: encode an image to .spix bytes, decode them back,
+// inspect a file. Tools and applications need only this header (and
+// image_io.h for files on disk).
+#ifndef SPIX_CODEC_SPIX_H_
+#define SPIX_CODEC_SPIX_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "bitstream/status.h"
+#include "codec/image.h"
+
+namespace spix {
+
+enum class MaskMode { kRandom, kGrid };
+
+struct EncodeOptions {
+  double density = 0.05;  // fraction of pixels stored, in (0, 1]
+  MaskMode mask = MaskMode::kRandom;
+  int quant_step_luma = 4;    // 1..255; 1 keeps 8-bit values exactly
+  int quant_step_chroma = 8;  // 1..255; used for colour images only
+  uint32_t seed = 1;          // random mask positions; stored in the header
+};
+
+struct DecodeOptions {
+  // Only the fuzzer turns these off or down, to reach deeper code quickly.
+  bool verify_checksum = true;
+  uint64_t max_pixels = uint64_t(1) << 26;
+};
+
+// Where the time of an encode or decode went, in seconds.
+struct StageTimes {
+  double mask = 0;
+  double values = 0;
+  double inpaint = 0;
+};
+
+StatusOr<std::vector<uint8_t>> Encode(const Image& image,
+                                      const EncodeOptions& options,
+                                      StageTimes* times = nullptr);
+
+StatusOr<Image> Decode(const uint8_t* data, size_t size,
+                       const DecodeOptions& options = {},
+                       StageTimes* times = nullptr);
+
+// What `spix info` prints: header fields and chunk sizes. Parses the
+// container and the mask (for the point count) but reconstructs nothing.
+struct FileInfo {
+  int version = 0;
+  int width = 0;
+  int height = 0;
+  int channels = 0;
+  std::string color_transform;
+  std::string inpainter;
+  int quant_step_luma = 0;
+  int quant_step_chroma = 0;
+  std::string weights_hash;  // hex
+  uint32_t noise_seed = 0;
+  uint64_t known_pixels = 0;
+  size_t file_size = 0;
+  struct ChunkInfo {
+    std::string tag;
+    size_t size = 0;
+  };
+  std::vector<ChunkInfo> chunks;
+};
+
+StatusOr<FileInfo> Inspect(const uint8_t* data, size_t size);
+
+}  // namespace spix
+
+#endif  // SPIX_CODEC_SPIX_H_

@@ -1,0 +1,155 @@
+// spix encode IN -o OUT.spix
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+
+#include "codec/image_io.h"
+#include "codec/spix.h"
+#include "tools/cli_util.h"
+
+namespace spix {
+namespace {
+
+struct EncodeArgs {
+  std::string input;
+  std::string output;
+  double density = EncodeOptions().density;
+  std::string mask = "random";
+  std::string quant = "4,8";
+  uint32_t seed = EncodeOptions().seed;
+  bool psnr = false;
+  bool verbose = false;
+  bool quiet = false;
+  bool json = false;
+  bool force = false;
+};
+
+// "L" or "L,C" -> luma and chroma steps (chroma defaults to twice luma).
+Status ParseQuant(const std::string& text, EncodeOptions* o) {
+  int luma = 0, chroma = 0;
+  char tail = 0;
+  const int n = std::sscanf(text.c_str(), "%d,%d%c", &luma, &chroma, &tail);
+  if (n == 1 && text.find(',') == std::string::npos) {
+    chroma = std::min(2 * luma, 255);
+  } else if (n != 2) {
+    return InvalidArgument("--quant expects LUMA or LUMA,CHROMA, got '" +
+                           text + "'");
+  }
+  if (luma < 1 || luma > 255 || chroma < 1 || chroma > 255) {
+    return InvalidArgument("--quant steps must be in 1..255, got '" + text +
+                           "'");
+  }
+  o->quant_step_luma = luma;
+  o->quant_step_chroma = chroma;
+  return OkStatus();
+}
+
+double Seconds(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+int RunEncode(const EncodeArgs& a) {
+  EncodeOptions options;
+  options.density = a.density;
+  options.mask = a.mask == "grid" ? MaskMode::kGrid : MaskMode::kRandom;
+  options.seed = a.seed;
+  Status st = ParseQuant(a.quant, &options);
+  if (!st.ok()) return ReportError(st);
+
+  std::vector<std::string> warnings;
+  StatusOr<Image> image = ReadImage(a.input, &warnings);
+  if (!image.ok()) return ReportError(image.status());
+  if (!a.quiet) {
+    for (const auto& w : warnings) std::fprintf(stderr, "spix: warning: %s\n", w.c_str());
+  }
+  st = CheckOutputPath(a.input, a.output, a.force);
+  if (!st.ok()) return ReportError(st);
+
+  const auto start = std::chrono::steady_clock::now();
+  StageTimes stages;
+  StatusOr<std::vector<uint8_t>> bytes = Encode(*image, options, &stages);
+  if (!bytes.ok()) return ReportError(bytes.status());
+  const double encode_seconds = Seconds(start);
+  st = WriteFileAtomic(a.output, *bytes);
+  if (!st.ok()) return ReportError(st);
+
+  double psnr = 0, decode_seconds = 0;
+  if (a.psnr) {
+    const auto dstart = std::chrono::steady_clock::now();
+    StatusOr<Image> decoded = Decode(bytes->data(), bytes->size());
+    if (!decoded.ok()) return ReportError(decoded.status());
+    decode_seconds = Seconds(dstart);
+    psnr = Psnr(*image, *decoded);
+  }
+
+  const double bpp = 8.0 * double(bytes->size()) / double(image->num_pixels());
+  if (a.json) {
+    std::printf(
+        "{\"input\": %s, \"output\": %s, \"width\": %d, \"height\": %d, "
+        "\"channels\": %d, \"bytes\": %zu, \"bpp\": %.6f, \"density\": %g, "
+        "\"encode_seconds\": %.4f",
+        JsonString(a.input).c_str(), JsonString(a.output).c_str(),
+        image->width, image->height, image->channels, bytes->size(), bpp,
+        a.density, encode_seconds);
+    if (a.psnr) {
+      std::printf(", \"psnr\": %.4f, \"decode_seconds\": %.4f", psnr,
+                  decode_seconds);
+    }
+    std::printf("}\n");
+  } else if (!a.quiet) {
+    std::printf("%s -> %s: %dx%d %s, %zu bytes, %.4f bpp, encoded in %.3f s",
+                a.input.c_str(), a.output.c_str(), image->width, image->height,
+                image->channels == 3 ? "RGB" : "grey", bytes->size(), bpp,
+                encode_seconds);
+    if (a.psnr) {
+      std::printf(", PSNR %.2f dB (decoded in %.3f s)", psnr, decode_seconds);
+    }
+    std::printf("\n");
+    if (a.verbose) {
+      std::printf("  mask %.3f s, values %.3f s; density %.4f, quant %d,%d\n",
+                  stages.mask, stages.values, a.density,
+                  options.quant_step_luma, options.quant_step_chroma);
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+CommandRunner AddEncodeCommand(CLI::App& app) {
+  auto args = std::make_shared<EncodeArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "encode",
+      "Compress an image (PNG, JPEG, PPM/PGM, BMP, TIFF) into a .spix file.\n"
+      "Keeps a sparse set of pixels (--density) and stores their quantised "
+      "colours;\nthe decoder rebuilds the rest by homogeneous diffusion.");
+  cmd->add_option("input", args->input, "Image to compress")->required();
+  cmd->add_option("-o,--output", args->output, "The .spix file to write")
+      ->required();
+  cmd->add_option("-d,--density", args->density,
+                  "Fraction of pixels kept, in (0, 1]")
+      ->check(CLI::Range(1e-6, 1.0))
+      ->capture_default_str();
+  cmd->add_option("-m,--mask", args->mask,
+                  "Which pixels: random (seeded) or grid (regular lattice)")
+      ->check(CLI::IsMember({"random", "grid"}))
+      ->capture_default_str();
+  cmd->add_option("-q,--quant", args->quant,
+                  "Quantisation step of luma[,chroma] in 1..255; 1 is lossless "
+                  "for the kept pixels (chroma defaults to 2x luma)")
+      ->capture_default_str();
+  cmd->add_option("--seed", args->seed, "Seed of the random mask")
+      ->capture_default_str();
+  cmd->add_flag("--psnr", args->psnr, "Also decode and print the PSNR");
+  cmd->add_flag("-f,--force", args->force, "Replace an existing output file");
+  cmd->add_flag("-v,--verbose", args->verbose, "Print per-stage times");
+  cmd->add_flag("--quiet", args->quiet, "Print nothing on success");
+  cmd->add_flag("--json", args->json, "Print one JSON object instead of text");
+  cmd->footer(
+      "Example: spix encode photo.png -o photo.spix --density 0.1 --psnr");
+  return [args] { return RunEncode(*args); };
+}
+
+}  // namespace spix

@@ -9,8 +9,10 @@ namespace {
 constexpr int kCoarsestSide = 24;
 
 // out = -(Laplacian of p) on unknown pixels, 0 on known ones; Neumann border.
-void ApplyOperator(const float* p, const float* unknown, int w, int h,
-                   float* out) {
+// Returns the dot product of p and out, fused here to save a pass over memory.
+double ApplyOperator(const float* p, const float* unknown, int w, int h,
+                     float* out) {
+  double dot = 0;
   for (int y = 0; y < h; ++y) {
     const float* row = p + size_t(y) * w;
     const float* up = y > 0 ? row - w : nullptr;
@@ -26,24 +28,23 @@ void ApplyOperator(const float* p, const float* unknown, int w, int h,
     };
     if (w == 1) {
       at(0, 0.f, 0.f);
-      continue;
-    }
-    at(0, row[1], 1.f);
-    if (up && down) {
-      for (int x = 1; x < w - 1; ++x) {
-        o[x] = u[x] * (4.f * row[x] - row[x - 1] - row[x + 1] - up[x] - down[x]);
-      }
     } else {
-      for (int x = 1; x < w - 1; ++x) at(x, row[x - 1] + row[x + 1], 2.f);
+      at(0, row[1], 1.f);
+      if (up && down) {
+        for (int x = 1; x < w - 1; ++x) {
+          o[x] = u[x] *
+                 (4.f * row[x] - row[x - 1] - row[x + 1] - up[x] - down[x]);
+        }
+      } else {
+        for (int x = 1; x < w - 1; ++x) at(x, row[x - 1] + row[x + 1], 2.f);
+      }
+      at(w - 1, row[w - 2], 1.f);
     }
-    at(w - 1, row[w - 2], 1.f);
+    float row_dot = 0;
+    for (int x = 0; x < w; ++x) row_dot += row[x] * o[x];
+    dot += row_dot;
   }
-}
-
-double Dot(const float* a, const float* b, size_t n) {
-  double s = 0;
-  for (size_t i = 0; i < n; ++i) s += double(a[i]) * b[i];
-  return s;
+  return dot;
 }
 
 // Plain CG on the unknowns of `x` (known entries are fixed data). Returns
@@ -63,22 +64,27 @@ int ConjugateGradient(int w, int h, const uint8_t* mask, float* x,
     return 0;
   }
   // r = b - A x, which is the masked Laplacian of the full x.
-  ApplyOperator(x, unknown.data(), w, h, r.data());
+  (void)ApplyOperator(x, unknown.data(), w, h, r.data());
   for (size_t i = 0; i < n; ++i) r[i] = -r[i];
   p = r;
-  double rr = Dot(r.data(), r.data(), n);
+  double rr = 0;
+  for (size_t i = 0; i < n; ++i) rr += double(r[i]) * r[i];
   const double stop = double(tolerance) * tolerance * double(unknowns);
   int it = 0;
   while (it < max_iterations && rr > stop) {
-    ApplyOperator(p.data(), unknown.data(), w, h, ap.data());
-    const double pap = Dot(p.data(), ap.data(), n);
+    const double pap = ApplyOperator(p.data(), unknown.data(), w, h, ap.data());
     if (!(pap > 0)) break;
     const float alpha = float(rr / pap);
-    for (size_t i = 0; i < n; ++i) {
-      x[i] += alpha * p[i];
-      r[i] -= alpha * ap[i];
+    double rr_next = 0;
+    for (int y = 0; y < h; ++y) {
+      float row_rr = 0;
+      for (size_t i = size_t(y) * w, end = i + w; i < end; ++i) {
+        x[i] += alpha * p[i];
+        r[i] -= alpha * ap[i];
+        row_rr += r[i] * r[i];
+      }
+      rr_next += row_rr;
     }
-    const double rr_next = Dot(r.data(), r.data(), n);
     const float beta = float(rr_next / rr);
     for (size_t i = 0; i < n; ++i) p[i] = r[i] + beta * p[i];
     rr = rr_next;

@@ -1,1 +1,328 @@
+// Bit-exact round trips and bad-input handling of the bitstream layer.
 #include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+
+#include "bitstream/container.h"
+#include "bitstream/dec_arith.h"
+#include "bitstream/dec_mask.h"
+#include "bitstream/dec_values.h"
+#include "bitstream/enc_arith.h"
+#include "bitstream/enc_mask.h"
+#include "bitstream/enc_values.h"
+
+namespace spix {
+namespace {
+
+std::vector<uint8_t> MakeRandomMask(int w, int h, double density,
+                                    uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::bernoulli_distribution bit(density);
+  std::vector<uint8_t> m(size_t(w) * h);
+  for (auto& v : m) v = bit(rng);
+  return m;
+}
+
+std::vector<uint8_t> MakeGridMask(int w, int h, int spacing) {
+  std::vector<uint8_t> m(size_t(w) * h, 0);
+  for (int y = spacing / 2; y < h; y += spacing) {
+    for (int x = spacing / 2; x < w; x += spacing) m[size_t(y) * w + x] = 1;
+  }
+  return m;
+}
+
+TEST(ArithCoder, RoundTripsSkewedAndRawBits) {
+  std::mt19937 rng(7);
+  std::vector<int> bits;
+  std::vector<uint32_t> probs;
+  ArithEncoder enc;
+  for (int i = 0; i < 20000; ++i) {
+    const uint32_t p0 = kProbMin + rng() % (kProbOne - 2 * kProbMin);
+    const int bit = (rng() % kProbOne) >= p0;
+    enc.Encode(bit, p0);
+    bits.push_back(bit);
+    probs.push_back(p0);
+  }
+  enc.EncodeRaw(0xABCDE, 20);
+  const std::vector<uint8_t> out = enc.Finish();
+  ArithDecoder dec(out.data(), out.size());
+  for (size_t i = 0; i < bits.size(); ++i) {
+    ASSERT_EQ(dec.Decode(probs[i]), bits[i]) << "at bit " << i;
+  }
+  EXPECT_EQ(dec.DecodeRaw(20), 0xABCDEu);
+  EXPECT_FALSE(dec.overran());
+}
+
+TEST(ArithCoder, AdaptiveModelCompressesSkewedSource) {
+  std::mt19937 rng(3);
+  std::bernoulli_distribution one(0.02);
+  BinaryModel<255> model;
+  ArithEncoder enc;
+  const int n = 100000;
+  for (int i = 0; i < n; ++i) enc.Encode(int(one(rng)), model);
+  const double bits = 8.0 * enc.Finish().size();
+  const double entropy = -(0.02 * std::log2(0.02) + 0.98 * std::log2(0.98));
+  EXPECT_LT(bits / n, entropy * 1.05);
+}
+
+TEST(ArithCoder, EmptyStreamDecodesWithoutOverrun) {
+  ArithEncoder enc;
+  const std::vector<uint8_t> out = enc.Finish();
+  ArithDecoder dec(out.data(), out.size());
+  EXPECT_FALSE(dec.overran());
+}
+
+struct MaskCase {
+  int width, height;
+  double density;
+};
+
+class MaskRoundTrip : public ::testing::TestWithParam<MaskCase> {};
+
+TEST_P(MaskRoundTrip, RandomAndGridMasksAreBitExact) {
+  const MaskCase c = GetParam();
+  for (int kind = 0; kind < 2; ++kind) {
+    const std::vector<uint8_t> mask =
+        kind == 0 ? MakeRandomMask(c.width, c.height, c.density, 11)
+                  : MakeGridMask(c.width, c.height,
+                                 std::max(1, int(1 / std::sqrt(c.density))));
+    const std::vector<uint8_t> coded = EncodeMask(mask.data(), c.width, c.height);
+    auto decoded = DecodeMask(coded.data(), coded.size(), c.width, c.height);
+    ASSERT_TRUE(decoded.ok()) << decoded.status().message();
+    EXPECT_EQ(*decoded, mask);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Sizes, MaskRoundTrip,
+    ::testing::Values(MaskCase{1, 1, 0.5}, MaskCase{1, 1, 1.0},
+                      MaskCase{1, 97, 0.1}, MaskCase{97, 1, 0.1},
+                      MaskCase{13, 17, 0.05}, MaskCase{64, 64, 0.01},
+                      MaskCase{257, 129, 0.02}, MaskCase{200, 150, 0.5},
+                      MaskCase{31, 33, 1.0}, MaskCase{1031, 769, 0.05}));
+
+TEST(Mask, EmptyMaskRoundTrips) {
+  std::vector<uint8_t> mask(40 * 30, 0);
+  const auto coded = EncodeMask(mask.data(), 40, 30);
+  auto decoded = DecodeMask(coded.data(), coded.size(), 40, 30);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(*decoded, mask);
+}
+
+TEST(Mask, AdaptiveOffsetsHelpRegularGrids) {
+  const std::vector<uint8_t> mask = MakeGridMask(512, 512, 7);
+  const auto plain = EncodeMaskWithOffsets(mask.data(), 512, 512, 0, 0);
+  const auto tuned = EncodeMask(mask.data(), 512, 512);
+  EXPECT_LT(tuned.size() * 2, plain.size());
+  auto decoded = DecodeMask(tuned.data(), tuned.size(), 512, 512);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(*decoded, mask);
+}
+
+TEST(Mask, TruncationAndBadFieldsAreErrors) {
+  const std::vector<uint8_t> mask = MakeRandomMask(120, 80, 0.1, 5);
+  const auto coded = EncodeMask(mask.data(), 120, 80);
+  for (size_t len = 0; len < coded.size(); ++len) {
+    auto d = DecodeMask(coded.data(), len, 120, 80);
+    EXPECT_FALSE(d.ok()) << "length " << len;
+  }
+  auto bad_count = coded;
+  bad_count[0] ^= 1;
+  EXPECT_FALSE(DecodeMask(bad_count.data(), bad_count.size(), 120, 80).ok());
+  auto bad_offset = coded;
+  bad_offset[4] = 200;
+  EXPECT_FALSE(DecodeMask(bad_offset.data(), bad_offset.size(), 120, 80).ok());
+}
+
+ValueCodingParams Params(int channels, int lo, int hi) {
+  ValueCodingParams p;
+  p.channels = channels;
+  for (int c = 0; c < channels; ++c) {
+    p.lo[c] = c == 0 ? 0 : lo;
+    p.hi[c] = hi;
+    p.initial[c] = c == 0 ? hi / 2 : 0;
+  }
+  return p;
+}
+
+// Smooth values plus noise, like quantised image colours.
+std::vector<int32_t> MakeValues(const std::vector<uint8_t>& mask, int w,
+                                const ValueCodingParams& p, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::vector<int32_t> v;
+  for (size_t i = 0; i < mask.size(); ++i) {
+    if (!mask[i]) continue;
+    const int x = int(i % w), y = int(i / w);
+    for (int c = 0; c < p.channels; ++c) {
+      const double smooth = std::sin(x * 0.05 + c) * std::cos(y * 0.07);
+      const int span = p.hi[c] - p.lo[c];
+      int32_t value = p.lo[c] + int(span * (0.5 + 0.4 * smooth)) +
+                      int(rng() % 5) - 2;
+      v.push_back(std::clamp(value, p.lo[c], p.hi[c]));
+    }
+  }
+  return v;
+}
+
+TEST(Values, RoundTripAtManyDensitiesSizesAndRanges) {
+  struct Case {
+    int w, h, channels, lo, hi;
+    double density;
+  };
+  const Case cases[] = {{1, 1, 1, 0, 255, 1.0},     {1, 50, 3, -255, 255, 0.3},
+                        {50, 1, 3, -64, 64, 0.3},   {33, 21, 1, 0, 63, 0.05},
+                        {128, 96, 3, -32, 32, 0.1}, {300, 200, 3, -255, 255, 0.02},
+                        {64, 64, 3, -1, 1, 1.0},    {640, 480, 3, -128, 128, 0.05}};
+  for (const Case& c : cases) {
+    const auto mask = MakeRandomMask(c.w, c.h, c.density, 9);
+    const ValueCodingParams p = Params(c.channels, c.lo, c.hi);
+    const auto values = MakeValues(mask, c.w, p, 4);
+    auto coded = EncodeValues(mask.data(), c.w, c.h, values, p);
+    ASSERT_TRUE(coded.ok()) << coded.status().message();
+    auto decoded =
+        DecodeValues(coded->data(), coded->size(), mask.data(), c.w, c.h, p);
+    ASSERT_TRUE(decoded.ok()) << decoded.status().message();
+    EXPECT_EQ(*decoded, values) << c.w << "x" << c.h;
+  }
+}
+
+TEST(Values, ExtremeResidualsRoundTrip) {
+  // Alternating extremes: the largest possible residuals.
+  const int w = 64, h = 8;
+  std::vector<uint8_t> mask(w * h, 1);
+  const ValueCodingParams p = Params(3, -255, 255);
+  std::vector<int32_t> values;
+  for (int i = 0; i < w * h; ++i) {
+    const bool hi = (i + i / w) % 2;
+    values.insert(values.end(), {hi ? 255 : 0, hi ? 255 : -255, hi ? -255 : 255});
+  }
+  auto coded = EncodeValues(mask.data(), w, h, values, p);
+  ASSERT_TRUE(coded.ok());
+  auto decoded = DecodeValues(coded->data(), coded->size(), mask.data(), w, h, p);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(*decoded, values);
+}
+
+TEST(Values, OutOfRangeInputIsRejectedByEncoder) {
+  std::vector<uint8_t> mask(4, 1);
+  const ValueCodingParams p = Params(1, 0, 10);
+  EXPECT_FALSE(EncodeValues(mask.data(), 2, 2, {1, 2, 11, 3}, p).ok());
+  EXPECT_FALSE(EncodeValues(mask.data(), 2, 2, {1, 2, 3}, p).ok());
+}
+
+TEST(Values, TruncationIsAnError) {
+  const auto mask = MakeRandomMask(90, 70, 0.2, 2);
+  const ValueCodingParams p = Params(3, -255, 255);
+  const auto values = MakeValues(mask, 90, p, 1);
+  auto coded = EncodeValues(mask.data(), 90, 70, values, p);
+  ASSERT_TRUE(coded.ok());
+  for (size_t len = 0; len < coded->size(); ++len) {
+    EXPECT_FALSE(
+        DecodeValues(coded->data(), len, mask.data(), 90, 70, p).ok())
+        << "length " << len;
+  }
+}
+
+Header SmallHeader() {
+  Header h;
+  h.width = 17;
+  h.height = 9;
+  h.channels = 3;
+  h.transform = ColorTransform::kYCoCgR;
+  h.quant_step_luma = 3;
+  h.quant_step_chroma = 6;
+  h.noise_seed = 0xDEADBEEF;
+  return h;
+}
+
+std::vector<Chunk> SmallChunks() {
+  return {{"MASK", {1, 2, 3}}, {"VALS", {4, 5}}};
+}
+
+TEST(Container, RoundTripsHeaderAndChunks) {
+  const auto bytes = WriteContainer(SmallHeader(), SmallChunks());
+  auto parsed = ParseContainer(bytes.data(), bytes.size());
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_EQ(parsed->header.width, 17u);
+  EXPECT_EQ(parsed->header.height, 9u);
+  EXPECT_EQ(parsed->header.noise_seed, 0xDEADBEEFu);
+  EXPECT_EQ(parsed->header.quant_step_chroma, 6);
+  ASSERT_EQ(parsed->chunks.size(), 2u);
+  EXPECT_EQ(parsed->chunks[1].tag, "VALS");
+  EXPECT_EQ(parsed->chunks[1].size, 2u);
+  EXPECT_EQ(parsed->chunks[1].data[1], 5);
+}
+
+TEST(Container, EverySingleByteFlipAndTruncationIsAnError) {
+  const auto bytes = WriteContainer(SmallHeader(), SmallChunks());
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    for (int bit = 0; bit < 8; ++bit) {
+      auto bad = bytes;
+      bad[i] ^= uint8_t(1 << bit);
+      EXPECT_FALSE(ParseContainer(bad.data(), bad.size()).ok()) << i;
+    }
+  }
+  for (size_t len = 0; len < bytes.size(); ++len) {
+    EXPECT_FALSE(ParseContainer(bytes.data(), len).ok()) << len;
+  }
+}
+
+// Re-seals a modified file with a valid checksum, to reach the field checks.
+std::vector<uint8_t> Reseal(std::vector<uint8_t> bytes) {
+  const uint32_t crc = Crc32(bytes.data(), bytes.size() - 4);
+  for (int i = 0; i < 4; ++i) bytes[bytes.size() - 4 + i] = uint8_t(crc >> (8 * i));
+  return bytes;
+}
+
+Status ParseStatus(const std::vector<uint8_t>& b) {
+  return ParseContainer(b.data(), b.size()).status();
+}
+
+TEST(Container, FieldChecksGiveClearErrors) {
+  const auto good = WriteContainer(SmallHeader(), SmallChunks());
+  auto magic = good;
+  magic[0] = 'X';
+  EXPECT_NE(ParseStatus(magic).message().find("magic"), std::string::npos);
+
+  auto version = good;
+  version[4] = 2;
+  Status st = ParseStatus(Reseal(version));
+  EXPECT_EQ(st.code(), StatusCode::kUnsupported);
+  EXPECT_NE(st.message().find("version 2"), std::string::npos);
+
+  Header zero = SmallHeader();
+  zero.width = 0;
+  EXPECT_FALSE(ParseStatus(WriteContainer(zero, SmallChunks())).ok());
+
+  Header huge = SmallHeader();
+  huge.width = huge.height = 30000;  // each side fits, the area does not
+  EXPECT_EQ(ParseStatus(WriteContainer(huge, SmallChunks())).code(),
+            StatusCode::kResourceExhausted);
+  huge.width = 1u << 20;
+  huge.height = 1;
+  EXPECT_EQ(ParseStatus(WriteContainer(huge, SmallChunks())).code(),
+            StatusCode::kResourceExhausted);
+
+  Header channels = SmallHeader();
+  channels.channels = 2;
+  EXPECT_FALSE(ParseStatus(WriteContainer(channels, SmallChunks())).ok());
+
+  auto long_chunk = good;
+  long_chunk[kHeaderSize + 4] = 0xFF;  // MASK length low byte
+  st = ParseStatus(Reseal(long_chunk));
+  EXPECT_NE(st.message().find("declares"), std::string::npos) << st.message();
+
+  auto chunks = SmallChunks();
+  chunks.push_back({"ZZZZ", {1}});
+  EXPECT_EQ(ParseStatus(WriteContainer(SmallHeader(), chunks)).code(),
+            StatusCode::kUnsupported);
+  chunks.back().tag = "zzzz";  // ancillary: skipped
+  EXPECT_TRUE(ParseStatus(WriteContainer(SmallHeader(), chunks)).ok());
+  chunks.back() = {"MASK", {}};
+  EXPECT_FALSE(ParseStatus(WriteContainer(SmallHeader(), chunks)).ok());
+}
+
+}  // namespace
+}  // namespace spix

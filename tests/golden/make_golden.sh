@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Regenerates the golden .spix files and their expected decodings. Run only
+# when the format version changes: the point of golden files is that later
+# versions decode the committed ones to the committed pixels.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+spix=${1:-$here/../../build/spix}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# Synthetic test images: smooth gradients, a disc and a stripe pattern.
+python3 - "$tmp" <<'PY'
+import math, sys
+out = sys.argv[1]
+def image(w, h, channels):
+    data = bytearray()
+    for y in range(h):
+        for x in range(w):
+            disc = (x - w * 0.6) ** 2 + (y - h * 0.4) ** 2 < (min(w, h) * 0.3) ** 2
+            stripe = (x // 4 + y // 6) % 2
+            r = int(255 * x / max(w - 1, 1))
+            g = 200 if disc else int(127 + 100 * math.sin(y * 0.3))
+            b = 40 + 150 * stripe
+            px = [r, g, b] if channels == 3 else [(r + 2 * g + b) // 4]
+            data += bytes(px)
+    return data
+for name, w, h, c in [("grey", 37, 23, 1), ("rgb", 48, 32, 3), ("tall", 5, 41, 3)]:
+    magic = b"P6" if c == 3 else b"P5"
+    with open(f"{out}/{name}.ppm" if c == 3 else f"{out}/{name}.pgm", "wb") as f:
+        f.write(magic + f"\n{w} {h}\n255\n".encode() + image(w, h, c))
+PY
+
+"$spix" encode "$tmp/grey.pgm" -o "$here/grey_random_d20_q1.spix" -d 0.2 -q 1 --seed 5 -f --quiet
+"$spix" encode "$tmp/rgb.ppm" -o "$here/rgb_grid_d10_q4.spix" -d 0.1 -m grid -q 4,8 -f --quiet
+"$spix" encode "$tmp/rgb.ppm" -o "$here/rgb_random_d30_q1.spix" -d 0.3 -q 1 --seed 9 -f --quiet
+"$spix" encode "$tmp/tall.ppm" -o "$here/tall_random_d50_q16.spix" -d 0.5 -q 16,32 --seed 2 -f --quiet
+for f in "$here"/*.spix; do
+  "$spix" decode "$f" -o "${f%.spix}.png" -f --quiet
+done

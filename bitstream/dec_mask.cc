@@ -1,33 +1,42 @@
 #include "bitstream/dec_mask.h"
 
+#include <zstd.h>
+
 #include <string>
 
 #include "bitstream/byte_io.h"
 #include "bitstream/dec_arith.h"
 #include "bitstream/format.h"
+#include "bitstream/mask_bitmap.h"
 #include "bitstream/mask_context.h"
 
 namespace spix {
+namespace {
 
-StatusOr<std::vector<uint8_t>> DecodeMask(const uint8_t* data, size_t size,
-                                          int width, int height) {
-  ByteReader r(data, size);
-  uint32_t declared = 0;
+StatusOr<std::vector<uint8_t>> DecodeZstdBitmap(ByteReader& r, int width,
+                                                int height) {
+  // The frame must inflate to exactly the packed size: never more is
+  // allocated, and anything else is corrupt.
+  std::vector<uint8_t> packed(PackedRowBytes(width) * height);
+  const size_t size = ZSTD_decompress(packed.data(), packed.size(), r.cursor(),
+                                      r.remaining());
+  if (ZSTD_isError(size) || size != packed.size()) {
+    return CorruptData("mask: zstd bitmap is corrupt");
+  }
+  return UnpackMask(packed, width, height);
+}
+
+StatusOr<std::vector<uint8_t>> DecodeContextArithmetic(ByteReader& r,
+                                                       int width, int height,
+                                                       uint64_t declared) {
   uint8_t ax = 0, ay = 0;
-  SPIX_RETURN_IF_ERROR(r.U32(&declared, "mask point count"));
   SPIX_RETURN_IF_ERROR(r.U8(&ax, "mask context offset"));
   SPIX_RETURN_IF_ERROR(r.U8(&ay, "mask context offset"));
-  const uint64_t pixels = uint64_t(width) * height;
-  if (declared > pixels) {
-    return CorruptData("mask: " + std::to_string(declared) +
-                       " known pixels declared in a " +
-                       std::to_string(pixels) + "-pixel image");
-  }
   if (ax > kMaxMaskContextOffset || ay > kMaxMaskContextOffset) {
     return CorruptData("mask: context offset out of range");
   }
 
-  std::vector<uint8_t> mask(pixels, 0);
+  std::vector<uint8_t> mask(size_t(width) * height, 0);
   MaskContext ctx(width, height, ax, ay);
   ArithDecoder dec(r.cursor(), r.remaining());
   uint64_t ones = 0;
@@ -45,6 +54,34 @@ StatusOr<std::vector<uint8_t>> DecodeMask(const uint8_t* data, size_t size,
       return CorruptData("mask: more known pixels than declared");
     }
   }
+  return mask;
+}
+
+}  // namespace
+
+StatusOr<std::vector<uint8_t>> DecodeMask(const uint8_t* data, size_t size,
+                                          int width, int height) {
+  ByteReader r(data, size);
+  uint32_t declared = 0;
+  uint8_t method = 0;
+  SPIX_RETURN_IF_ERROR(r.U32(&declared, "mask point count"));
+  SPIX_RETURN_IF_ERROR(r.U8(&method, "mask method"));
+  const uint64_t pixels = uint64_t(width) * height;
+  if (declared > pixels) {
+    return CorruptData("mask: " + std::to_string(declared) +
+                       " known pixels declared in a " +
+                       std::to_string(pixels) + "-pixel image");
+  }
+  StatusOr<std::vector<uint8_t>> mask =
+      CorruptData("mask: unknown coding method " + std::to_string(method));
+  if (method == uint8_t(MaskMethod::kContextArithmetic)) {
+    mask = DecodeContextArithmetic(r, width, height, declared);
+  } else if (method == uint8_t(MaskMethod::kZstdBitmap)) {
+    mask = DecodeZstdBitmap(r, width, height);
+  }
+  if (!mask.ok()) return mask;
+  uint64_t ones = 0;
+  for (uint8_t m : *mask) ones += m;
   if (ones != declared) {
     return CorruptData("mask: " + std::to_string(ones) +
                        " known pixels decoded, " + std::to_string(declared) +

@@ -1,8 +1,11 @@
 #include "bitstream/enc_mask.h"
 
+#include <zstd.h>
+
 #include "bitstream/byte_io.h"
 #include "bitstream/enc_arith.h"
 #include "bitstream/format.h"
+#include "bitstream/mask_bitmap.h"
 #include "bitstream/mask_context.h"
 
 namespace spix {
@@ -40,12 +43,31 @@ int StrongestLag(const uint8_t* mask, int width, int height, bool vertical,
   return best_lag;
 }
 
+uint64_t CountOnes(const uint8_t* mask, int width, int height) {
+  uint64_t ones = 0;
+  for (size_t i = 0; i < size_t(width) * height; ++i) ones += mask[i] != 0;
+  return ones;
+}
+
+std::vector<uint8_t> EncodeMaskZstd(const uint8_t* mask, int width, int height,
+                                    uint64_t ones) {
+  const std::vector<uint8_t> packed = PackMask(mask, width, height);
+  std::vector<uint8_t> frame(ZSTD_compressBound(packed.size()));
+  const size_t size = ZSTD_compress(frame.data(), frame.size(), packed.data(),
+                                    packed.size(), kMaskZstdLevel);
+  if (ZSTD_isError(size)) return {};
+  ByteWriter w;
+  w.U32(uint32_t(ones));
+  w.U8(uint8_t(MaskMethod::kZstdBitmap));
+  w.Bytes(frame.data(), size);
+  return std::move(w.bytes());
+}
+
 }  // namespace
 
 std::vector<uint8_t> EncodeMaskWithOffsets(const uint8_t* mask, int width,
                                            int height, int ax, int ay) {
-  uint64_t ones = 0;
-  for (size_t i = 0; i < size_t(width) * height; ++i) ones += mask[i] != 0;
+  const uint64_t ones = CountOnes(mask, width, height);
 
   MaskContext ctx(width, height, ax, ay);
   ArithEncoder enc;
@@ -59,6 +81,7 @@ std::vector<uint8_t> EncodeMaskWithOffsets(const uint8_t* mask, int width,
   }
   ByteWriter w;
   w.U32(uint32_t(ones));
+  w.U8(uint8_t(MaskMethod::kContextArithmetic));
   w.U8(uint8_t(ax));
   w.U8(uint8_t(ay));
   const std::vector<uint8_t> coded = enc.Finish();
@@ -67,8 +90,7 @@ std::vector<uint8_t> EncodeMaskWithOffsets(const uint8_t* mask, int width,
 }
 
 std::vector<uint8_t> EncodeMask(const uint8_t* mask, int width, int height) {
-  uint64_t ones = 0;
-  for (size_t i = 0; i < size_t(width) * height; ++i) ones += mask[i] != 0;
+  const uint64_t ones = CountOnes(mask, width, height);
   // Offsets below these are inside the fixed template already.
   const int ax = StrongestLag(mask, width, height, false, 5, ones);
   const int ay = StrongestLag(mask, width, height, true, 3, ones);
@@ -77,6 +99,12 @@ std::vector<uint8_t> EncodeMask(const uint8_t* mask, int width, int height) {
     std::vector<uint8_t> tuned =
         EncodeMaskWithOffsets(mask, width, height, ax, ay);
     if (tuned.size() < best.size()) best.swap(tuned);
+  }
+  // zstd only wins on periodic masks, which are those with a strong lag;
+  // spare its (slower) run on the others.
+  if (ax != 0 || ay != 0) {
+    std::vector<uint8_t> zstd = EncodeMaskZstd(mask, width, height, ones);
+    if (!zstd.empty() && zstd.size() < best.size()) best.swap(zstd);
   }
   return best;
 }

@@ -9,10 +9,11 @@
 namespace spix {
 
 // `mask` holds width*height bytes, 1 = known pixel. Returns the MASK chunk
-// payload; picks the adaptive template offsets that code smallest.
+// payload: the context coder with the adaptive template offsets that code
+// smallest, or zstd on the packed bitmap when that is smaller still.
 std::vector<uint8_t> EncodeMask(const uint8_t* mask, int width, int height);
 
-// The same with fixed adaptive offsets (0 = unused); for tests and tables.
+// The context coder with fixed adaptive offsets (0 = unused); for tests.
 std::vector<uint8_t> EncodeMaskWithOffsets(const uint8_t* mask, int width,
                                            int height, int ax, int ay);
 

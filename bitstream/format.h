@@ -35,13 +35,19 @@ enum class Inpainter : uint8_t {
 inline constexpr char kMaskChunkTag[5] = "MASK";
 inline constexpr char kValuesChunkTag[5] = "VALS";
 
-// Mask chunk: u32 point count, u8 horizontal and u8 vertical context offset
-// (0: unused), then the arithmetic-coded bilevel image.
-inline constexpr size_t kMaskChunkPrefix = 6;
+// Mask chunk: u32 point count, u8 method, then
+//   kContextArithmetic: u8 horizontal and u8 vertical context offset
+//     (0: unused), then the arithmetic-coded bilevel image;
+//   kZstdBitmap: a zstd frame of the bitmap packed 8 pixels a byte, MSB
+//     first, each row starting on a byte (wins on periodic masks).
+enum class MaskMethod : uint8_t {
+  kContextArithmetic = 0,
+  kZstdBitmap = 1,
+};
 inline constexpr uint8_t kMaxMaskContextOffset = 64;
+inline constexpr int kMaskZstdLevel = 19;
 
 // Values chunk: u8 prediction radius, then the arithmetic-coded residuals.
-inline constexpr size_t kValuesChunkPrefix = 1;
 inline constexpr uint8_t kMaxPredictionRadius = 64;
 
 }  // namespace spix

@@ -114,11 +114,28 @@ TEST(Mask, EmptyMaskRoundTrips) {
 TEST(Mask, AdaptiveOffsetsHelpRegularGrids) {
   const std::vector<uint8_t> mask = MakeGridMask(512, 512, 7);
   const auto plain = EncodeMaskWithOffsets(mask.data(), 512, 512, 0, 0);
-  const auto tuned = EncodeMask(mask.data(), 512, 512);
+  const auto tuned = EncodeMaskWithOffsets(mask.data(), 512, 512, 7, 7);
   EXPECT_LT(tuned.size() * 2, plain.size());
   auto decoded = DecodeMask(tuned.data(), tuned.size(), 512, 512);
   ASSERT_TRUE(decoded.ok());
   EXPECT_EQ(*decoded, mask);
+}
+
+TEST(Mask, PeriodicMasksFallBackToZstdAndRoundTrip) {
+  const std::vector<uint8_t> mask = MakeGridMask(300, 200, 5);
+  const auto coded = EncodeMask(mask.data(), 300, 200);
+  EXPECT_EQ(coded[4], uint8_t(MaskMethod::kZstdBitmap));
+  EXPECT_LT(coded.size(),
+            EncodeMaskWithOffsets(mask.data(), 300, 200, 5, 5).size());
+  auto decoded = DecodeMask(coded.data(), coded.size(), 300, 200);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(*decoded, mask);
+  for (size_t len = 0; len < coded.size(); ++len) {
+    EXPECT_FALSE(DecodeMask(coded.data(), len, 300, 200).ok()) << len;
+  }
+  auto flipped = coded;
+  flipped.back() ^= 0x40;
+  EXPECT_FALSE(DecodeMask(flipped.data(), flipped.size(), 300, 200).ok());
 }
 
 TEST(Mask, TruncationAndBadFieldsAreErrors) {
@@ -131,8 +148,11 @@ TEST(Mask, TruncationAndBadFieldsAreErrors) {
   auto bad_count = coded;
   bad_count[0] ^= 1;
   EXPECT_FALSE(DecodeMask(bad_count.data(), bad_count.size(), 120, 80).ok());
+  auto bad_method = coded;
+  bad_method[4] = 7;
+  EXPECT_FALSE(DecodeMask(bad_method.data(), bad_method.size(), 120, 80).ok());
   auto bad_offset = coded;
-  bad_offset[4] = 200;
+  bad_offset[5] = 200;
   EXPECT_FALSE(DecodeMask(bad_offset.data(), bad_offset.size(), 120, 80).ok());
 }
 

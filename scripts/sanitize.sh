@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The bitstream tests under AddressSanitizer + UndefinedBehaviorSanitizer,
+# then the libFuzzer decoder target for FUZZ_SECONDS (default 60), seeded with
+# the golden files. Needs clang (scripts/setup.sh installs it).
+#   bash scripts/sanitize.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${FUZZ_SECONDS:-60}
+san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_CXX_COMPILER=clang++ -DSPIX_BITSTREAM_ONLY=ON \
+  -DCMAKE_CXX_FLAGS="$san" >/dev/null
+cmake --build build-asan -j"$(nproc)"
+ctest --test-dir build-asan --output-on-failure -j"$(nproc)"
+
+cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_CXX_COMPILER=clang++ -DSPIX_FUZZ=ON -DSPIX_BUILD_TESTS=OFF \
+  -DSPIX_BUILD_BENCHMARKS=OFF -DSPIX_BUILD_TOOLS=OFF \
+  -DCMAKE_CXX_FLAGS="$san -fsanitize=fuzzer-no-link" >/dev/null
+cmake --build build-fuzz -j"$(nproc)" --target fuzz_decode
+corpus=build-fuzz/corpus
+mkdir -p "$corpus"
+cp tests/golden/*.spix "$corpus/"
+echo "sanitize: fuzzing the decoder for ${seconds} s"
+build-fuzz/fuzz_decode -max_total_time="$seconds" -rss_limit_mb=2048 \
+  -timeout=10 -print_final_stats=1 "$corpus" 2>&1 | tail -n 12

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what spix needs from Debian packages (only what is missing, so it
+# is safe to run again) and builds it in Release into build/.
+#   bash scripts/setup.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  build-essential cmake ccache pkg-config
+  libopencv-dev libzstd-dev zlib1g-dev libjbig-dev libcli11-dev
+  libgtest-dev libbenchmark-dev
+  clang libclang-rt-14-dev  # the fuzzer and sanitizer builds
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+    missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+    --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$(nproc)"

@@ -13,25 +13,23 @@ namespace {
 
 // The lag (within [min_lag, kMaxMaskContextOffset]) at which a known pixel
 // most often sees another known pixel, or 0 when no lag beats chance by 2x.
-// `step` is 1 for horizontal lags and `width` for vertical ones.
+// Visits only the known pixels, so it costs O(points * lags).
 int StrongestLag(const uint8_t* mask, int width, int height, bool vertical,
-                 int min_lag, uint64_t ones) {
-  if (ones == 0) return 0;
-  const double density = double(ones) / (double(width) * height);
+                 int min_lag, const std::vector<uint32_t>& xs,
+                 const std::vector<uint32_t>& ys) {
+  if (xs.empty()) return 0;
+  const double density = double(xs.size()) / (double(width) * height);
   int best_lag = 0;
   double best_rate = 2.0 * density;
   const int extent = vertical ? height : width;
   for (int lag = min_lag; lag <= kMaxMaskContextOffset && lag < extent; ++lag) {
     uint64_t hits = 0, trials = 0;
-    for (int y = vertical ? lag : 0; y < height; ++y) {
-      const uint8_t* row = mask + size_t(y) * width;
-      const uint8_t* ref = vertical ? row - size_t(lag) * width : row - lag;
-      for (int x = vertical ? 0 : lag; x < width; ++x) {
-        if (ref[x]) {
-          ++trials;
-          hits += row[x];
-        }
-      }
+    for (size_t k = 0; k < xs.size(); ++k) {
+      const uint32_t x = xs[k], y = ys[k];
+      if ((vertical ? y : x) < uint32_t(lag)) continue;
+      ++trials;
+      hits += vertical ? mask[size_t(y - lag) * width + x]
+                       : mask[size_t(y) * width + x - lag];
     }
     if (trials == 0) continue;
     const double rate = double(hits) / double(trials);
@@ -90,10 +88,19 @@ std::vector<uint8_t> EncodeMaskWithOffsets(const uint8_t* mask, int width,
 }
 
 std::vector<uint8_t> EncodeMask(const uint8_t* mask, int width, int height) {
-  const uint64_t ones = CountOnes(mask, width, height);
+  std::vector<uint32_t> xs, ys;
+  for (int y = 0; y < height; ++y) {
+    for (int x = 0; x < width; ++x) {
+      if (mask[size_t(y) * width + x]) {
+        xs.push_back(uint32_t(x));
+        ys.push_back(uint32_t(y));
+      }
+    }
+  }
+  const uint64_t ones = xs.size();
   // Offsets below these are inside the fixed template already.
-  const int ax = StrongestLag(mask, width, height, false, 5, ones);
-  const int ay = StrongestLag(mask, width, height, true, 3, ones);
+  const int ax = StrongestLag(mask, width, height, false, 5, xs, ys);
+  const int ay = StrongestLag(mask, width, height, true, 3, xs, ys);
   std::vector<uint8_t> best = EncodeMaskWithOffsets(mask, width, height, 0, 0);
   if (ax != 0 || ay != 0) {
     std::vector<uint8_t> tuned =

@@ -53,3 +53,20 @@ INSTANTIATE_TEST_SUITE_P(Version1, Golden, ::testing::ValuesIn(kGolden));
 
 }  // namespace
 }  // namespace spix
+
+namespace spix {
+namespace {
+
+TEST_P(Golden, EverySingleByteFlipIsRejected) {
+  const std::string path = std::string(SPIX_GOLDEN_DIR) + "/" + GetParam() + ".spix";
+  auto bytes = ReadFileBytes(path, 1 << 20);
+  ASSERT_TRUE(bytes.ok());
+  for (size_t i = 0; i < bytes->size(); ++i) {
+    std::vector<uint8_t> bad = *bytes;
+    bad[i] ^= 0xFF;
+    EXPECT_FALSE(Decode(bad.data(), bad.size()).ok()) << "byte " << i;
+  }
+}
+
+}  // namespace
+}  // namespace spix

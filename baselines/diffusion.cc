@@ -32,8 +32,8 @@ double ApplyOperator(const float* p, const float* unknown, int w, int h,
       at(0, row[1], 1.f);
       if (up && down) {
         for (int x = 1; x < w - 1; ++x) {
-          o[x] = u[x] *
-                 (4.f * row[x] - row[x - 1] - row[x + 1] - up[x] - down[x]);
+          o[x] =
+              u[x] * (4.f * row[x] - row[x - 1] - row[x + 1] - up[x] - down[x]);
         }
       } else {
         for (int x = 1; x < w - 1; ++x) at(x, row[x - 1] + row[x + 1], 2.f);
@@ -153,8 +153,8 @@ DiffusionStats SolveLevel(int w, int h, const uint8_t* mask, float* x,
     Prolongate(coarse, cw, ch, w, h, mask, x);
   }
   stats.levels = std::max(stats.levels, depth + 1);
-  stats.fine_iterations = ConjugateGradient(w, h, mask, x, tolerance,
-                                            max_iterations, &stats.final_residual);
+  stats.fine_iterations = ConjugateGradient(
+      w, h, mask, x, tolerance, max_iterations, &stats.final_residual);
   return stats;
 }
 

@@ -35,7 +35,11 @@ void BM_DiffusionKodak(benchmark::State& state) {
   state.counters["MP/s"] = benchmark::Counter(
       double(n) * state.iterations() / 1e6, benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_DiffusionKodak)->Arg(2)->Arg(5)->Arg(10)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DiffusionKodak)
+    ->Arg(2)
+    ->Arg(5)
+    ->Arg(10)
+    ->Unit(benchmark::kMillisecond);
 
 // The whole decoder: parse, entropy-decode, inpaint.
 void BM_DecodeKodak(benchmark::State& state) {

@@ -41,7 +41,8 @@ struct Fixture {
 void BM_MaskEncode(benchmark::State& state) {
   Fixture f(state.range(0) / 100.0);
   for (auto _ : state) {
-    benchmark::DoNotOptimize(EncodeMask(f.mask.data(), f.image.width, f.image.height));
+    benchmark::DoNotOptimize(
+        EncodeMask(f.mask.data(), f.image.width, f.image.height));
   }
   state.SetBytesProcessed(int64_t(state.iterations()) * f.mask.size());
 }
@@ -62,8 +63,9 @@ void BM_ValuesEncode(benchmark::State& state) {
     benchmark::DoNotOptimize(EncodeValues(f.mask.data(), f.image.width,
                                           f.image.height, f.values, f.params));
   }
-  state.counters["stored_px/s"] = benchmark::Counter(
-      double(f.values.size() / 3) * state.iterations(), benchmark::Counter::kIsRate);
+  state.counters["stored_px/s"] =
+      benchmark::Counter(double(f.values.size() / 3) * state.iterations(),
+                         benchmark::Counter::kIsRate);
 }
 
 void BM_ValuesDecode(benchmark::State& state) {
@@ -75,8 +77,9 @@ void BM_ValuesDecode(benchmark::State& state) {
                                           f.mask.data(), f.image.width,
                                           f.image.height, f.params));
   }
-  state.counters["stored_px/s"] = benchmark::Counter(
-      double(f.values.size() / 3) * state.iterations(), benchmark::Counter::kIsRate);
+  state.counters["stored_px/s"] =
+      benchmark::Counter(double(f.values.size() / 3) * state.iterations(),
+                         benchmark::Counter::kIsRate);
 }
 
 BENCHMARK(BM_MaskEncode)->Arg(5)->Unit(benchmark::kMillisecond);

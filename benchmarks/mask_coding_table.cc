@@ -35,7 +35,8 @@ std::vector<uint8_t> EdgeMask(const Image& img, double density, uint64_t seed) {
   std::vector<double> g(img.num_pixels(), 0.0);
   double total = 0;
   auto luma = [&](int x, int y) {
-    const uint8_t* p = img.pixel(std::clamp(x, 0, w - 1), std::clamp(y, 0, h - 1));
+    const uint8_t* p =
+        img.pixel(std::clamp(x, 0, w - 1), std::clamp(y, 0, h - 1));
     return (p[0] + 2.0 * p[1] + p[2]) / 4.0;
   };
   for (int y = 0; y < h; ++y) {
@@ -119,7 +120,8 @@ Row Measure(const std::string& kind, double density) {
       values.insert(values.end(), q, q + 3);
       raw.insert(raw.end(), q, q + 3);
     }
-    auto coded = EncodeValues(mask.data(), w, h, values, ValueParamsForHeader(header));
+    auto coded =
+        EncodeValues(mask.data(), w, h, values, ValueParamsForHeader(header));
     row.values_spix += 8.0 * coded->size();
     row.values_zstd += 8.0 * ZstdSize(raw.data(), raw.size() * sizeof(int16_t));
     stored += double(ones);

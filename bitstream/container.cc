@@ -46,11 +46,11 @@ Status ValidateHeader(const Header& h) {
   }
   if (h.width > kMaxDimension || h.height > kMaxDimension ||
       uint64_t(h.width) * h.height > kMaxPixels) {
-    return ResourceExhausted(
-        "header: image " + std::to_string(h.width) + "x" +
-        std::to_string(h.height) + " exceeds the decoder caps (" +
-        std::to_string(kMaxDimension) + " per side, " +
-        std::to_string(kMaxPixels) + " pixels)");
+    return ResourceExhausted("header: image " + std::to_string(h.width) + "x" +
+                             std::to_string(h.height) +
+                             " exceeds the decoder caps (" +
+                             std::to_string(kMaxDimension) + " per side, " +
+                             std::to_string(kMaxPixels) + " pixels)");
   }
   switch (h.transform) {
     case ColorTransform::kNone:
@@ -126,7 +126,8 @@ StatusOr<ParsedContainer> ParseContainer(const uint8_t* data, size_t size,
     uint32_t stored = 0;
     SPIX_RETURN_IF_ERROR(trailer.U32(&stored, "checksum"));
     if (stored != Crc32(data, body)) {
-      return CorruptData("checksum mismatch: the file is corrupted or truncated");
+      return CorruptData(
+          "checksum mismatch: the file is corrupted or truncated");
     }
   }
 

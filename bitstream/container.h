@@ -55,8 +55,7 @@ StatusOr<ParsedContainer> ParseContainer(const uint8_t* data, size_t size,
 // Validates the header fields on their own (shared by writer and parser).
 Status ValidateHeader(const Header& header);
 
-const ChunkView* FindChunk(const ParsedContainer& container,
-                           const char* tag);
+const ChunkView* FindChunk(const ParsedContainer& container, const char* tag);
 
 uint32_t Crc32(const uint8_t* data, size_t size);
 

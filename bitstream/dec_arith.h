@@ -44,7 +44,8 @@ class ArithDecoder {
 
   uint32_t DecodeRaw(int bits) {
     uint32_t v = 0;
-    for (int i = 0; i < bits; ++i) v = (v << 1) | uint32_t(Decode(kProbOne / 2));
+    for (int i = 0; i < bits; ++i)
+      v = (v << 1) | uint32_t(Decode(kProbOne / 2));
     return v;
   }
 

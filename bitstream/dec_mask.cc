@@ -18,16 +18,16 @@ StatusOr<std::vector<uint8_t>> DecodeZstdBitmap(ByteReader& r, int width,
   // The frame must inflate to exactly the packed size: never more is
   // allocated, and anything else is corrupt.
   std::vector<uint8_t> packed(PackedRowBytes(width) * height);
-  const size_t size = ZSTD_decompress(packed.data(), packed.size(), r.cursor(),
-                                      r.remaining());
+  const size_t size =
+      ZSTD_decompress(packed.data(), packed.size(), r.cursor(), r.remaining());
   if (ZSTD_isError(size) || size != packed.size()) {
     return CorruptData("mask: zstd bitmap is corrupt");
   }
   return UnpackMask(packed, width, height);
 }
 
-StatusOr<std::vector<uint8_t>> DecodeContextArithmetic(ByteReader& r,
-                                                       int width, int height,
+StatusOr<std::vector<uint8_t>> DecodeContextArithmetic(ByteReader& r, int width,
+                                                       int height,
                                                        uint64_t declared) {
   uint8_t ax = 0, ay = 0;
   SPIX_RETURN_IF_ERROR(r.U8(&ax, "mask context offset"));
@@ -69,8 +69,8 @@ StatusOr<std::vector<uint8_t>> DecodeMask(const uint8_t* data, size_t size,
   const uint64_t pixels = uint64_t(width) * height;
   if (declared > pixels) {
     return CorruptData("mask: " + std::to_string(declared) +
-                       " known pixels declared in a " +
-                       std::to_string(pixels) + "-pixel image");
+                       " known pixels declared in a " + std::to_string(pixels) +
+                       "-pixel image");
   }
   StatusOr<std::vector<uint8_t>> mask =
       CorruptData("mask: unknown coding method " + std::to_string(method));

@@ -19,8 +19,7 @@ bool DecodeResidual(ArithDecoder& dec, ResidualModels& m, int c, int luma_zero,
   }
   const bool negative = dec.Decode(m.sign[c][luma_zero][act]);
   int k = 0;
-  while (k < kMaxResidualPrefix &&
-         dec.Decode(m.prefix[k][c][luma_zero][act])) {
+  while (k < kMaxResidualPrefix && dec.Decode(m.prefix[k][c][luma_zero][act])) {
     ++k;
   }
   if (k >= kMaxResidualPrefix) return false;

@@ -48,7 +48,9 @@ class MaskContext {
   // Left/right/top zero border wide enough for every template offset.
   static constexpr int kPad = kMaxMaskContextOffset;
 
-  uint8_t* Row(int y) { return plane_.data() + size_t(y + kPad) * stride_ + kPad; }
+  uint8_t* Row(int y) {
+    return plane_.data() + size_t(y + kPad) * stride_ + kPad;
+  }
   const uint8_t* Row(int y) const {
     return plane_.data() + size_t(y + kPad) * stride_ + kPad;
   }

@@ -77,9 +77,9 @@ class StatusOr {
 #define SPIX_CONCAT_INNER(a, b) a##b
 #define SPIX_CONCAT(a, b) SPIX_CONCAT_INNER(a, b)
 
-#define SPIX_RETURN_IF_ERROR(expr)         \
-  do {                                     \
-    ::spix::Status spix_status_ = (expr);  \
+#define SPIX_RETURN_IF_ERROR(expr)               \
+  do {                                           \
+    ::spix::Status spix_status_ = (expr);        \
     if (!spix_status_.ok()) return spix_status_; \
   } while (0)
 

@@ -70,7 +70,8 @@ void ValuePredictor::Predict(int x, int y, int32_t* pred, int* activity) {
   for (int c = 0; c < channels_; ++c) {
     int64_t sum = 0;
     for (size_t i = 0; i < weights_.size(); ++i) {
-      sum += int64_t(weights_[i]) * last_value_[size_t(columns_[i]) * channels_ + c];
+      sum += int64_t(weights_[i]) *
+             last_value_[size_t(columns_[i]) * channels_ + c];
     }
     const int32_t p = int32_t(FloorDiv(2 * sum + total, 2 * total));
     int64_t deviation = 0;

@@ -59,10 +59,10 @@ using ValueBitModel = BinaryModel<60>;
 
 struct ResidualModels {
   static constexpr int kLumaStates = 2;
-  using PerContext =
-      std::array<std::array<std::array<ValueBitModel, ValuePredictor::kActivityBuckets>,
-                            kLumaStates>,
-                 kMaxValueChannels>;
+  using PerContext = std::array<
+      std::array<std::array<ValueBitModel, ValuePredictor::kActivityBuckets>,
+                 kLumaStates>,
+      kMaxValueChannels>;
   PerContext zero;
   PerContext sign;
   std::array<PerContext, kMaxResidualPrefix> prefix;

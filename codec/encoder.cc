@@ -73,9 +73,9 @@ StatusOr<std::vector<uint8_t>> Encode(const Image& image,
     values.insert(values.end(), q, q + image.channels);
   }
   chunks[1].tag = kValuesChunkTag;
-  SPIX_ASSIGN_OR_RETURN(
-      chunks[1].data, EncodeValues(mask.data(), image.width, image.height,
-                                   values, ValueParamsForHeader(header)));
+  SPIX_ASSIGN_OR_RETURN(chunks[1].data,
+                        EncodeValues(mask.data(), image.width, image.height,
+                                     values, ValueParamsForHeader(header)));
   if (times) times->values = SecondsSince(start);
   return WriteContainer(header, chunks);
 }

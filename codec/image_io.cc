@@ -79,7 +79,8 @@ bool PeekImageSize(const std::vector<uint8_t>& b, uint64_t* w, uint64_t* h) {
     *h = Be32(&b[20]);
     return true;
   }
-  if (b.size() >= 4 && b[0] == 0xFF && b[1] == 0xD8) return PeekJpegSize(b, w, h);
+  if (b.size() >= 4 && b[0] == 0xFF && b[1] == 0xD8)
+    return PeekJpegSize(b, w, h);
   if (b.size() >= 3 && b[0] == 'P' && b[1] >= '1' && b[1] <= '6') {
     return PeekPnmSize(b, w, h);
   }
@@ -187,8 +188,8 @@ StatusOr<Image> ReadImage(const std::string& path,
   if (mat.empty()) {
     return CorruptData("'" + path + "' is not an image OpenCV can decode");
   }
-  SPIX_RETURN_IF_ERROR(CheckDimensions(path, uint64_t(mat.cols),
-                                       uint64_t(mat.rows)));
+  SPIX_RETURN_IF_ERROR(
+      CheckDimensions(path, uint64_t(mat.cols), uint64_t(mat.rows)));
   if (mat.depth() == CV_16U) {
     warnings->push_back("'" + path + "' has 16-bit samples; scaled to 8 bits");
     mat.convertTo(mat, CV_8U, 1.0 / 257.0);
@@ -231,8 +232,8 @@ Status WriteImage(const std::string& path, const Image& image) {
   std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
   if (ext == ".pnm") ext = image.channels == 1 ? ".pgm" : ".ppm";
   if (ext == ".ppm" && image.channels == 1) ext = ".pgm";
-  static const char* kWritable[] = {".png", ".ppm", ".pgm", ".bmp", ".tif",
-                                    ".tiff"};
+  static const char* kWritable[] = {".png", ".ppm", ".pgm",
+                                    ".bmp", ".tif", ".tiff"};
   if (std::find(std::begin(kWritable), std::end(kWritable), ext) ==
       std::end(kWritable)) {
     return InvalidArgument("cannot write '" + path +

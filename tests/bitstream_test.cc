@@ -88,7 +88,8 @@ TEST_P(MaskRoundTrip, RandomAndGridMasksAreBitExact) {
         kind == 0 ? MakeRandomMask(c.width, c.height, c.density, 11)
                   : MakeGridMask(c.width, c.height,
                                  std::max(1, int(1 / std::sqrt(c.density))));
-    const std::vector<uint8_t> coded = EncodeMask(mask.data(), c.width, c.height);
+    const std::vector<uint8_t> coded =
+        EncodeMask(mask.data(), c.width, c.height);
     auto decoded = DecodeMask(coded.data(), coded.size(), c.width, c.height);
     ASSERT_TRUE(decoded.ok()) << decoded.status().message();
     EXPECT_EQ(*decoded, mask);
@@ -178,8 +179,8 @@ std::vector<int32_t> MakeValues(const std::vector<uint8_t>& mask, int w,
     for (int c = 0; c < p.channels; ++c) {
       const double smooth = std::sin(x * 0.05 + c) * std::cos(y * 0.07);
       const int span = p.hi[c] - p.lo[c];
-      int32_t value = p.lo[c] + int(span * (0.5 + 0.4 * smooth)) +
-                      int(rng() % 5) - 2;
+      int32_t value =
+          p.lo[c] + int(span * (0.5 + 0.4 * smooth)) + int(rng() % 5) - 2;
       v.push_back(std::clamp(value, p.lo[c], p.hi[c]));
     }
   }
@@ -191,10 +192,11 @@ TEST(Values, RoundTripAtManyDensitiesSizesAndRanges) {
     int w, h, channels, lo, hi;
     double density;
   };
-  const Case cases[] = {{1, 1, 1, 0, 255, 1.0},     {1, 50, 3, -255, 255, 0.3},
-                        {50, 1, 3, -64, 64, 0.3},   {33, 21, 1, 0, 63, 0.05},
-                        {128, 96, 3, -32, 32, 0.1}, {300, 200, 3, -255, 255, 0.02},
-                        {64, 64, 3, -1, 1, 1.0},    {640, 480, 3, -128, 128, 0.05}};
+  const Case cases[] = {
+      {1, 1, 1, 0, 255, 1.0},     {1, 50, 3, -255, 255, 0.3},
+      {50, 1, 3, -64, 64, 0.3},   {33, 21, 1, 0, 63, 0.05},
+      {128, 96, 3, -32, 32, 0.1}, {300, 200, 3, -255, 255, 0.02},
+      {64, 64, 3, -1, 1, 1.0},    {640, 480, 3, -128, 128, 0.05}};
   for (const Case& c : cases) {
     const auto mask = MakeRandomMask(c.w, c.h, c.density, 9);
     const ValueCodingParams p = Params(c.channels, c.lo, c.hi);
@@ -216,11 +218,13 @@ TEST(Values, ExtremeResidualsRoundTrip) {
   std::vector<int32_t> values;
   for (int i = 0; i < w * h; ++i) {
     const bool hi = (i + i / w) % 2;
-    values.insert(values.end(), {hi ? 255 : 0, hi ? 255 : -255, hi ? -255 : 255});
+    values.insert(values.end(),
+                  {hi ? 255 : 0, hi ? 255 : -255, hi ? -255 : 255});
   }
   auto coded = EncodeValues(mask.data(), w, h, values, p);
   ASSERT_TRUE(coded.ok());
-  auto decoded = DecodeValues(coded->data(), coded->size(), mask.data(), w, h, p);
+  auto decoded =
+      DecodeValues(coded->data(), coded->size(), mask.data(), w, h, p);
   ASSERT_TRUE(decoded.ok());
   EXPECT_EQ(*decoded, values);
 }
@@ -239,8 +243,7 @@ TEST(Values, TruncationIsAnError) {
   auto coded = EncodeValues(mask.data(), 90, 70, values, p);
   ASSERT_TRUE(coded.ok());
   for (size_t len = 0; len < coded->size(); ++len) {
-    EXPECT_FALSE(
-        DecodeValues(coded->data(), len, mask.data(), 90, 70, p).ok())
+    EXPECT_FALSE(DecodeValues(coded->data(), len, mask.data(), 90, 70, p).ok())
         << "length " << len;
   }
 }
@@ -292,7 +295,8 @@ TEST(Container, EverySingleByteFlipAndTruncationIsAnError) {
 // Re-seals a modified file with a valid checksum, to reach the field checks.
 std::vector<uint8_t> Reseal(std::vector<uint8_t> bytes) {
   const uint32_t crc = Crc32(bytes.data(), bytes.size() - 4);
-  for (int i = 0; i < 4; ++i) bytes[bytes.size() - 4 + i] = uint8_t(crc >> (8 * i));
+  for (int i = 0; i < 4; ++i)
+    bytes[bytes.size() - 4 + i] = uint8_t(crc >> (8 * i));
   return bytes;
 }
 

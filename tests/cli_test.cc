@@ -99,7 +99,7 @@ TEST_F(Cli, HelpAndUsage) {
 
 TEST_F(Cli, EncodeDecodeInfoRoundTrip) {
   CliRun r = Spix("encode " + Path("rgb.png") + " -o " + Path("a.spix") +
-               " --density 0.2 --psnr");
+                  " --density 0.2 --mask random --psnr");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("bpp"), std::string::npos);
   EXPECT_NE(r.out.find("PSNR"), std::string::npos);
@@ -121,7 +121,8 @@ TEST_F(Cli, EncodeDecodeInfoRoundTrip) {
 }
 
 TEST_F(Cli, GreyStaysGrey) {
-  ASSERT_EQ(Spix("encode " + Path("grey.png") + " -o " + Path("g.spix")).code, 0);
+  ASSERT_EQ(Spix("encode " + Path("grey.png") + " -o " + Path("g.spix")).code,
+            0);
   ASSERT_EQ(Spix("decode " + Path("g.spix") + " -o " + Path("g.png")).code, 0);
   cv::Mat m = cv::imread(Path("g.png"), cv::IMREAD_UNCHANGED);
   EXPECT_EQ(m.channels(), 1);
@@ -139,14 +140,16 @@ TEST_F(Cli, BadInputsGiveOneLineErrors) {
   ExpectError("decode " + Path("text.png") + " -o " + Path("x.png"), 2,
               "not a .spix file");
   ExpectError("info " + Path("missing.spix"), 3);
-  EXPECT_TRUE(Leftovers({"rgb.png", "grey.png", "empty.png", "text.png"}).empty());
+  EXPECT_TRUE(
+      Leftovers({"rgb.png", "grey.png", "empty.png", "text.png"}).empty());
 }
 
 TEST_F(Cli, AbsurdFlagsAreUsageErrors) {
-  const std::string base = "encode " + Path("rgb.png") + " -o " + Path("x.spix");
-  for (const char* flag : {"-d 0", "-d 2", "-d abc", "-d -0.5", "-q 0", "-q 300",
-                           "-q 4,0", "-q a,b", "-q 4,8,9", "--mask foo",
-                           "--seed -1"}) {
+  const std::string base =
+      "encode " + Path("rgb.png") + " -o " + Path("x.spix");
+  for (const char* flag :
+       {"-d 0", "-d 2", "-d abc", "-d -0.5", "-q 0", "-q 300", "-q 4,0",
+        "-q a,b", "-q 4,8,9", "--mask foo", "--seed -1"}) {
     ExpectError(base + " " + flag, 1);
   }
   ExpectError("decode " + Path("rgb.png") + " -o " + Path("x.jpeg"), 2);
@@ -155,14 +158,18 @@ TEST_F(Cli, AbsurdFlagsAreUsageErrors) {
 
 TEST_F(Cli, HugeOrZeroDimensionsAreRefusedBeforeDecoding) {
   // A PNG signature and IHDR claiming 100000 x 100000 pixels, nothing else.
-  std::string png("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\x01\x86\xa0\0\x01\x86\xa0\x08\x02\0\0\0",
-                  33);
+  std::string png(
+      "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\x01\x86\xa0\0\x01\x86\xa0\x08\x02\0\0\0",
+      33);
   WriteText("huge.png", png);
-  ExpectError("encode " + Path("huge.png") + " -o " + Path("x.spix"), 2, "caps");
+  ExpectError("encode " + Path("huge.png") + " -o " + Path("x.spix"), 2,
+              "caps");
   WriteText("huge.pgm", "P5\n40000 40000\n255\n");
-  ExpectError("encode " + Path("huge.pgm") + " -o " + Path("x.spix"), 2, "caps");
+  ExpectError("encode " + Path("huge.pgm") + " -o " + Path("x.spix"), 2,
+              "caps");
   WriteText("zero.pgm", "P5\n0 10\n255\n");
-  ExpectError("encode " + Path("zero.pgm") + " -o " + Path("x.spix"), 2, "zero");
+  ExpectError("encode " + Path("zero.pgm") + " -o " + Path("x.spix"), 2,
+              "zero");
 }
 
 TEST_F(Cli, ExistingOutputsAndInputsAreNeverClobbered) {
@@ -174,14 +181,16 @@ TEST_F(Cli, ExistingOutputsAndInputsAreNeverClobbered) {
   ExpectError("encode " + Path("rgb.png") + " -o " + Path("rgb.png") + " -f", 1,
               "input");
   EXPECT_EQ(Slurp(Path("rgb.png")), before);
-  EXPECT_EQ(Spix("encode " + Path("rgb.png") + " -o " + Path("keep.spix") + " -f")
-                .code,
-            0);
+  EXPECT_EQ(
+      Spix("encode " + Path("rgb.png") + " -o " + Path("keep.spix") + " -f")
+          .code,
+      0);
   EXPECT_NE(Slurp(Path("keep.spix")), "precious");
 }
 
 TEST_F(Cli, CorruptFilesLeaveNoOutput) {
-  ASSERT_EQ(Spix("encode " + Path("rgb.png") + " -o " + Path("a.spix")).code, 0);
+  ASSERT_EQ(Spix("encode " + Path("rgb.png") + " -o " + Path("a.spix")).code,
+            0);
   const std::string good = Slurp(Path("a.spix"));
   WriteText("cut.spix", good.substr(0, good.size() / 2));
   ExpectError("decode " + Path("cut.spix") + " -o " + Path("out.png"), 2);
@@ -200,10 +209,12 @@ TEST_F(Cli, CorruptFilesLeaveNoOutput) {
 }
 
 TEST_F(Cli, UnwritableOutputIsAnIoError) {
-  ASSERT_EQ(Spix("encode " + Path("rgb.png") + " -o " + Path("a.spix")).code, 0);
+  ASSERT_EQ(Spix("encode " + Path("rgb.png") + " -o " + Path("a.spix")).code,
+            0);
   ExpectError("encode " + Path("rgb.png") + " -o " + dir_ + "/no/such/dir.spix",
               3);
-  ExpectError("decode " + Path("a.spix") + " -o " + dir_ + "/no/such/dir.png", 3);
+  ExpectError("decode " + Path("a.spix") + " -o " + dir_ + "/no/such/dir.png",
+              3);
 }
 
 TEST_F(Cli, SixteenBitAndAlphaInputsAreConvertedWithAWarning) {

@@ -70,7 +70,9 @@ TEST(Diffusion, DefaultToleranceIsWithinOneGreyLevelOfConverged) {
     mask[i] = rng() % 20 == 0;
     // Smooth data plus noise, like a photograph.
     const int x = i % w, y = i / w;
-    if (mask[i]) plane[i] = 128 + 100 * std::sin(x * 0.03) * std::cos(y * 0.02) + rng() % 20;
+    if (mask[i])
+      plane[i] =
+          128 + 100 * std::sin(x * 0.03) * std::cos(y * 0.02) + rng() % 20;
   }
   std::vector<float> tight = plane;
   DiffusionOptions precise;

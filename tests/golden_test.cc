@@ -58,7 +58,8 @@ namespace spix {
 namespace {
 
 TEST_P(Golden, EverySingleByteFlipIsRejected) {
-  const std::string path = std::string(SPIX_GOLDEN_DIR) + "/" + GetParam() + ".spix";
+  const std::string path =
+      std::string(SPIX_GOLDEN_DIR) + "/" + GetParam() + ".spix";
   auto bytes = ReadFileBytes(path, 1 << 20);
   ASSERT_TRUE(bytes.ok());
   for (size_t i = 0; i < bytes->size(); ++i) {

@@ -23,7 +23,8 @@ class ImageIo : public ::testing::Test {
 
 TEST_F(ImageIo, LosslessFormatsRoundTripInRgbOrder) {
   Image pure_red(4, 3, 3);
-  for (size_t i = 0; i < pure_red.num_pixels(); ++i) pure_red.pixels[i * 3] = 255;
+  for (size_t i = 0; i < pure_red.num_pixels(); ++i)
+    pure_red.pixels[i * 3] = 255;
   const Image& red = pure_red;
   const Image grey = SyntheticImage(9, 7, 1);
   const Image rgb = SyntheticImage(9, 7, 3);

@@ -21,7 +21,8 @@ struct DecodeArgs {
 };
 
 int RunDecode(const DecodeArgs& a) {
-  StatusOr<std::vector<uint8_t>> bytes = ReadFileBytes(a.input, kMaxSpixFileBytes);
+  StatusOr<std::vector<uint8_t>> bytes =
+      ReadFileBytes(a.input, kMaxSpixFileBytes);
   if (!bytes.ok()) return ReportError(bytes.status());
   Status st = CheckOutputPath(a.input, a.output, a.force);
   if (!st.ok()) return ReportError(st);
@@ -40,8 +41,8 @@ int RunDecode(const DecodeArgs& a) {
     std::printf(
         "{\"input\": %s, \"output\": %s, \"width\": %d, \"height\": %d, "
         "\"channels\": %d, \"bytes\": %zu, \"decode_seconds\": %.4f}\n",
-        JsonString(a.input).c_str(), JsonString(a.output).c_str(),
-        image->width, image->height, image->channels, bytes->size(), seconds);
+        JsonString(a.input).c_str(), JsonString(a.output).c_str(), image->width,
+        image->height, image->channels, bytes->size(), seconds);
   } else if (!a.quiet) {
     std::printf("%s -> %s: %dx%d %s, decoded in %.3f s\n", a.input.c_str(),
                 a.output.c_str(), image->width, image->height,
@@ -58,8 +59,8 @@ int RunDecode(const DecodeArgs& a) {
 
 CommandRunner AddDecodeCommand(CLI::App& app) {
   auto args = std::make_shared<DecodeArgs>();
-  CLI::App* cmd = app.add_subcommand(
-      "decode", "Rebuild an image from a .spix file.");
+  CLI::App* cmd =
+      app.add_subcommand("decode", "Rebuild an image from a .spix file.");
   cmd->add_option("input", args->input, "The .spix file")->required();
   cmd->add_option("-o,--output", args->output,
                   "Image to write: .png, .ppm/.pgm, .bmp or .tif")

@@ -15,7 +15,7 @@ struct EncodeArgs {
   std::string input;
   std::string output;
   double density = EncodeOptions().density;
-  std::string mask = "random";
+  std::string mask = "grid";
   std::string quant = "4,8";
   uint32_t seed = EncodeOptions().seed;
   bool psnr = false;
@@ -33,8 +33,8 @@ Status ParseQuant(const std::string& text, EncodeOptions* o) {
   if (n == 1 && text.find(',') == std::string::npos) {
     chroma = std::min(2 * luma, 255);
   } else if (n != 2) {
-    return InvalidArgument("--quant expects LUMA or LUMA,CHROMA, got '" +
-                           text + "'");
+    return InvalidArgument("--quant expects LUMA or LUMA,CHROMA, got '" + text +
+                           "'");
   }
   if (luma < 1 || luma > 255 || chroma < 1 || chroma > 255) {
     return InvalidArgument("--quant steps must be in 1..255, got '" + text +
@@ -62,7 +62,8 @@ int RunEncode(const EncodeArgs& a) {
   StatusOr<Image> image = ReadImage(a.input, &warnings);
   if (!image.ok()) return ReportError(image.status());
   if (!a.quiet) {
-    for (const auto& w : warnings) std::fprintf(stderr, "spix: warning: %s\n", w.c_str());
+    for (const auto& w : warnings)
+      std::fprintf(stderr, "spix: warning: %s\n", w.c_str());
   }
   st = CheckOutputPath(a.input, a.output, a.force);
   if (!st.ok()) return ReportError(st);
@@ -90,9 +91,9 @@ int RunEncode(const EncodeArgs& a) {
         "{\"input\": %s, \"output\": %s, \"width\": %d, \"height\": %d, "
         "\"channels\": %d, \"bytes\": %zu, \"bpp\": %.6f, \"density\": %g, "
         "\"encode_seconds\": %.4f",
-        JsonString(a.input).c_str(), JsonString(a.output).c_str(),
-        image->width, image->height, image->channels, bytes->size(), bpp,
-        a.density, encode_seconds);
+        JsonString(a.input).c_str(), JsonString(a.output).c_str(), image->width,
+        image->height, image->channels, bytes->size(), bpp, a.density,
+        encode_seconds);
     if (a.psnr) {
       std::printf(", \"psnr\": %.4f, \"decode_seconds\": %.4f", psnr,
                   decode_seconds);
@@ -133,7 +134,7 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
       ->check(CLI::Range(1e-6, 1.0))
       ->capture_default_str();
   cmd->add_option("-m,--mask", args->mask,
-                  "Which pixels: random (seeded) or grid (regular lattice)")
+                  "Which pixels: grid (regular lattice) or random (seeded)")
       ->check(CLI::IsMember({"random", "grid"}))
       ->capture_default_str();
   cmd->add_option("-q,--quant", args->quant,

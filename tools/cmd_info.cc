@@ -16,7 +16,8 @@ struct InfoArgs {
 };
 
 int RunInfo(const InfoArgs& a) {
-  StatusOr<std::vector<uint8_t>> bytes = ReadFileBytes(a.input, kMaxSpixFileBytes);
+  StatusOr<std::vector<uint8_t>> bytes =
+      ReadFileBytes(a.input, kMaxSpixFileBytes);
   if (!bytes.ok()) return ReportError(bytes.status());
   StatusOr<FileInfo> info = Inspect(bytes->data(), bytes->size());
   if (!info.ok()) return ReportError(info.status());

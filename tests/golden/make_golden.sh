@@ -30,10 +30,10 @@ for name, w, h, c in [("grey", 37, 23, 1), ("rgb", 48, 32, 3), ("tall", 5, 41, 3
         f.write(magic + f"\n{w} {h}\n255\n".encode() + image(w, h, c))
 PY
 
-"$spix" encode "$tmp/grey.pgm" -o "$here/grey_random_d20_q1.spix" -d 0.2 -q 1 --seed 5 -f --quiet
+"$spix" encode "$tmp/grey.pgm" -o "$here/grey_random_d20_q1.spix" -d 0.2 -m random -q 1 --seed 5 -f --quiet
 "$spix" encode "$tmp/rgb.ppm" -o "$here/rgb_grid_d10_q4.spix" -d 0.1 -m grid -q 4,8 -f --quiet
-"$spix" encode "$tmp/rgb.ppm" -o "$here/rgb_random_d30_q1.spix" -d 0.3 -q 1 --seed 9 -f --quiet
-"$spix" encode "$tmp/tall.ppm" -o "$here/tall_random_d50_q16.spix" -d 0.5 -q 16,32 --seed 2 -f --quiet
+"$spix" encode "$tmp/rgb.ppm" -o "$here/rgb_random_d30_q1.spix" -d 0.3 -m random -q 1 --seed 9 -f --quiet
+"$spix" encode "$tmp/tall.ppm" -o "$here/tall_random_d50_q16.spix" -d 0.5 -m random -q 16,32 --seed 2 -f --quiet
 for f in "$here"/*.spix; do
   "$spix" decode "$f" -o "${f%.spix}.png" -f --quiet
 done

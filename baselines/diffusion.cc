@@ -47,13 +47,16 @@ double ApplyOperator(const float* p, const float* unknown, int w, int h,
   return dot;
 }
 
-// Plain CG on the unknowns of `x` (known entries are fixed data). Returns
-// the iterations used; `residual_rms` gets the final RMS residual.
+// Plain CG on the unknowns of `x` (known entries are fixed data), solving
+// -Laplace(x) = rhs there (rhs may be null for 0). Returns the iterations
+// used; `residual_rms` gets the final RMS residual.
 int ConjugateGradient(int w, int h, const uint8_t* mask, float* x,
-                      float tolerance, int max_iterations,
+                      const float* rhs, float tolerance, int max_iterations,
                       float* residual_rms) {
   const size_t n = size_t(w) * h;
-  std::vector<float> unknown(n), r(n), p(n), ap(n);
+  // Reused across calls: PS and NLPE call this thousands of times.
+  thread_local std::vector<float> unknown, r, p, ap;
+  for (auto* v : {&unknown, &r, &p, &ap}) v->resize(n);
   size_t unknowns = 0;
   for (size_t i = 0; i < n; ++i) {
     unknown[i] = mask[i] ? 0.f : 1.f;
@@ -63,10 +66,12 @@ int ConjugateGradient(int w, int h, const uint8_t* mask, float* x,
     *residual_rms = 0;
     return 0;
   }
-  // r = b - A x, which is the masked Laplacian of the full x.
+  // r = b - A x: the masked Laplacian of the full x, plus the extra rhs.
   (void)ApplyOperator(x, unknown.data(), w, h, r.data());
-  for (size_t i = 0; i < n; ++i) r[i] = -r[i];
-  p = r;
+  for (size_t i = 0; i < n; ++i) {
+    r[i] = rhs ? unknown[i] * rhs[i] - r[i] : -r[i];
+  }
+  std::copy(r.begin(), r.begin() + n, p.begin());
   double rr = 0;
   for (size_t i = 0; i < n; ++i) rr += double(r[i]) * r[i];
   const double stop = double(tolerance) * tolerance * double(unknowns);
@@ -154,7 +159,7 @@ DiffusionStats SolveLevel(int w, int h, const uint8_t* mask, float* x,
   }
   stats.levels = std::max(stats.levels, depth + 1);
   stats.fine_iterations = ConjugateGradient(
-      w, h, mask, x, tolerance, max_iterations, &stats.final_residual);
+      w, h, mask, x, nullptr, tolerance, max_iterations, &stats.final_residual);
   return stats;
 }
 
@@ -183,6 +188,58 @@ DiffusionStats InpaintDiffusion(int width, int height, const uint8_t* mask,
   }
   return SolveLevel(width, height, mask, plane, mean, options.tolerance,
                     options.max_iterations, 0);
+}
+
+int RefineDiffusion(int width, int height, const uint8_t* mask, float* plane,
+                    float tolerance, int max_iterations) {
+  float residual = 0;
+  return ConjugateGradient(width, height, mask, plane, nullptr, tolerance,
+                           max_iterations, &residual);
+}
+
+int RefineDiffusionRegion(int width, int height, const uint8_t* mask,
+                          float* plane, const Region& region, float tolerance,
+                          int max_iterations) {
+  // The region plus a one-pixel frame of fixed data where the image goes on;
+  // at the image border the frame is absent and the border stays reflecting.
+  const int x0 = std::max(region.x0 - 1, 0), y0 = std::max(region.y0 - 1, 0);
+  const int x1 = std::min(region.x1 + 1, width);
+  const int y1 = std::min(region.y1 + 1, height);
+  const int w = x1 - x0, h = y1 - y0;
+  if (w <= 0 || h <= 0) return 0;
+  std::vector<uint8_t> sub_mask(size_t(w) * h);
+  std::vector<float> sub(size_t(w) * h);
+  for (int y = y0; y < y1; ++y) {
+    for (int x = x0; x < x1; ++x) {
+      const size_t i = size_t(y) * width + x;
+      const size_t j = size_t(y - y0) * w + (x - x0);
+      const bool inside =
+          x >= region.x0 && x < region.x1 && y >= region.y0 && y < region.y1;
+      sub_mask[j] = mask[i] || !inside;
+      sub[j] = plane[i];
+    }
+  }
+  float residual = 0;
+  const int iterations =
+      ConjugateGradient(w, h, sub_mask.data(), sub.data(), nullptr, tolerance,
+                        max_iterations, &residual);
+  for (int y = region.y0; y < region.y1; ++y) {
+    for (int x = region.x0; x < region.x1; ++x) {
+      plane[size_t(y) * width + x] = sub[size_t(y - y0) * w + (x - x0)];
+    }
+  }
+  return iterations;
+}
+
+int SolveAdjoint(int width, int height, const uint8_t* mask, const float* rhs,
+                 float* z, float tolerance, int max_iterations) {
+  const size_t n = size_t(width) * height;
+  for (size_t i = 0; i < n; ++i) {
+    if (mask[i]) z[i] = 0.f;
+  }
+  float residual = 0;
+  return ConjugateGradient(width, height, mask, z, rhs, tolerance,
+                           max_iterations, &residual);
 }
 
 }  // namespace spix

@@ -35,6 +35,29 @@ DiffusionStats InpaintDiffusion(int width, int height, const uint8_t* mask,
                                 float* plane, float empty_value,
                                 const DiffusionOptions& options = {});
 
+// A half-open rectangle [x0, x1) x [y0, y1).
+struct Region {
+  int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+};
+
+// Warm-started conjugate gradients on the whole plane: `plane` holds data on
+// known pixels and a starting guess elsewhere (a previous solution, say).
+// Returns the iterations used.
+int RefineDiffusion(int width, int height, const uint8_t* mask, float* plane,
+                    float tolerance, int max_iterations);
+
+// The same restricted to `region`: pixels outside it are held fixed, as if
+// known. For local updates after a small change of the mask.
+int RefineDiffusionRegion(int width, int height, const uint8_t* mask,
+                          float* plane, const Region& region, float tolerance,
+                          int max_iterations);
+
+// Solves -Laplace(z) = rhs on the unknown pixels with z = 0 on known ones
+// (the transpose of inpainting, needed by tonal optimisation). `z` holds a
+// starting guess on entry.
+int SolveAdjoint(int width, int height, const uint8_t* mask, const float* rhs,
+                 float* z, float tolerance, int max_iterations);
+
 }  // namespace spix
 
 #endif  // SPIX_BASELINES_DIFFUSION_H_

@@ -12,6 +12,7 @@ extern "C" {
 #include <string>
 #include <vector>
 
+#include "baselines/random.h"
 #include "benchmarks/bench_data.h"
 #include "bitstream/container.h"
 #include "bitstream/enc_mask.h"
@@ -19,7 +20,6 @@ extern "C" {
 #include "bitstream/mask_bitmap.h"
 #include "codec/mask_selection.h"
 #include "codec/quantize.h"
-#include "codec/random.h"
 
 namespace spix {
 namespace {

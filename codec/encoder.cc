@@ -9,6 +9,7 @@
 #include "codec/mask_selection.h"
 #include "codec/quantize.h"
 #include "codec/spix.h"
+#include "codec/stored_colours.h"
 
 namespace spix {
 namespace {
@@ -28,6 +29,9 @@ Status ValidateOptions(const Image& image, const EncodeOptions& o) {
   if (!(o.density > 0.0 && o.density <= 1.0)) {
     return InvalidArgument("density must be in (0, 1], got " +
                            std::to_string(o.density));
+  }
+  if (o.nlpe_cycles < 0 || o.nlpe_cycles > 1000) {
+    return InvalidArgument("NLPE cycles must be in 0..1000");
   }
   if (o.quant_step_luma < 1 || o.quant_step_luma > 255 ||
       o.quant_step_chroma < 1 || o.quant_step_chroma > 255) {
@@ -54,23 +58,18 @@ StatusOr<std::vector<uint8_t>> Encode(const Image& image,
   SPIX_RETURN_IF_ERROR(ValidateHeader(header));
 
   auto start = std::chrono::steady_clock::now();
-  const std::vector<uint8_t> mask =
-      options.mask == MaskMode::kGrid
-          ? GridMask(image.width, image.height, options.density)
-          : RandomMask(image.width, image.height, options.density,
-                       options.seed);
+  const std::vector<uint8_t> mask = SelectMask(image, options);
   std::vector<Chunk> chunks(2);
   chunks[0].tag = kMaskChunkTag;
   chunks[0].data = EncodeMask(mask.data(), image.width, image.height);
   if (times) times->mask = SecondsSince(start);
 
   start = std::chrono::steady_clock::now();
-  std::vector<int32_t> values;
-  for (size_t i = 0; i < mask.size(); ++i) {
-    if (!mask[i]) continue;
-    int32_t q[3];
-    QuantizePixel(header, &image.pixels[i * image.channels], q);
-    values.insert(values.end(), q, q + image.channels);
+  const std::vector<uint8_t> colours =
+      StoredColours(image, mask, options.tonal);
+  std::vector<int32_t> values(colours.size());
+  for (size_t k = 0; k < colours.size(); k += image.channels) {
+    QuantizePixel(header, &colours[k], &values[k]);
   }
   chunks[1].tag = kValuesChunkTag;
   SPIX_ASSIGN_OR_RETURN(chunks[1].data,

@@ -31,6 +31,14 @@ struct Image {
 // +infinity for identical images. Sizes must match.
 double Psnr(const Image& a, const Image& b);
 
+// Mean absolute error over all samples, in grey levels.
+double MeanAbsoluteError(const Image& a, const Image& b);
+
+// SSIM (Wang et al. 2004, Gaussian 11x11 window) and MS-SSIM (five scales,
+// fewer for small images), averaged over the channels.
+double Ssim(const Image& a, const Image& b);
+double MsSsim(const Image& a, const Image& b);
+
 }  // namespace spix
 
 #endif  // SPIX_CODEC_IMAGE_H_

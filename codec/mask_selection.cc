@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include "codec/random.h"
+#include "baselines/planar_image.h"
+#include "baselines/random.h"
+#include "baselines/spatial_optimisation.h"
 
 namespace spix {
 
@@ -42,6 +44,42 @@ std::vector<uint8_t> GridMask(int width, int height, double density) {
       const int x = std::min(width - 1, int((i + 0.5) * width / nx));
       mask[size_t(y) * width + x] = 1;
     }
+  }
+  return mask;
+}
+
+std::vector<uint8_t> SelectMask(const Image& image,
+                                const EncodeOptions& options) {
+  const int w = image.width, h = image.height;
+  switch (options.mask) {
+    case MaskMode::kGrid:
+      return GridMask(w, h, options.density);
+    case MaskMode::kRandom:
+      return RandomMask(w, h, options.density, options.seed);
+    case MaskMode::kPs:
+    case MaskMode::kPsNlpe:
+      break;
+  }
+  const PlanarImage f = ToPlanar(image.pixels.data(), w, h, image.channels);
+  const ErrorNorm norm =
+      options.mask_error == MaskError::kMae ? ErrorNorm::kMae : ErrorNorm::kMse;
+  const bool exchange = options.mask == MaskMode::kPsNlpe;
+  auto report = [&](const char* stage, double done) {
+    if (options.progress) options.progress(stage, done);
+  };
+  SparsificationOptions ps;
+  ps.norm = norm;
+  ps.seed = options.seed;
+  ps.progress = [&](double done) { report("sparsification", done); };
+  std::vector<uint8_t> mask = ProbabilisticSparsification(
+      f, KnownPixelCount(w, h, options.density), ps);
+  if (exchange) {
+    ExchangeOptions nlpe;
+    nlpe.cycles = options.nlpe_cycles;
+    nlpe.norm = norm;
+    nlpe.seed = options.seed;
+    nlpe.progress = [&](double done) { report("pixel exchange", done); };
+    NonLocalPixelExchange(f, &mask, nlpe);
   }
   return mask;
 }

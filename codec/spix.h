@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -14,14 +15,30 @@
 
 namespace spix {
 
-enum class MaskMode { kRandom, kGrid };
+enum class MaskMode {
+  kGrid,    // regular lattice
+  kRandom,  // uniformly random, seeded
+  kPs,      // probabilistic sparsification for diffusion
+  kPsNlpe,  // PS, then non-local pixel exchange
+};
+
+// What PS and NLPE minimise.
+enum class MaskError { kMae, kMse };
 
 struct EncodeOptions {
-  double density = 0.05;            // fraction of pixels stored, in (0, 1]
-  MaskMode mask = MaskMode::kGrid;  // beats random at every density tried
-  int quant_step_luma = 4;          // 1..255; 1 keeps 8-bit values exactly
-  int quant_step_chroma = 8;        // 1..255; used for colour images only
-  uint32_t seed = 1;  // random mask positions; stored in the header
+  double density = 0.05;  // fraction of pixels stored, in (0, 1]
+  // The grid beats random masks at every density measured, at a tiny cost.
+  MaskMode mask = MaskMode::kGrid;
+  MaskError mask_error = MaskError::kMae;
+  int nlpe_cycles = 5;
+  // Store the values that minimise the squared reconstruction error instead
+  // of the original colours (least squares through the diffusion decoder).
+  bool tonal = false;
+  int quant_step_luma = 4;    // 1..255; 1 keeps 8-bit values exactly
+  int quant_step_chroma = 8;  // 1..255; used for colour images only
+  uint32_t seed = 1;          // random mask positions; stored in the header
+  // Called with (stage name, fraction done) during slow stages; may be empty.
+  std::function<void(const char*, double)> progress;
 };
 
 struct DecodeOptions {

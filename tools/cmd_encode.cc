@@ -7,6 +7,7 @@
 #include "codec/image_io.h"
 #include "codec/spix.h"
 #include "tools/cli_util.h"
+#include "tools/progress.h"
 
 namespace spix {
 namespace {
@@ -16,6 +17,9 @@ struct EncodeArgs {
   std::string output;
   double density = EncodeOptions().density;
   std::string mask = "grid";
+  std::string mask_error = "mae";
+  int nlpe_cycles = EncodeOptions().nlpe_cycles;
+  bool tonal = false;
   std::string quant = "4,8";
   uint32_t seed = EncodeOptions().seed;
   bool psnr = false;
@@ -45,6 +49,13 @@ Status ParseQuant(const std::string& text, EncodeOptions* o) {
   return OkStatus();
 }
 
+MaskMode ParseMaskMode(const std::string& name) {
+  if (name == "random") return MaskMode::kRandom;
+  if (name == "ps") return MaskMode::kPs;
+  if (name == "ps+nlpe") return MaskMode::kPsNlpe;
+  return MaskMode::kGrid;
+}
+
 double Seconds(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
       .count();
@@ -53,7 +64,15 @@ double Seconds(std::chrono::steady_clock::time_point start) {
 int RunEncode(const EncodeArgs& a) {
   EncodeOptions options;
   options.density = a.density;
-  options.mask = a.mask == "grid" ? MaskMode::kGrid : MaskMode::kRandom;
+  options.mask = ParseMaskMode(a.mask);
+  options.mask_error =
+      a.mask_error == "mse" ? MaskError::kMse : MaskError::kMae;
+  options.nlpe_cycles = a.nlpe_cycles;
+  options.tonal = a.tonal;
+  ProgressLine progress(!a.quiet && !a.json);
+  options.progress = [&progress](const char* stage, double done) {
+    progress.Update(stage, done);
+  };
   options.seed = a.seed;
   Status st = ParseQuant(a.quant, &options);
   if (!st.ok()) return ReportError(st);
@@ -71,6 +90,7 @@ int RunEncode(const EncodeArgs& a) {
   const auto start = std::chrono::steady_clock::now();
   StageTimes stages;
   StatusOr<std::vector<uint8_t>> bytes = Encode(*image, options, &stages);
+  progress.Finish();
   if (!bytes.ok()) return ReportError(bytes.status());
   const double encode_seconds = Seconds(start);
   st = WriteFileAtomic(a.output, *bytes);
@@ -134,9 +154,23 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
       ->check(CLI::Range(1e-6, 1.0))
       ->capture_default_str();
   cmd->add_option("-m,--mask", args->mask,
-                  "Which pixels: grid (regular lattice) or random (seeded)")
-      ->check(CLI::IsMember({"random", "grid"}))
+                  "Which pixels: grid (regular lattice), random (seeded), ps "
+                  "(probabilistic sparsification, optimised for diffusion; "
+                  "seconds per megapixel) or ps+nlpe (PS, then non-local "
+                  "pixel exchange; slower, better)")
+      ->check(CLI::IsMember({"grid", "random", "ps", "ps+nlpe"}))
       ->capture_default_str();
+  cmd->add_option("--mask-error", args->mask_error,
+                  "What PS and NLPE minimise: mae or mse")
+      ->check(CLI::IsMember({"mae", "mse"}))
+      ->capture_default_str();
+  cmd->add_option("--nlpe-cycles", args->nlpe_cycles,
+                  "NLPE cycles, each trying as many exchanges as mask pixels")
+      ->check(CLI::Range(0, 1000))
+      ->capture_default_str();
+  cmd->add_flag("--tonal", args->tonal,
+                "Store least-squares optimal colours for the diffusion "
+                "decoder instead of the originals");
   cmd->add_option("-q,--quant", args->quant,
                   "Quantisation step of luma[,chroma] in 1..255; 1 is lossless "
                   "for the kept pixels (chroma defaults to 2x luma)")

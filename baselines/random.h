@@ -1,7 +1,7 @@
 // The project's own seeded PRNG (SplitMix64): identical sequences on every
 // platform and library version, unlike std:: distributions or torch's.
-#ifndef SPIX_CODEC_RANDOM_H_
-#define SPIX_CODEC_RANDOM_H_
+#ifndef SPIX_BASELINES_RANDOM_H_
+#define SPIX_BASELINES_RANDOM_H_
 
 #include <cstdint>
 
@@ -34,4 +34,4 @@ class SplitMix64 {
 
 }  // namespace spix
 
-#endif  // SPIX_CODEC_RANDOM_H_
+#endif  // SPIX_BASELINES_RANDOM_H_

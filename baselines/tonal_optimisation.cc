@@ -1,0 +1,121 @@
+#include "baselines/tonal_optimisation.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "baselines/diffusion.h"
+
+namespace spix {
+namespace {
+
+// Tight solves: CGLS needs M and M^T far more accurate than its own steps.
+// The solver's tolerance is absolute, so inputs are scaled to unit size.
+constexpr float kTolerance = 1e-4f;
+constexpr int kMaxIterations = 5000;
+
+class InpaintingOperator {
+ public:
+  InpaintingOperator(int width, int height, const std::vector<uint8_t>& mask)
+      : w_(width), h_(height), mask_(mask), z_(mask.size(), 0.f) {}
+
+  // out = M g: g lives on the mask pixels of a full-size plane.
+  void Apply(const std::vector<float>& g, std::vector<float>* out) const {
+    const float scale = MaxAbs(g);
+    *out = g;
+    if (scale == 0) return;
+    for (float& v : *out) v /= scale;
+    InpaintDiffusion(w_, h_, mask_.data(), out->data(), 0.f,
+                     {kTolerance, kMaxIterations});
+    for (float& v : *out) v *= scale;
+  }
+
+  // out = M^T r, on the mask pixels (zero elsewhere). M g = [g; A^-1 B g]
+  // gives M^T r = r_K + B^T A^-1 r_U, where A is -Laplace on the unknowns
+  // and B couples each unknown pixel to its known neighbours.
+  void ApplyTranspose(const std::vector<float>& r, std::vector<float>* out) {
+    const float scale = MaxAbs(r);
+    out->assign(r.size(), 0.f);
+    if (scale == 0) return;
+    std::vector<float> rhs(r);
+    for (float& v : rhs) v /= scale;
+    // Warm start from the previous adjoint solution (r changes slowly).
+    for (float& v : z_) v /= scale;
+    SolveAdjoint(w_, h_, mask_.data(), rhs.data(), z_.data(), kTolerance,
+                 kMaxIterations);
+    for (float& v : z_) v *= scale;
+    for (int y = 0; y < h_; ++y) {
+      for (int x = 0; x < w_; ++x) {
+        const size_t i = size_t(y) * w_ + x;
+        if (!mask_[i]) continue;
+        float sum = r[i];
+        if (x > 0 && !mask_[i - 1]) sum += z_[i - 1];
+        if (x + 1 < w_ && !mask_[i + 1]) sum += z_[i + 1];
+        if (y > 0 && !mask_[i - w_]) sum += z_[i - w_];
+        if (y + 1 < h_ && !mask_[i + w_]) sum += z_[i + w_];
+        (*out)[i] = sum;
+      }
+    }
+  }
+
+ private:
+  static float MaxAbs(const std::vector<float>& v) {
+    float m = 0;
+    for (float x : v) m = std::max(m, std::fabs(x));
+    return m;
+  }
+
+  int w_, h_;
+  const std::vector<uint8_t>& mask_;
+  std::vector<float> z_;
+};
+
+double Dot(const std::vector<float>& a, const std::vector<float>& b) {
+  double s = 0;
+  for (size_t i = 0; i < a.size(); ++i) s += double(a[i]) * b[i];
+  return s;
+}
+
+}  // namespace
+
+PlanarImage OptimiseTonalValues(const PlanarImage& image,
+                                const std::vector<uint8_t>& mask,
+                                const TonalOptions& options) {
+  const size_t n = image.plane_size();
+  PlanarImage result(image.width, image.height, image.channels);
+  for (int c = 0; c < image.channels; ++c) {
+    const std::vector<float> f(image.plane(c), image.plane(c) + n);
+    InpaintingOperator m(image.width, image.height, mask);
+    // Start from the original values; x holds g on the mask, 0 elsewhere.
+    std::vector<float> x(n, 0.f), u, r(n), s, p, q;
+    for (size_t i = 0; i < n; ++i) {
+      if (mask[i]) x[i] = f[i];
+    }
+    m.Apply(x, &u);
+    for (size_t i = 0; i < n; ++i) r[i] = f[i] - u[i];
+    m.ApplyTranspose(r, &s);
+    p = s;
+    double gamma = Dot(s, s);
+    const double stop =
+        gamma * options.relative_tolerance * options.relative_tolerance;
+    for (int it = 0; it < options.iterations && gamma > stop; ++it) {
+      m.Apply(p, &q);
+      const double qq = Dot(q, q);
+      if (!(qq > 0)) break;
+      const float alpha = float(gamma / qq);
+      for (size_t i = 0; i < n; ++i) {
+        x[i] += alpha * p[i];
+        r[i] -= alpha * q[i];
+      }
+      m.ApplyTranspose(r, &s);
+      const double next = Dot(s, s);
+      const float beta = float(next / gamma);
+      for (size_t i = 0; i < n; ++i) p[i] = s[i] + beta * p[i];
+      gamma = next;
+    }
+    m.Apply(x, &u);
+    std::copy(u.begin(), u.end(), result.plane(c));
+  }
+  return result;
+}
+
+}  // namespace spix

@@ -1,0 +1,31 @@
+// Tonal optimisation for homogeneous diffusion: the stored values g on the
+// mask that minimise the squared reconstruction error ||M g - f||^2, where
+// M is the (linear) inpainting operator. Solved by CGLS: conjugate gradients
+// on the normal equations, each step one inpainting (M) and one adjoint
+// solve (M^T).
+#ifndef SPIX_BASELINES_TONAL_OPTIMISATION_H_
+#define SPIX_BASELINES_TONAL_OPTIMISATION_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "baselines/planar_image.h"
+
+namespace spix {
+
+struct TonalOptions {
+  int iterations = 30;
+  // Stop early once the gradient norm fell by this factor.
+  double relative_tolerance = 1e-4;
+};
+
+// Returns the image whose mask pixels hold the optimised values (not
+// clamped: the caller rounds and clamps them to what it can store) and whose
+// other pixels hold the inpainting from them.
+PlanarImage OptimiseTonalValues(const PlanarImage& image,
+                                const std::vector<uint8_t>& mask,
+                                const TonalOptions& options = {});
+
+}  // namespace spix
+
+#endif  // SPIX_BASELINES_TONAL_OPTIMISATION_H_

@@ -123,23 +123,30 @@ void Prolongate(const std::vector<float>& coarse, int cw, int ch, int w, int h,
   }
 }
 
-// Solves one level; `x` holds the data on known pixels and a starting guess
-// elsewhere, replaced by the upsampled coarser solution unless this is the
-// coarsest level. Unknown coarse pixels start at `mean`.
+// Solves -Laplace(x) = rhs (null: 0) on one level; `x` holds the data on
+// known pixels and a starting guess elsewhere, replaced by the upsampled
+// coarser solution unless this is the coarsest level. Unknown coarse pixels
+// start at `mean`.
 DiffusionStats SolveLevel(int w, int h, const uint8_t* mask, float* x,
-                          float mean, float tolerance, int max_iterations,
-                          int depth) {
+                          const float* rhs, float mean, float tolerance,
+                          int max_iterations, int depth) {
   DiffusionStats stats;
   if (std::min(w, h) > kCoarsestSide) {
     const int cw = (w + 1) / 2, ch = (h + 1) / 2;
     std::vector<uint8_t> coarse_mask(size_t(cw) * ch, 0);
     std::vector<float> coarse(size_t(cw) * ch, 0.f);
     std::vector<uint8_t> counts(size_t(cw) * ch, 0);
+    // With twice the grid spacing the stencil scales by 4, so the coarse
+    // right-hand side is the sum (4x the mean) of the fine one.
+    std::vector<float> coarse_rhs(rhs ? coarse.size() : 0, 0.f);
     for (int y = 0; y < h; ++y) {
       for (int xx = 0; xx < w; ++xx) {
         const size_t i = size_t(y) * w + xx;
-        if (!mask[i]) continue;
         const size_t c = size_t(y / 2) * cw + xx / 2;
+        if (!mask[i]) {
+          if (rhs) coarse_rhs[c] += rhs[i];
+          continue;
+        }
         coarse[c] += x[i];
         ++counts[c];
       }
@@ -153,13 +160,14 @@ DiffusionStats SolveLevel(int w, int h, const uint8_t* mask, float* x,
       }
     }
     // Coarse levels are cheap: solve them tighter than the fine one.
-    stats = SolveLevel(cw, ch, coarse_mask.data(), coarse.data(), mean,
+    stats = SolveLevel(cw, ch, coarse_mask.data(), coarse.data(),
+                       rhs ? coarse_rhs.data() : nullptr, mean,
                        tolerance * 0.5f, max_iterations, depth + 1);
     Prolongate(coarse, cw, ch, w, h, mask, x);
   }
   stats.levels = std::max(stats.levels, depth + 1);
   stats.fine_iterations = ConjugateGradient(
-      w, h, mask, x, nullptr, tolerance, max_iterations, &stats.final_residual);
+      w, h, mask, x, rhs, tolerance, max_iterations, &stats.final_residual);
   return stats;
 }
 
@@ -186,8 +194,8 @@ DiffusionStats InpaintDiffusion(int width, int height, const uint8_t* mask,
   for (size_t i = 0; i < n; ++i) {
     if (!mask[i]) plane[i] = mean;
   }
-  return SolveLevel(width, height, mask, plane, mean, options.tolerance,
-                    options.max_iterations, 0);
+  return SolveLevel(width, height, mask, plane, nullptr, mean,
+                    options.tolerance, options.max_iterations, 0);
 }
 
 int RefineDiffusion(int width, int height, const uint8_t* mask, float* plane,
@@ -233,13 +241,10 @@ int RefineDiffusionRegion(int width, int height, const uint8_t* mask,
 
 int SolveAdjoint(int width, int height, const uint8_t* mask, const float* rhs,
                  float* z, float tolerance, int max_iterations) {
-  const size_t n = size_t(width) * height;
-  for (size_t i = 0; i < n; ++i) {
-    if (mask[i]) z[i] = 0.f;
-  }
-  float residual = 0;
-  return ConjugateGradient(width, height, mask, z, rhs, tolerance,
-                           max_iterations, &residual);
+  std::fill(z, z + size_t(width) * height, 0.f);
+  return SolveLevel(width, height, mask, z, rhs, 0.f, tolerance,
+                    max_iterations, 0)
+      .fine_iterations;
 }
 
 }  // namespace spix

@@ -53,8 +53,8 @@ int RefineDiffusionRegion(int width, int height, const uint8_t* mask,
                           int max_iterations);
 
 // Solves -Laplace(z) = rhs on the unknown pixels with z = 0 on known ones
-// (the transpose of inpainting, needed by tonal optimisation). `z` holds a
-// starting guess on entry.
+// (the transpose of inpainting, needed by tonal optimisation), cascadic like
+// InpaintDiffusion.
 int SolveAdjoint(int width, int height, const uint8_t* mask, const float* rhs,
                  float* z, float tolerance, int max_iterations);
 

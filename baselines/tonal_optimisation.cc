@@ -38,8 +38,6 @@ class InpaintingOperator {
     if (scale == 0) return;
     std::vector<float> rhs(r);
     for (float& v : rhs) v /= scale;
-    // Warm start from the previous adjoint solution (r changes slowly).
-    for (float& v : z_) v /= scale;
     SolveAdjoint(w_, h_, mask_.data(), rhs.data(), z_.data(), kTolerance,
                  kMaxIterations);
     for (float& v : z_) v *= scale;

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 packages=(
   build-essential cmake ccache pkg-config
-  libopencv-dev libzstd-dev zlib1g-dev libjbig-dev libcli11-dev
+  libopencv-dev libeigen3-dev libzstd-dev zlib1g-dev libjbig-dev libcli11-dev
   libgtest-dev libbenchmark-dev
   clang libclang-rt-14-dev  # the fuzzer and sanitizer builds
 )

@@ -40,6 +40,7 @@ using CommandRunner = std::function<int()>;
 CommandRunner AddEncodeCommand(CLI::App& app);
 CommandRunner AddDecodeCommand(CLI::App& app);
 CommandRunner AddInfoCommand(CLI::App& app);
+CommandRunner AddBenchCommand(CLI::App& app);
 
 }  // namespace spix
 

@@ -1,0 +1,37 @@
+// The classical codecs spix is compared against: JPEG, WebP and JPEG 2000
+// through OpenCV, AVIF and JPEG XL through their Debian command-line tools
+// (avifenc/avifdec, cjxl/djxl) when installed.
+#ifndef SPIX_BASELINES_CLASSICAL_CODECS_H_
+#define SPIX_BASELINES_CLASSICAL_CODECS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "bitstream/status.h"
+
+namespace spix {
+
+struct ClassicalResult {
+  size_t bytes = 0;              // the real encoded file size
+  std::vector<uint8_t> decoded;  // interleaved, same layout as the input
+  double encode_seconds = 0;
+  double decode_seconds = 0;
+};
+
+// Codec names: jpeg, webp, jp2, avif, jxl. `quality` is the codec's own
+// scale: JPEG and WebP quality 1..100, JPEG 2000 compression x1000 (1..1000,
+// OpenCV's IMWRITE_JPEG2000_COMPRESSION_X1000), AVIF quantizer 0..63 (lower
+// is better), JPEG XL quality 1..100. The external tools' times include
+// process start and PNG I/O.
+StatusOr<ClassicalResult> RunClassicalCodec(const std::string& codec,
+                                            int quality,
+                                            const uint8_t* pixels, int width,
+                                            int height, int channels);
+
+// False, with the reason, when `codec` is unknown or its tool is missing.
+bool ClassicalCodecAvailable(const std::string& codec, std::string* why);
+
+}  // namespace spix
+
+#endif  // SPIX_BASELINES_CLASSICAL_CODECS_H_

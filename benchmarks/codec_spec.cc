@@ -1,0 +1,139 @@
+#include "benchmarks/codec_spec.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <sstream>
+
+namespace spix {
+namespace {
+
+std::vector<std::string> Split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  std::string part;
+  while (std::getline(in, part, sep)) out.push_back(part);
+  return out;
+}
+
+bool ParseNumber(const std::string& text, double* out) {
+  char* end = nullptr;
+  *out = std::strtod(text.c_str(), &end);
+  return !text.empty() && end == text.c_str() + text.size();
+}
+
+// Applies one field (one value of it) to a point.
+Status ApplyField(const std::string& codec, const std::string& field,
+                  CodecPoint* p) {
+  const std::string bad = "codec spec '" + codec + "': bad field '" + field + "'";
+  if (codec != "spix") {
+    double q = 0;
+    if (field.size() < 2 || field[0] != 'q' || !ParseNumber(field.substr(1), &q)) {
+      return InvalidArgument(bad + " (expected q<number>)");
+    }
+    const int lo = codec == "avif" ? 0 : 1;
+    const int hi = codec == "jp2" ? 1000 : codec == "avif" ? 63 : 100;
+    if (q < lo || q > hi || q != int(q)) {
+      return InvalidArgument(bad + " (quality must be an integer in " +
+                             std::to_string(lo) + ".." + std::to_string(hi) + ")");
+    }
+    p->quality = int(q);
+    return OkStatus();
+  }
+  EncodeOptions& o = p->spix;
+  if (field == "grid") return o.mask = MaskMode::kGrid, OkStatus();
+  if (field == "random") return o.mask = MaskMode::kRandom, OkStatus();
+  if (field == "ps") return o.mask = MaskMode::kPs, OkStatus();
+  if (field == "ps+nlpe") return o.mask = MaskMode::kPsNlpe, OkStatus();
+  if (field == "tonal") return o.tonal = true, OkStatus();
+  if (field == "mse") return o.mask_error = MaskError::kMse, OkStatus();
+  double v = 0;
+  if (field.size() >= 2 && field[0] == 'd' && ParseNumber(field.substr(1), &v) &&
+      v > 0 && v <= 1) {
+    o.density = v;
+    return OkStatus();
+  }
+  if (field.size() >= 2 && field[0] == 'c' && ParseNumber(field.substr(1), &v) &&
+      v >= 0 && v <= 1000 && v == int(v)) {
+    o.nlpe_cycles = int(v);
+    return OkStatus();
+  }
+  if (field.size() >= 2 && field[0] == 'q') {
+    const std::vector<std::string> steps = Split(field.substr(1), 'x');
+    double luma = 0, chroma = 0;
+    if ((steps.size() == 1 || steps.size() == 2) && ParseNumber(steps[0], &luma) &&
+        (steps.size() == 1 || ParseNumber(steps[1], &chroma))) {
+      if (steps.size() == 1) chroma = std::min(2 * luma, 255.0);
+      if (luma >= 1 && luma <= 255 && chroma >= 1 && chroma <= 255) {
+        o.quant_step_luma = int(luma);
+        o.quant_step_chroma = int(chroma);
+        return OkStatus();
+      }
+    }
+  }
+  return InvalidArgument(bad);
+}
+
+}  // namespace
+
+StatusOr<std::vector<CodecCurve>> ParseCodecSpecs(const std::string& specs) {
+  std::vector<CodecCurve> curves;
+  for (const std::string& item : Split(specs, ',')) {
+    const std::vector<std::string> fields = Split(item, ':');
+    if (fields.empty() || fields[0].empty()) {
+      return InvalidArgument("empty codec spec in '" + specs + "'");
+    }
+    CodecCurve curve;
+    curve.codec = fields[0];
+    static const char* kCodecs[] = {"spix", "jpeg", "webp", "jp2", "avif", "jxl"};
+    if (std::find(std::begin(kCodecs), std::end(kCodecs), curve.codec) ==
+        std::end(kCodecs)) {
+      return InvalidArgument("unknown codec '" + curve.codec +
+                             "' (spix, jpeg, webp, jp2, avif, jxl)");
+    }
+    curve.label = curve.codec;
+    // The swept field: the one listing values, else the density (spix) or
+    // the quality (the others).
+    size_t swept = 0;
+    for (size_t k = 1; k < fields.size(); ++k) {
+      if (fields[k].find('/') == std::string::npos) continue;
+      if (swept != 0) {
+        return InvalidArgument("codec spec '" + item +
+                               "': only one field may list several values");
+      }
+      swept = k;
+    }
+    const char sweep_letter = curve.codec == "spix" ? 'd' : 'q';
+    for (size_t k = 1; k < fields.size() && swept == 0; ++k) {
+      if (!fields[k].empty() && fields[k][0] == sweep_letter) swept = k;
+    }
+    if (swept == 0) {
+      return InvalidArgument("codec spec '" + item + "' sets no " +
+                             (curve.codec == "spix" ? "density (d...)"
+                                                    : "quality (q...)"));
+    }
+    CodecPoint base;
+    for (size_t k = 1; k < fields.size(); ++k) {
+      if (k == swept) continue;
+      SPIX_RETURN_IF_ERROR(ApplyField(curve.codec, fields[k], &base));
+      curve.label += ":" + fields[k];
+    }
+    // Later values may omit the field letter: d0.02/0.05 = d0.02/d0.05.
+    std::vector<std::string> sweep;
+    for (const std::string& v : Split(fields[swept], '/')) {
+      const bool named = !v.empty() && std::isalpha(static_cast<unsigned char>(v[0]));
+      sweep.push_back(named ? v : fields[swept].substr(0, 1) + v);
+    }
+    for (const std::string& value : sweep) {
+      CodecPoint p = base;
+      p.setting = value;
+      SPIX_RETURN_IF_ERROR(ApplyField(curve.codec, value, &p));
+      curve.points.push_back(p);
+    }
+    curves.push_back(curve);
+  }
+  if (curves.empty()) return InvalidArgument("no codec specs given");
+  return curves;
+}
+
+}  // namespace spix

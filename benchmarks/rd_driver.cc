@@ -1,0 +1,156 @@
+#include "benchmarks/rd_driver.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "baselines/classical_codecs.h"
+#include "benchmarks/codec_spec.h"
+#include "benchmarks/rd_report.h"
+#include "codec/image_io.h"
+
+namespace spix {
+namespace {
+
+namespace fs = std::filesystem;
+
+double SecondsSince(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+      .count();
+}
+
+StatusOr<std::vector<std::string>> ListImages(const std::string& path,
+                                              int limit) {
+  std::error_code ec;
+  std::vector<std::string> files;
+  if (fs::is_regular_file(path, ec)) {
+    files.push_back(path);
+  } else if (fs::is_directory(path, ec)) {
+    for (const auto& e : fs::directory_iterator(path, ec)) {
+      std::string ext = e.path().extension();
+      std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+      static const char* kExts[] = {".png", ".jpg", ".jpeg", ".ppm", ".pgm",
+                                    ".bmp", ".tif", ".tiff"};
+      if (std::find(std::begin(kExts), std::end(kExts), ext) != std::end(kExts)) {
+        files.push_back(e.path());
+      }
+    }
+    std::sort(files.begin(), files.end());
+  } else {
+    return IoError("no image or folder '" + path + "'");
+  }
+  if (limit > 0 && int(files.size()) > limit) files.resize(limit);
+  if (files.empty()) return InvalidArgument("no images in '" + path + "'");
+  return files;
+}
+
+StatusOr<PointResult> RunPoint(const CodecCurve& curve, const CodecPoint& point,
+                               const Image& image) {
+  PointResult r;
+  Image decoded;
+  if (curve.codec == "spix") {
+    auto t0 = std::chrono::steady_clock::now();
+    SPIX_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, Encode(image, point.spix));
+    r.encode_seconds = SecondsSince(t0);
+    t0 = std::chrono::steady_clock::now();
+    SPIX_ASSIGN_OR_RETURN(decoded, Decode(bytes.data(), bytes.size()));
+    r.decode_seconds = SecondsSince(t0);
+    r.bytes = bytes.size();
+  } else {
+    SPIX_ASSIGN_OR_RETURN(
+        ClassicalResult c,
+        RunClassicalCodec(curve.codec, point.quality, image.pixels.data(),
+                          image.width, image.height, image.channels));
+    decoded = Image(image.width, image.height, image.channels);
+    decoded.pixels = std::move(c.decoded);
+    r.bytes = c.bytes;
+    r.encode_seconds = c.encode_seconds;
+    r.decode_seconds = c.decode_seconds;
+  }
+  r.bpp = 8.0 * double(r.bytes) / double(image.num_pixels());
+  r.psnr = Psnr(image, decoded);
+  r.ms_ssim = MsSsim(image, decoded);
+  return r;
+}
+
+}  // namespace
+
+Status RunRdBenchmark(const BenchOptions& options) {
+  SPIX_ASSIGN_OR_RETURN(std::vector<CodecCurve> curves,
+                        ParseCodecSpecs(options.codecs));
+  // Drop the codecs this machine cannot run, with a notice.
+  std::vector<CodecCurve> runnable;
+  for (const CodecCurve& c : curves) {
+    std::string why;
+    if (c.codec == "spix" || ClassicalCodecAvailable(c.codec, &why)) {
+      runnable.push_back(c);
+    } else if (options.notice) {
+      options.notice("skipping " + c.label + ": " + why);
+    }
+  }
+  if (runnable.empty()) return InvalidArgument("no codec to run");
+  SPIX_ASSIGN_OR_RETURN(std::vector<std::string> files,
+                        ListImages(options.images, options.limit));
+  std::error_code ec;
+  fs::create_directories(options.out_dir, ec);
+  if (ec) return IoError("cannot create '" + options.out_dir + "': " + ec.message());
+
+  size_t points_per_image = 0;
+  for (const CodecCurve& c : runnable) points_per_image += c.points.size();
+  const size_t total = points_per_image * files.size();
+  std::vector<std::vector<PointResult>> results(files.size());
+  std::atomic<size_t> next_image{0};
+  std::mutex lock;
+  size_t done = 0;
+  Status failure;
+  const auto start = std::chrono::steady_clock::now();
+
+  auto worker = [&] {
+    for (size_t k = next_image++; k < files.size(); k = next_image++) {
+      std::vector<std::string> warnings;
+      StatusOr<Image> image = ReadImage(files[k], &warnings);
+      for (size_t ci = 0; ci < runnable.size() && image.ok(); ++ci) {
+        for (size_t pi = 0; pi < runnable[ci].points.size(); ++pi) {
+          StatusOr<PointResult> r = RunPoint(runnable[ci], runnable[ci].points[pi], *image);
+          std::lock_guard<std::mutex> guard(lock);
+          if (!r.ok()) {
+            if (failure.ok()) {
+              failure = Status(r.status().code(), files[k] + ", " +
+                                                      runnable[ci].label + " " +
+                                                      runnable[ci].points[pi].setting +
+                                                      ": " + r.status().message());
+            }
+            continue;
+          }
+          r->image = fs::path(files[k]).filename();
+          r->curve = ci;
+          r->point = pi;
+          results[k].push_back(*r);
+          ++done;
+          if (options.progress) {
+            options.progress(double(done) / double(total), SecondsSince(start));
+          }
+        }
+      }
+      std::lock_guard<std::mutex> guard(lock);
+      if (!image.ok() && failure.ok()) failure = image.status();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int j = 1; j < std::max(1, options.jobs); ++j) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+  SPIX_RETURN_IF_ERROR(failure);
+
+  std::vector<PointResult> flat;
+  for (auto& r : results) flat.insert(flat.end(), r.begin(), r.end());
+  ReportInput report{runnable, flat, files.size(), options.images};
+  return WriteReports(report, options.out_dir, options.notice);
+}
+
+}  // namespace spix

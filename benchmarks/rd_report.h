@@ -1,0 +1,36 @@
+// The files `spix bench` writes from its measurements.
+#ifndef SPIX_BENCHMARKS_RD_REPORT_H_
+#define SPIX_BENCHMARKS_RD_REPORT_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "benchmarks/codec_spec.h"
+#include "bitstream/status.h"
+
+namespace spix {
+
+// One image coded at one codec point.
+struct PointResult {
+  std::string image;
+  size_t curve = 0;  // index into ReportInput::curves
+  size_t point = 0;  // index into that curve's points
+  size_t bytes = 0;
+  double bpp = 0, psnr = 0, ms_ssim = 0;
+  double encode_seconds = 0, decode_seconds = 0;
+};
+
+struct ReportInput {
+  std::vector<CodecCurve> curves;
+  std::vector<PointResult> results;
+  size_t images = 0;
+  std::string source;  // the image folder, for the descriptions
+};
+
+Status WriteReports(const ReportInput& input, const std::string& out_dir,
+                    const std::function<void(const std::string&)>& notice);
+
+}  // namespace spix
+
+#endif  // SPIX_BENCHMARKS_RD_REPORT_H_

@@ -1,0 +1,70 @@
+// spix bench: rate-distortion curves of spix and the classical codecs.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <memory>
+
+#include "benchmarks/codec_spec.h"
+#include "benchmarks/rd_driver.h"
+#include "tools/cli_util.h"
+#include "tools/progress.h"
+
+namespace spix {
+namespace {
+
+int RunBench(BenchOptions options, bool quiet) {
+  ProgressLine progress(!quiet);
+  options.progress = [&progress](double done, double) {
+    progress.Update("bench", done);
+  };
+  options.notice = [quiet](const std::string& line) {
+    if (!quiet) std::fprintf(stderr, "spix: notice: %s\n", line.c_str());
+  };
+  const Status st = RunRdBenchmark(options);
+  progress.Finish();
+  if (!st.ok()) return ReportError(st);
+  if (!quiet) {
+    std::printf("wrote %s/summary.md, per_image.csv, *.json, rd.gp (rd.svg)\n",
+                options.out_dir.c_str());
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+CommandRunner AddBenchCommand(CLI::App& app) {
+  auto options = std::make_shared<BenchOptions>();
+  auto quiet = std::make_shared<bool>(false);
+  options->images = "../shared/data/kodak";
+  options->codecs = kDefaultCodecSpecs;
+  options->out_dir = "bench-out";
+  CLI::App* cmd = app.add_subcommand(
+      "bench",
+      "Rate-distortion benchmark of spix against JPEG, WebP, JPEG 2000 (and "
+      "AVIF, JPEG XL when avifenc/cjxl are installed) over a folder of "
+      "images: bpp from real file bytes, RGB PSNR, MS-SSIM, times, "
+      "Bjøntegaard deltas and an RD plot.");
+  cmd->add_option("images", options->images, "Image folder or file")
+      ->capture_default_str();
+  cmd->add_option("-c,--codecs", options->codecs,
+                  "Codec specs: comma-separated, fields by ':', one field may "
+                  "sweep values with '/'. spix fields: grid|random|ps|ps+nlpe, "
+                  "d<density>, q<luma>[x<chroma>], c<NLPE cycles>, tonal, mse. "
+                  "Others: jpeg|webp|jxl:q<1..100>, jp2:q<rate x1000>, "
+                  "avif:q<quantizer 0..63>")
+      ->capture_default_str();
+  cmd->add_option("-o,--out", options->out_dir, "Folder for the results")
+      ->capture_default_str();
+  cmd->add_option("-n,--limit", options->limit,
+                  "Use only the first N images (by name); 0 = all")
+      ->check(CLI::Range(0, 1000000));
+  cmd->add_option("-j,--jobs", options->jobs, "Images coded in parallel")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  cmd->add_flag("--quiet", *quiet, "No progress, notices or summary line");
+  cmd->footer(
+      "Example: spix bench ../shared/data/kodak -c "
+      "'spix:grid:d0.02/0.05/0.1,spix:ps+nlpe:c1:d0.05/0.1,jpeg:q10/30/50' -j 2");
+  return [options, quiet] { return RunBench(*options, *quiet); };
+}
+
+}  // namespace spix

@@ -20,7 +20,8 @@ double SecondsSince(std::chrono::steady_clock::time_point t0) {
 }
 
 bool HaveTool(const char* tool) {
-  const std::string cmd = std::string("command -v ") + tool + " >/dev/null 2>&1";
+  const std::string cmd =
+      std::string("command -v ") + tool + " >/dev/null 2>&1";
   return std::system(cmd.c_str()) == 0;
 }
 
@@ -43,9 +44,9 @@ StatusOr<std::vector<uint8_t>> FromBgr(const cv::Mat& decoded, int w, int h,
   }
   cv::Mat m;
   if (channels == 3) {
-    cv::cvtColor(decoded, m,
-                 decoded.channels() == 1 ? cv::COLOR_GRAY2RGB
-                                         : cv::COLOR_BGR2RGB);
+    cv::cvtColor(
+        decoded, m,
+        decoded.channels() == 1 ? cv::COLOR_GRAY2RGB : cv::COLOR_BGR2RGB);
   } else if (decoded.channels() == 3) {
     cv::cvtColor(decoded, m, cv::COLOR_BGR2GRAY);
   } else {
@@ -76,9 +77,8 @@ StatusOr<ClassicalResult> RunOpenCv(const std::string& ext, int param,
 // Runs an external encoder and decoder on PNG files in a private temp dir.
 StatusOr<ClassicalResult> RunTool(const std::string& encode_cmd,
                                   const std::string& decode_cmd,
-                                  const std::string& ext,
-                                  const uint8_t* pixels, int w, int h,
-                                  int channels) {
+                                  const std::string& ext, const uint8_t* pixels,
+                                  int w, int h, int channels) {
   char tmpl[] = "/tmp/spix_bench_XXXXXX";
   if (mkdtemp(tmpl) == nullptr) return IoError("cannot make a temp dir");
   const std::string dir = tmpl;
@@ -131,9 +131,9 @@ bool ClassicalCodecAvailable(const std::string& codec, std::string* why) {
 }
 
 StatusOr<ClassicalResult> RunClassicalCodec(const std::string& codec,
-                                            int quality,
-                                            const uint8_t* pixels, int width,
-                                            int height, int channels) {
+                                            int quality, const uint8_t* pixels,
+                                            int width, int height,
+                                            int channels) {
   const std::string q = std::to_string(quality);
   if (codec == "jpeg") {
     return RunOpenCv(".jpg", cv::IMWRITE_JPEG_QUALITY, quality, pixels, width,

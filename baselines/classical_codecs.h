@@ -25,9 +25,9 @@ struct ClassicalResult {
 // is better), JPEG XL quality 1..100. The external tools' times include
 // process start and PNG I/O.
 StatusOr<ClassicalResult> RunClassicalCodec(const std::string& codec,
-                                            int quality,
-                                            const uint8_t* pixels, int width,
-                                            int height, int channels);
+                                            int quality, const uint8_t* pixels,
+                                            int width, int height,
+                                            int channels);
 
 // False, with the reason, when `codec` is unknown or its tool is missing.
 bool ClassicalCodecAvailable(const std::string& codec, std::string* why);

@@ -242,8 +242,8 @@ int RefineDiffusionRegion(int width, int height, const uint8_t* mask,
 int SolveAdjoint(int width, int height, const uint8_t* mask, const float* rhs,
                  float* z, float tolerance, int max_iterations) {
   std::fill(z, z + size_t(width) * height, 0.f);
-  return SolveLevel(width, height, mask, z, rhs, 0.f, tolerance,
-                    max_iterations, 0)
+  return SolveLevel(width, height, mask, z, rhs, 0.f, tolerance, max_iterations,
+                    0)
       .fine_iterations;
 }
 

@@ -98,8 +98,8 @@ double InpaintingError(const PlanarImage& image,
 }
 
 std::vector<uint8_t> ProbabilisticSparsification(
-    const PlanarImage& f, uint64_t target,
-    const SparsificationOptions& options) {
+    const PlanarImage& f, uint64_t target, const SparsificationOptions& options,
+    std::vector<uint32_t>* removal_order) {
   const size_t n = f.plane_size();
   std::vector<uint8_t> mask(n, 1);
   std::vector<uint32_t> known(n);
@@ -128,6 +128,12 @@ std::vector<uint8_t> ProbabilisticSparsification(
       scored.emplace_back(ErrorAt(f, u, known[k], options.norm), known[k]);
     }
     std::nth_element(scored.begin(), scored.begin() + removed, scored.end());
+    if (removal_order) {
+      // Within one step, the smaller error goes first.
+      std::sort(scored.begin(), scored.begin() + removed);
+      for (size_t k = 0; k < removed; ++k)
+        removal_order->push_back(scored[k].second);
+    }
     known.resize(first);
     for (size_t k = 0; k < scored.size(); ++k) {
       const uint32_t i = scored[k].second;

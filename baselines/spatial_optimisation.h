@@ -23,9 +23,13 @@ struct SparsificationOptions {
 // Removes pixels from the full mask until `target` remain: each step takes a
 // random candidate set, inpaints without it and removes for good the
 // candidates whose own inpainting error is smallest.
+// If `removal_order` is given it receives the removed pixels in the order
+// they went: the masks of every larger count on the way are the target mask
+// plus the last-removed pixels (a nested family, handy for rate control).
 std::vector<uint8_t> ProbabilisticSparsification(
     const PlanarImage& image, uint64_t target,
-    const SparsificationOptions& options);
+    const SparsificationOptions& options,
+    std::vector<uint32_t>* removal_order = nullptr);
 
 struct ExchangeOptions {
   int cycles = 5;       // each cycle tries as many exchanges as mask pixels

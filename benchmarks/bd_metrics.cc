@@ -8,7 +8,8 @@ namespace spix {
 namespace {
 
 // Least-squares polynomial y(x), degree min(3, points - 1).
-Eigen::VectorXd Fit(const std::vector<double>& x, const std::vector<double>& y) {
+Eigen::VectorXd Fit(const std::vector<double>& x,
+                    const std::vector<double>& y) {
   const int degree = std::min<int>(3, int(x.size()) - 1);
   Eigen::MatrixXd a(x.size(), degree + 1);
   Eigen::VectorXd b(x.size());

@@ -25,17 +25,20 @@ bool ParseNumber(const std::string& text, double* out) {
 // Applies one field (one value of it) to a point.
 Status ApplyField(const std::string& codec, const std::string& field,
                   CodecPoint* p) {
-  const std::string bad = "codec spec '" + codec + "': bad field '" + field + "'";
+  const std::string bad =
+      "codec spec '" + codec + "': bad field '" + field + "'";
   if (codec != "spix") {
     double q = 0;
-    if (field.size() < 2 || field[0] != 'q' || !ParseNumber(field.substr(1), &q)) {
+    if (field.size() < 2 || field[0] != 'q' ||
+        !ParseNumber(field.substr(1), &q)) {
       return InvalidArgument(bad + " (expected q<number>)");
     }
     const int lo = codec == "avif" ? 0 : 1;
     const int hi = codec == "jp2" ? 1000 : codec == "avif" ? 63 : 100;
     if (q < lo || q > hi || q != int(q)) {
       return InvalidArgument(bad + " (quality must be an integer in " +
-                             std::to_string(lo) + ".." + std::to_string(hi) + ")");
+                             std::to_string(lo) + ".." + std::to_string(hi) +
+                             ")");
     }
     p->quality = int(q);
     return OkStatus();
@@ -48,20 +51,21 @@ Status ApplyField(const std::string& codec, const std::string& field,
   if (field == "tonal") return o.tonal = true, OkStatus();
   if (field == "mse") return o.mask_error = MaskError::kMse, OkStatus();
   double v = 0;
-  if (field.size() >= 2 && field[0] == 'd' && ParseNumber(field.substr(1), &v) &&
-      v > 0 && v <= 1) {
+  if (field.size() >= 2 && field[0] == 'd' &&
+      ParseNumber(field.substr(1), &v) && v > 0 && v <= 1) {
     o.density = v;
     return OkStatus();
   }
-  if (field.size() >= 2 && field[0] == 'c' && ParseNumber(field.substr(1), &v) &&
-      v >= 0 && v <= 1000 && v == int(v)) {
+  if (field.size() >= 2 && field[0] == 'c' &&
+      ParseNumber(field.substr(1), &v) && v >= 0 && v <= 1000 && v == int(v)) {
     o.nlpe_cycles = int(v);
     return OkStatus();
   }
   if (field.size() >= 2 && field[0] == 'q') {
     const std::vector<std::string> steps = Split(field.substr(1), 'x');
     double luma = 0, chroma = 0;
-    if ((steps.size() == 1 || steps.size() == 2) && ParseNumber(steps[0], &luma) &&
+    if ((steps.size() == 1 || steps.size() == 2) &&
+        ParseNumber(steps[0], &luma) &&
         (steps.size() == 1 || ParseNumber(steps[1], &chroma))) {
       if (steps.size() == 1) chroma = std::min(2 * luma, 255.0);
       if (luma >= 1 && luma <= 255 && chroma >= 1 && chroma <= 255) {
@@ -85,7 +89,8 @@ StatusOr<std::vector<CodecCurve>> ParseCodecSpecs(const std::string& specs) {
     }
     CodecCurve curve;
     curve.codec = fields[0];
-    static const char* kCodecs[] = {"spix", "jpeg", "webp", "jp2", "avif", "jxl"};
+    static const char* kCodecs[] = {"spix", "jpeg", "webp",
+                                    "jp2",  "avif", "jxl"};
     if (std::find(std::begin(kCodecs), std::end(kCodecs), curve.codec) ==
         std::end(kCodecs)) {
       return InvalidArgument("unknown codec '" + curve.codec +
@@ -108,9 +113,9 @@ StatusOr<std::vector<CodecCurve>> ParseCodecSpecs(const std::string& specs) {
       if (!fields[k].empty() && fields[k][0] == sweep_letter) swept = k;
     }
     if (swept == 0) {
-      return InvalidArgument("codec spec '" + item + "' sets no " +
-                             (curve.codec == "spix" ? "density (d...)"
-                                                    : "quality (q...)"));
+      return InvalidArgument(
+          "codec spec '" + item + "' sets no " +
+          (curve.codec == "spix" ? "density (d...)" : "quality (q...)"));
     }
     CodecPoint base;
     for (size_t k = 1; k < fields.size(); ++k) {
@@ -121,7 +126,8 @@ StatusOr<std::vector<CodecCurve>> ParseCodecSpecs(const std::string& specs) {
     // Later values may omit the field letter: d0.02/0.05 = d0.02/d0.05.
     std::vector<std::string> sweep;
     for (const std::string& v : Split(fields[swept], '/')) {
-      const bool named = !v.empty() && std::isalpha(static_cast<unsigned char>(v[0]));
+      const bool named =
+          !v.empty() && std::isalpha(static_cast<unsigned char>(v[0]));
       sweep.push_back(named ? v : fields[swept].substr(0, 1) + v);
     }
     for (const std::string& value : sweep) {

@@ -34,9 +34,10 @@ StatusOr<std::vector<std::string>> ListImages(const std::string& path,
     for (const auto& e : fs::directory_iterator(path, ec)) {
       std::string ext = e.path().extension();
       std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
-      static const char* kExts[] = {".png", ".jpg", ".jpeg", ".ppm", ".pgm",
-                                    ".bmp", ".tif", ".tiff"};
-      if (std::find(std::begin(kExts), std::end(kExts), ext) != std::end(kExts)) {
+      static const char* kExts[] = {".png", ".jpg", ".jpeg", ".ppm",
+                                    ".pgm", ".bmp", ".tif",  ".tiff"};
+      if (std::find(std::begin(kExts), std::end(kExts), ext) !=
+          std::end(kExts)) {
         files.push_back(e.path());
       }
     }
@@ -55,7 +56,8 @@ StatusOr<PointResult> RunPoint(const CodecCurve& curve, const CodecPoint& point,
   Image decoded;
   if (curve.codec == "spix") {
     auto t0 = std::chrono::steady_clock::now();
-    SPIX_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, Encode(image, point.spix));
+    SPIX_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes,
+                          Encode(image, point.spix));
     r.encode_seconds = SecondsSince(t0);
     t0 = std::chrono::steady_clock::now();
     SPIX_ASSIGN_OR_RETURN(decoded, Decode(bytes.data(), bytes.size()));
@@ -98,7 +100,8 @@ Status RunRdBenchmark(const BenchOptions& options) {
                         ListImages(options.images, options.limit));
   std::error_code ec;
   fs::create_directories(options.out_dir, ec);
-  if (ec) return IoError("cannot create '" + options.out_dir + "': " + ec.message());
+  if (ec)
+    return IoError("cannot create '" + options.out_dir + "': " + ec.message());
 
   size_t points_per_image = 0;
   for (const CodecCurve& c : runnable) points_per_image += c.points.size();
@@ -116,14 +119,15 @@ Status RunRdBenchmark(const BenchOptions& options) {
       StatusOr<Image> image = ReadImage(files[k], &warnings);
       for (size_t ci = 0; ci < runnable.size() && image.ok(); ++ci) {
         for (size_t pi = 0; pi < runnable[ci].points.size(); ++pi) {
-          StatusOr<PointResult> r = RunPoint(runnable[ci], runnable[ci].points[pi], *image);
+          StatusOr<PointResult> r =
+              RunPoint(runnable[ci], runnable[ci].points[pi], *image);
           std::lock_guard<std::mutex> guard(lock);
           if (!r.ok()) {
             if (failure.ok()) {
-              failure = Status(r.status().code(), files[k] + ", " +
-                                                      runnable[ci].label + " " +
-                                                      runnable[ci].points[pi].setting +
-                                                      ": " + r.status().message());
+              failure = Status(r.status().code(),
+                               files[k] + ", " + runnable[ci].label + " " +
+                                   runnable[ci].points[pi].setting + ": " +
+                                   r.status().message());
             }
             continue;
           }
@@ -142,7 +146,8 @@ Status RunRdBenchmark(const BenchOptions& options) {
     }
   };
   std::vector<std::thread> threads;
-  for (int j = 1; j < std::max(1, options.jobs); ++j) threads.emplace_back(worker);
+  for (int j = 1; j < std::max(1, options.jobs); ++j)
+    threads.emplace_back(worker);
   worker();
   for (auto& t : threads) t.join();
   SPIX_RETURN_IF_ERROR(failure);

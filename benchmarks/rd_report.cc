@@ -19,7 +19,8 @@ struct Mean {
 // Means over the images, per curve and point (CompressAI averages PSNR).
 std::vector<std::vector<Mean>> Means(const ReportInput& in) {
   std::vector<std::vector<Mean>> m(in.curves.size());
-  for (size_t c = 0; c < in.curves.size(); ++c) m[c].resize(in.curves[c].points.size());
+  for (size_t c = 0; c < in.curves.size(); ++c)
+    m[c].resize(in.curves[c].points.size());
   for (const PointResult& r : in.results) {
     Mean& s = m[r.curve][r.point];
     s.bpp += r.bpp;
@@ -44,7 +45,8 @@ std::vector<std::vector<Mean>> Means(const ReportInput& in) {
 
 std::string FileName(const std::string& label) {
   std::string out;
-  for (char ch : label) out += std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' ? ch : '_';
+  for (char ch : label)
+    out += std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' ? ch : '_';
   return out;
 }
 
@@ -87,10 +89,14 @@ std::string Json(const CodecCurve& curve, const std::vector<Mean>& means,
       << "; means over images; real file bytes; times in seconds, one core\",\n"
       << "  \"results\": {\n"
       << "    \"bpp\": " << list([](const Mean& m) { return m.bpp; }) << ",\n"
-      << "    \"psnr-rgb\": " << list([](const Mean& m) { return m.psnr; }) << ",\n"
-      << "    \"ms-ssim\": " << list([](const Mean& m) { return m.ms_ssim; }) << ",\n"
-      << "    \"encoding_time\": " << list([](const Mean& m) { return m.encode; }) << ",\n"
-      << "    \"decoding_time\": " << list([](const Mean& m) { return m.decode; }) << "\n"
+      << "    \"psnr-rgb\": " << list([](const Mean& m) { return m.psnr; })
+      << ",\n"
+      << "    \"ms-ssim\": " << list([](const Mean& m) { return m.ms_ssim; })
+      << ",\n"
+      << "    \"encoding_time\": "
+      << list([](const Mean& m) { return m.encode; }) << ",\n"
+      << "    \"decoding_time\": "
+      << list([](const Mean& m) { return m.decode; }) << "\n"
       << "  }\n}\n";
   return out.str();
 }
@@ -114,15 +120,17 @@ std::string Summary(const ReportInput& in,
          "(or grey) samples; times in seconds (spix: library calls, one core; "
          "OpenCV codecs: in memory; avif/jxl: their command-line tools, "
          "including process start and PNG I/O).\n\n"
-      << "| codec | setting | bpp | PSNR (dB) | MS-SSIM | encode (s) | decode (s) |\n"
+      << "| codec | setting | bpp | PSNR (dB) | MS-SSIM | encode (s) | decode "
+         "(s) |\n"
       << "|---|---|---|---|---|---|---|\n";
   for (size_t c = 0; c < in.curves.size(); ++c) {
     for (size_t p = 0; p < means[c].size(); ++p) {
       const Mean& m = means[c][p];
-      out << "| " << in.curves[c].label << " | " << in.curves[c].points[p].setting
-          << " | " << Fmt("%.4f", m.bpp) << " | " << Fmt("%.2f", m.psnr) << " | "
-          << Fmt("%.4f", m.ms_ssim) << " | " << Fmt("%.3f", m.encode) << " | "
-          << Fmt("%.3f", m.decode) << " |\n";
+      out << "| " << in.curves[c].label << " | "
+          << in.curves[c].points[p].setting << " | " << Fmt("%.4f", m.bpp)
+          << " | " << Fmt("%.2f", m.psnr) << " | " << Fmt("%.4f", m.ms_ssim)
+          << " | " << Fmt("%.3f", m.encode) << " | " << Fmt("%.3f", m.decode)
+          << " |\n";
     }
   }
   for (const char* anchor_codec : {"jpeg", "jp2"}) {
@@ -170,14 +178,15 @@ std::string GnuplotScript(const ReportInput& in,
   for (size_t c = 0; c < in.curves.size(); ++c) {
     out << "$c" << c << " << EOD\n";
     for (const Mean& m : means[c]) {
-      if (m.n > 0 && std::isfinite(m.psnr)) out << m.bpp << ' ' << m.psnr << '\n';
+      if (m.n > 0 && std::isfinite(m.psnr))
+        out << m.bpp << ' ' << m.psnr << '\n';
     }
     out << "EOD\n";
   }
   out << "plot ";
   for (size_t c = 0; c < in.curves.size(); ++c) {
-    out << (c ? ", \\\n     " : "") << "$c" << c << " with linespoints lw 2 title '"
-        << in.curves[c].label << "'";
+    out << (c ? ", \\\n     " : "") << "$c" << c
+        << " with linespoints lw 2 title '" << in.curves[c].label << "'";
   }
   out << '\n';
   return out.str();
@@ -191,8 +200,9 @@ Status WriteReports(const ReportInput& in, const std::string& dir,
   SPIX_RETURN_IF_ERROR(WriteText(dir + "/per_image.csv", Csv(in)));
   SPIX_RETURN_IF_ERROR(WriteText(dir + "/summary.md", Summary(in, means)));
   for (size_t c = 0; c < in.curves.size(); ++c) {
-    SPIX_RETURN_IF_ERROR(WriteText(dir + "/" + FileName(in.curves[c].label) + ".json",
-                                   Json(in.curves[c], means[c], in)));
+    SPIX_RETURN_IF_ERROR(
+        WriteText(dir + "/" + FileName(in.curves[c].label) + ".json",
+                  Json(in.curves[c], means[c], in)));
   }
   SPIX_RETURN_IF_ERROR(WriteText(dir + "/rd.gp", GnuplotScript(in, means)));
   const std::string cmd = "cd '" + dir + "' && gnuplot rd.gp >/dev/null 2>&1";

@@ -1,4 +1,6 @@
 // Encoder: mask selection -> quantised colours -> entropy coding -> container.
+#include "codec/encoder.h"
+
 #include <chrono>
 #include <cmath>
 #include <string>
@@ -42,9 +44,14 @@ Status ValidateOptions(const Image& image, const EncodeOptions& o) {
 
 }  // namespace
 
-StatusOr<std::vector<uint8_t>> Encode(const Image& image,
-                                      const EncodeOptions& options,
-                                      StageTimes* times) {
+Status ValidateEncode(const Image& image, const EncodeOptions& options) {
+  return ValidateOptions(image, options);
+}
+
+StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
+                                              const std::vector<uint8_t>& mask,
+                                              const EncodeOptions& options,
+                                              StageTimes* times) {
   SPIX_RETURN_IF_ERROR(ValidateOptions(image, options));
   Header header;
   header.width = uint32_t(image.width);
@@ -58,11 +65,10 @@ StatusOr<std::vector<uint8_t>> Encode(const Image& image,
   SPIX_RETURN_IF_ERROR(ValidateHeader(header));
 
   auto start = std::chrono::steady_clock::now();
-  const std::vector<uint8_t> mask = SelectMask(image, options);
   std::vector<Chunk> chunks(2);
   chunks[0].tag = kMaskChunkTag;
   chunks[0].data = EncodeMask(mask.data(), image.width, image.height);
-  if (times) times->mask = SecondsSince(start);
+  if (times) times->mask += SecondsSince(start);
 
   start = std::chrono::steady_clock::now();
   const std::vector<uint8_t> colours =
@@ -77,6 +83,16 @@ StatusOr<std::vector<uint8_t>> Encode(const Image& image,
                                      values, ValueParamsForHeader(header)));
   if (times) times->values = SecondsSince(start);
   return WriteContainer(header, chunks);
+}
+
+StatusOr<std::vector<uint8_t>> Encode(const Image& image,
+                                      const EncodeOptions& options,
+                                      StageTimes* times) {
+  SPIX_RETURN_IF_ERROR(ValidateOptions(image, options));
+  const auto start = std::chrono::steady_clock::now();
+  const std::vector<uint8_t> mask = SelectMask(image, options);
+  if (times) times->mask = SecondsSince(start);
+  return EncodeWithMask(image, mask, options, times);
 }
 
 }  // namespace spix

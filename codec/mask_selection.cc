@@ -48,40 +48,86 @@ std::vector<uint8_t> GridMask(int width, int height, double density) {
   return mask;
 }
 
+namespace {
+
+ErrorNorm NormOf(const EncodeOptions& o) {
+  return o.mask_error == MaskError::kMae ? ErrorNorm::kMae : ErrorNorm::kMse;
+}
+
+SparsificationOptions PsOptions(const EncodeOptions& o) {
+  SparsificationOptions ps;
+  ps.norm = NormOf(o);
+  ps.seed = o.seed;
+  if (o.progress) {
+    ps.progress = [&o](double done) { o.progress("sparsification", done); };
+  }
+  return ps;
+}
+
+void RunNlpe(const PlanarImage& f, const EncodeOptions& o,
+             std::vector<uint8_t>* mask) {
+  ExchangeOptions nlpe;
+  nlpe.cycles = o.nlpe_cycles;
+  nlpe.norm = NormOf(o);
+  nlpe.seed = o.seed;
+  if (o.progress) {
+    nlpe.progress = [&o](double done) { o.progress("pixel exchange", done); };
+  }
+  NonLocalPixelExchange(f, mask, nlpe);
+}
+
+bool IsOptimised(MaskMode mode) {
+  return mode == MaskMode::kPs || mode == MaskMode::kPsNlpe;
+}
+
+}  // namespace
+
 std::vector<uint8_t> SelectMask(const Image& image,
                                 const EncodeOptions& options) {
   const int w = image.width, h = image.height;
-  switch (options.mask) {
-    case MaskMode::kGrid:
-      return GridMask(w, h, options.density);
-    case MaskMode::kRandom:
-      return RandomMask(w, h, options.density, options.seed);
-    case MaskMode::kPs:
-    case MaskMode::kPsNlpe:
-      break;
+  if (options.mask == MaskMode::kGrid) return GridMask(w, h, options.density);
+  if (options.mask == MaskMode::kRandom) {
+    return RandomMask(w, h, options.density, options.seed);
   }
   const PlanarImage f = ToPlanar(image.pixels.data(), w, h, image.channels);
-  const ErrorNorm norm =
-      options.mask_error == MaskError::kMae ? ErrorNorm::kMae : ErrorNorm::kMse;
-  const bool exchange = options.mask == MaskMode::kPsNlpe;
-  auto report = [&](const char* stage, double done) {
-    if (options.progress) options.progress(stage, done);
-  };
-  SparsificationOptions ps;
-  ps.norm = norm;
-  ps.seed = options.seed;
-  ps.progress = [&](double done) { report("sparsification", done); };
   std::vector<uint8_t> mask = ProbabilisticSparsification(
-      f, KnownPixelCount(w, h, options.density), ps);
-  if (exchange) {
-    ExchangeOptions nlpe;
-    nlpe.cycles = options.nlpe_cycles;
-    nlpe.norm = norm;
-    nlpe.seed = options.seed;
-    nlpe.progress = [&](double done) { report("pixel exchange", done); };
-    NonLocalPixelExchange(f, &mask, nlpe);
+      f, KnownPixelCount(w, h, options.density), PsOptions(options));
+  if (options.mask == MaskMode::kPsNlpe) RunNlpe(f, options, &mask);
+  return mask;
+}
+
+MaskFamily::MaskFamily(const Image& image, const EncodeOptions& options,
+                       double min_density)
+    : image_(image), options_(options) {
+  if (!IsOptimised(options.mask)) return;
+  const PlanarImage f =
+      ToPlanar(image.pixels.data(), image.width, image.height, image.channels);
+  base_ = ProbabilisticSparsification(
+      f, KnownPixelCount(image.width, image.height, min_density),
+      PsOptions(options), &removal_order_);
+}
+
+std::vector<uint8_t> MaskFamily::At(double density) const {
+  if (!IsOptimised(options_.mask)) {
+    EncodeOptions o = options_;
+    o.density = density;
+    return SelectMask(image_, o);
+  }
+  // Put back the last-removed pixels until the count is reached.
+  std::vector<uint8_t> mask = base_;
+  const uint64_t want = KnownPixelCount(image_.width, image_.height, density);
+  uint64_t have = mask.size() - removal_order_.size();
+  for (size_t k = removal_order_.size(); k > 0 && have < want; --k, ++have) {
+    mask[removal_order_[k - 1]] = 1;
   }
   return mask;
+}
+
+void MaskFamily::Refine(std::vector<uint8_t>* mask) const {
+  if (options_.mask != MaskMode::kPsNlpe) return;
+  RunNlpe(ToPlanar(image_.pixels.data(), image_.width, image_.height,
+                   image_.channels),
+          options_, mask);
 }
 
 }  // namespace spix

@@ -14,6 +14,23 @@ namespace spix {
 std::vector<uint8_t> SelectMask(const Image& image,
                                 const EncodeOptions& options);
 
+// The masks of one mode at any density, for rate control: PS runs once down
+// to `min_density` and records its removal order, so every density above is
+// a prefix of it. NLPE (ps+nlpe) is left to Refine(), for the final mask.
+class MaskFamily {
+ public:
+  MaskFamily(const Image& image, const EncodeOptions& options,
+             double min_density);
+  std::vector<uint8_t> At(double density) const;
+  void Refine(std::vector<uint8_t>* mask) const;
+
+ private:
+  const Image& image_;
+  EncodeOptions options_;
+  std::vector<uint8_t> base_;  // the PS mask at min_density
+  std::vector<uint32_t> removal_order_;
+};
+
 // Number of known pixels for a density: round(density * pixels), at least 1.
 uint64_t KnownPixelCount(int width, int height, double density);
 

@@ -58,6 +58,30 @@ StatusOr<std::vector<uint8_t>> Encode(const Image& image,
                                       const EncodeOptions& options,
                                       StageTimes* times = nullptr);
 
+// Rate control, like cwebp -size / -psnr: searches the density (and, with
+// `search_quant`, the quantisation steps) for the best file that stays
+// within a size (bpp or bytes: the file is never larger) or reaches a PSNR
+// (the smallest file that does).
+struct RateTarget {
+  enum class Kind { kBpp, kBytes, kPsnr };
+  Kind kind = Kind::kBpp;
+  double value = 0;
+};
+
+struct RateControlResult {
+  std::vector<uint8_t> bytes;
+  double density = 0;
+  int quant_step_luma = 0, quant_step_chroma = 0;
+  double psnr = 0;
+  bool reached = false;  // false: the closest file found is returned
+  int trials = 0;        // encodes tried
+};
+
+StatusOr<RateControlResult> EncodeToTarget(const Image& image,
+                                           const EncodeOptions& options,
+                                           const RateTarget& target,
+                                           bool search_quant);
+
 StatusOr<Image> Decode(const uint8_t* data, size_t size,
                        const DecodeOptions& options = {},
                        StageTimes* times = nullptr);

@@ -47,7 +47,8 @@ TEST(Bjontegaard, DisjointCurvesHaveNoDelta) {
 }
 
 TEST(CodecSpec, ParsesSweepsAndFields) {
-  auto curves = ParseCodecSpecs("spix:ps+nlpe:c1:tonal:q2x6:d0.05/0.1,jpeg:q10/30,webp:q50");
+  auto curves = ParseCodecSpecs(
+      "spix:ps+nlpe:c1:tonal:q2x6:d0.05/0.1,jpeg:q10/30,webp:q50");
   ASSERT_TRUE(curves.ok()) << curves.status().message();
   ASSERT_EQ(curves->size(), 3u);
   const CodecCurve& s = (*curves)[0];
@@ -80,8 +81,10 @@ TEST(RdDriver, WritesEveryOutput) {
   ASSERT_NE(mkdtemp(tmpl), nullptr);
   const std::string dir = tmpl;
   fs::create_directories(dir + "/images");
-  ASSERT_TRUE(WriteImage(dir + "/images/a.png", SyntheticImage(64, 48, 3)).ok());
-  ASSERT_TRUE(WriteImage(dir + "/images/b.png", SyntheticImage(40, 40, 3)).ok());
+  ASSERT_TRUE(
+      WriteImage(dir + "/images/a.png", SyntheticImage(64, 48, 3)).ok());
+  ASSERT_TRUE(
+      WriteImage(dir + "/images/b.png", SyntheticImage(40, 40, 3)).ok());
   BenchOptions o;
   o.images = dir + "/images";
   o.codecs = "spix:grid:d0.1/0.3,jpeg:q20/60";

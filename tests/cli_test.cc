@@ -120,6 +120,29 @@ TEST_F(Cli, EncodeDecodeInfoRoundTrip) {
   EXPECT_EQ(r.out.front(), '{');
 }
 
+TEST_F(Cli, OptimisedMasksRateControlAndBench) {
+  CliRun r = Spix("encode " + Path("grey.png") + " -o " + Path("p.spix") +
+                  " -m ps+nlpe --nlpe-cycles 1 --tonal --psnr");
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = Spix("encode " + Path("rgb.png") + " -o " + Path("t.spix") +
+           " --target-bpp 1.5 --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"quant_step_luma\""), std::string::npos) << r.out;
+  EXPECT_LE(fs::file_size(Path("t.spix")) * 8.0 / (64 * 48), 1.5);
+  ExpectError("encode " + Path("rgb.png") + " -o " + Path("x.spix") +
+                  " --target-bpp 1 --target-psnr 30",
+              1);
+  ExpectError("encode " + Path("rgb.png") + " -o " + Path("x.spix") +
+                  " --target-size -3",
+              1);
+  ExpectError("bench " + dir_ + " -c nonsense:q1 -o " + Path("b"), 1,
+              "unknown codec");
+  r = Spix("bench " + dir_ + " -c spix:grid:d0.1/0.2,jpeg:q50 -o " + Path("b") +
+           " --quiet");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(Path("b/summary.md")));
+}
+
 TEST_F(Cli, GreyStaysGrey) {
   ASSERT_EQ(Spix("encode " + Path("grey.png") + " -o " + Path("g.spix")).code,
             0);

@@ -151,3 +151,72 @@ TEST(MaskSelection, RandomMaskHasExactCountAndGridIsRegular) {
 
 }  // namespace
 }  // namespace spix
+
+namespace spix {
+namespace {
+
+double Bpp(const std::vector<uint8_t>& bytes, const Image& image) {
+  return 8.0 * double(bytes.size()) / double(image.num_pixels());
+}
+
+TEST(RateControl, SizeTargetsLandJustBelow) {
+  const Image image = SyntheticImage(128, 96, 3);
+  for (bool search_quant : {false, true}) {
+    auto r = EncodeToTarget(image, EncodeOptions(),
+                            {RateTarget::Kind::kBpp, 1.0}, search_quant);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    EXPECT_TRUE(r->reached);
+    EXPECT_LE(Bpp(r->bytes, image), 1.0);
+    EXPECT_GE(Bpp(r->bytes, image), 0.85);
+    auto decoded = Decode(r->bytes.data(), r->bytes.size());
+    ASSERT_TRUE(decoded.ok());
+    EXPECT_NEAR(Psnr(image, *decoded), r->psnr, 1e-9);
+  }
+  auto r = EncodeToTarget(image, EncodeOptions(),
+                          {RateTarget::Kind::kBytes, 900}, true);
+  ASSERT_TRUE(r.ok());
+  EXPECT_LE(r->bytes.size(), 900u);
+  EXPECT_GE(r->bytes.size(), 765u);
+}
+
+TEST(RateControl, PsnrTargetIsReachedWithoutMuchToSpare) {
+  const Image image = SyntheticImage(128, 96, 3);
+  EncodeOptions o;
+  o.density = 0.1;
+  const auto reference = Encode(image, o);
+  const double goal =
+      Psnr(image, *Decode(reference->data(), reference->size()));
+  auto r = EncodeToTarget(image, EncodeOptions(),
+                          {RateTarget::Kind::kPsnr, goal}, false);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->reached);
+  EXPECT_GE(r->psnr, goal);
+  EXPECT_LE(r->bytes.size(), reference->size() * 1.05);
+}
+
+TEST(RateControl, UnreachableTargetsSayItAndKeepTheClosest) {
+  const Image image = SyntheticImage(64, 48, 3);
+  auto r = EncodeToTarget(image, EncodeOptions(),
+                          {RateTarget::Kind::kBpp, 0.001}, true);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->reached);
+  EXPECT_FALSE(r->bytes.empty());
+  EXPECT_FALSE(EncodeToTarget(image, EncodeOptions(),
+                              {RateTarget::Kind::kPsnr, -1}, true)
+                   .ok());
+}
+
+TEST(RateControl, WorksWithOptimisedMasks) {
+  const Image image = SyntheticImage(48, 40, 3);
+  EncodeOptions o;
+  o.mask = MaskMode::kPsNlpe;
+  o.nlpe_cycles = 1;
+  auto r = EncodeToTarget(image, o, {RateTarget::Kind::kBpp, 2.0}, false);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(r->reached);
+  EXPECT_LE(Bpp(r->bytes, image), 2.0);
+  EXPECT_GE(Bpp(r->bytes, image), 1.6);
+}
+
+}  // namespace
+}  // namespace spix

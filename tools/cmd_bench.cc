@@ -63,7 +63,8 @@ CommandRunner AddBenchCommand(CLI::App& app) {
   cmd->add_flag("--quiet", *quiet, "No progress, notices or summary line");
   cmd->footer(
       "Example: spix bench ../shared/data/kodak -c "
-      "'spix:grid:d0.02/0.05/0.1,spix:ps+nlpe:c1:d0.05/0.1,jpeg:q10/30/50' -j 2");
+      "'spix:grid:d0.02/0.05/0.1,spix:ps+nlpe:c1:d0.05/0.1,jpeg:q10/30/50' -j "
+      "2");
   return [options, quiet] { return RunBench(*options, *quiet); };
 }
 

@@ -22,6 +22,10 @@ struct EncodeArgs {
   bool tonal = false;
   std::string quant = "4,8";
   uint32_t seed = EncodeOptions().seed;
+  double target_bpp = 0;
+  double target_size = 0;
+  double target_psnr = 0;
+  bool quant_given = false;
   bool psnr = false;
   bool verbose = false;
   bool quiet = false;
@@ -89,15 +93,45 @@ int RunEncode(const EncodeArgs& a) {
 
   const auto start = std::chrono::steady_clock::now();
   StageTimes stages;
-  StatusOr<std::vector<uint8_t>> bytes = Encode(*image, options, &stages);
-  progress.Finish();
-  if (!bytes.ok()) return ReportError(bytes.status());
+  StatusOr<std::vector<uint8_t>> bytes = Status();
+  std::string rate_note;
+  double psnr = 0, decode_seconds = 0;
+  double density = a.density;
+  const bool targeted =
+      a.target_bpp > 0 || a.target_size > 0 || a.target_psnr > 0;
+  if (targeted) {
+    RateTarget target;
+    target.kind = a.target_bpp > 0    ? RateTarget::Kind::kBpp
+                  : a.target_size > 0 ? RateTarget::Kind::kBytes
+                                      : RateTarget::Kind::kPsnr;
+    target.value = a.target_bpp + a.target_size + a.target_psnr;
+    StatusOr<RateControlResult> r =
+        EncodeToTarget(*image, options, target, !a.quant_given);
+    progress.Finish();
+    if (!r.ok()) return ReportError(r.status());
+    bytes = std::move(r->bytes);
+    density = r->density;
+    options.quant_step_luma = r->quant_step_luma;
+    options.quant_step_chroma = r->quant_step_chroma;
+    psnr = r->psnr;
+    char note[160];
+    std::snprintf(note, sizeof note,
+                  "target %s after %d trials: density %.4f, quant %d,%d",
+                  r->reached ? "reached" : "NOT reached, closest kept",
+                  r->trials, density, r->quant_step_luma, r->quant_step_chroma);
+    rate_note = note;
+    if (!r->reached && !a.quiet)
+      std::fprintf(stderr, "spix: warning: %s\n", note);
+  } else {
+    bytes = Encode(*image, options, &stages);
+    progress.Finish();
+    if (!bytes.ok()) return ReportError(bytes.status());
+  }
   const double encode_seconds = Seconds(start);
   st = WriteFileAtomic(a.output, *bytes);
   if (!st.ok()) return ReportError(st);
 
-  double psnr = 0, decode_seconds = 0;
-  if (a.psnr) {
+  if (a.psnr && !targeted) {
     const auto dstart = std::chrono::steady_clock::now();
     StatusOr<Image> decoded = Decode(bytes->data(), bytes->size());
     if (!decoded.ok()) return ReportError(decoded.status());
@@ -112,9 +146,13 @@ int RunEncode(const EncodeArgs& a) {
         "\"channels\": %d, \"bytes\": %zu, \"bpp\": %.6f, \"density\": %g, "
         "\"encode_seconds\": %.4f",
         JsonString(a.input).c_str(), JsonString(a.output).c_str(), image->width,
-        image->height, image->channels, bytes->size(), bpp, a.density,
+        image->height, image->channels, bytes->size(), bpp, density,
         encode_seconds);
-    if (a.psnr) {
+    if (targeted) {
+      std::printf(", \"quant_step_luma\": %d, \"quant_step_chroma\": %d",
+                  options.quant_step_luma, options.quant_step_chroma);
+    }
+    if (a.psnr || targeted) {
       std::printf(", \"psnr\": %.4f, \"decode_seconds\": %.4f", psnr,
                   decode_seconds);
     }
@@ -124,14 +162,17 @@ int RunEncode(const EncodeArgs& a) {
                 a.input.c_str(), a.output.c_str(), image->width, image->height,
                 image->channels == 3 ? "RGB" : "grey", bytes->size(), bpp,
                 encode_seconds);
-    if (a.psnr) {
+    if (a.psnr && !targeted) {
       std::printf(", PSNR %.2f dB (decoded in %.3f s)", psnr, decode_seconds);
+    } else if (targeted) {
+      std::printf(", PSNR %.2f dB", psnr);
     }
     std::printf("\n");
+    if (targeted) std::printf("  %s\n", rate_note.c_str());
     if (a.verbose) {
       std::printf("  mask %.3f s, values %.3f s; density %.4f, quant %d,%d\n",
-                  stages.mask, stages.values, a.density,
-                  options.quant_step_luma, options.quant_step_chroma);
+                  stages.mask, stages.values, density, options.quant_step_luma,
+                  options.quant_step_chroma);
     }
   }
   return kExitOk;
@@ -171,10 +212,27 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
   cmd->add_flag("--tonal", args->tonal,
                 "Store least-squares optimal colours for the diffusion "
                 "decoder instead of the originals");
-  cmd->add_option("-q,--quant", args->quant,
-                  "Quantisation step of luma[,chroma] in 1..255; 1 is lossless "
-                  "for the kept pixels (chroma defaults to 2x luma)")
-      ->capture_default_str();
+  CLI::Option* quant =
+      cmd->add_option(
+             "-q,--quant", args->quant,
+             "Quantisation step of luma[,chroma] in 1..255; 1 is lossless "
+             "for the kept pixels (chroma defaults to 2x luma)")
+          ->capture_default_str();
+  CLI::Option* bpp = cmd->add_option(
+      "--target-bpp", args->target_bpp,
+      "Search density (and quantisation, unless --quant is given) for the "
+      "best file of at most this many bits per pixel");
+  bpp->check(CLI::PositiveNumber);
+  CLI::Option* size =
+      cmd->add_option("--target-size", args->target_size,
+                      "The same for a file of at most this many bytes");
+  size->check(CLI::PositiveNumber);
+  CLI::Option* target_psnr =
+      cmd->add_option("--target-psnr", args->target_psnr,
+                      "The smallest file reaching this PSNR (dB)");
+  target_psnr->check(CLI::PositiveNumber);
+  bpp->excludes(size)->excludes(target_psnr);
+  size->excludes(target_psnr);
   cmd->add_option("--seed", args->seed, "Seed of the random mask")
       ->capture_default_str();
   cmd->add_flag("--psnr", args->psnr, "Also decode and print the PSNR");
@@ -184,7 +242,10 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
   cmd->add_flag("--json", args->json, "Print one JSON object instead of text");
   cmd->footer(
       "Example: spix encode photo.png -o photo.spix --density 0.1 --psnr");
-  return [args] { return RunEncode(*args); };
+  return [args, quant] {
+    args->quant_given = quant->count() > 0;
+    return RunEncode(*args);
+  };
 }
 
 }  // namespace spix

@@ -1,0 +1,175 @@
+// Rate control: bisection on the (log) density for each candidate
+// quantisation, then the best candidate.
+#include <cmath>
+#include <string>
+
+#include "codec/encoder.h"
+#include "codec/mask_selection.h"
+#include "codec/spix.h"
+
+namespace spix {
+namespace {
+
+constexpr double kMinDensity = 0.002;
+constexpr int kBisectionSteps = 10;
+// ps+nlpe: NLPE moves pixels after the search; if that breaks the target,
+// the density is nudged this much and NLPE rerun, at most kNlpeRetries times.
+constexpr double kNlpeNudge = 0.03;
+constexpr int kNlpeRetries = 4;
+
+struct Trial {
+  std::vector<uint8_t> bytes;
+  double density = 0;
+  double psnr = 0;
+};
+
+class Search {
+ public:
+  Search(const Image& image, const EncodeOptions& options,
+         const RateTarget& target, const MaskFamily& family)
+      : image_(image), options_(options), target_(target), family_(family) {}
+
+  StatusOr<Trial> Run(double density, const std::vector<uint8_t>& mask) {
+    ++trials_;
+    Trial t;
+    t.density = density;
+    SPIX_ASSIGN_OR_RETURN(t.bytes, EncodeWithMask(image_, mask, options_));
+    SPIX_ASSIGN_OR_RETURN(Image decoded,
+                          Decode(t.bytes.data(), t.bytes.size()));
+    t.psnr = Psnr(image_, decoded);
+    return t;
+  }
+  StatusOr<Trial> Run(double density) {
+    return Run(density, family_.At(density));
+  }
+
+  bool Meets(const Trial& t) const {
+    switch (target_.kind) {
+      case RateTarget::Kind::kBpp:
+        return 8.0 * double(t.bytes.size()) / double(image_.num_pixels()) <=
+               target_.value;
+      case RateTarget::Kind::kBytes:
+        return double(t.bytes.size()) <= target_.value;
+      case RateTarget::Kind::kPsnr:
+        return t.psnr >= target_.value;
+    }
+    return false;
+  }
+
+  // Of two trials meeting the target: higher PSNR for size targets, fewer
+  // bytes for PSNR targets.
+  bool Better(const Trial& a, const Trial& b) const {
+    return target_.kind == RateTarget::Kind::kPsnr
+               ? a.bytes.size() < b.bytes.size()
+               : a.psnr > b.psnr;
+  }
+
+  // Size grows with density; for size targets we want the largest density
+  // meeting the target, for PSNR targets the smallest.
+  StatusOr<Trial> Bisect(bool* reached) {
+    const bool size_target = target_.kind != RateTarget::Kind::kPsnr;
+    double lo = std::log(kMinDensity), hi = 0;
+    SPIX_ASSIGN_OR_RETURN(Trial low, Run(kMinDensity));
+    SPIX_ASSIGN_OR_RETURN(Trial high, Run(1.0));
+    if (size_target ? !Meets(low) : !Meets(high)) {
+      *reached = false;
+      return size_target ? low : high;
+    }
+    *reached = true;
+    if (size_target ? Meets(high) : Meets(low)) return size_target ? high : low;
+    Trial best = size_target ? low : high;
+    for (int step = 0; step < kBisectionSteps; ++step) {
+      const double mid = 0.5 * (lo + hi);
+      SPIX_ASSIGN_OR_RETURN(Trial t, Run(std::exp(mid)));
+      const bool ok = Meets(t);
+      if (ok && Better(t, best)) best = t;
+      // Size targets move up while met; PSNR targets move down while met.
+      if (ok == size_target) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    return best;
+  }
+
+  // ps+nlpe: refine the found mask; keep the result only if it still meets
+  // the target, nudging the density otherwise.
+  StatusOr<Trial> Refine(Trial found) {
+    const bool size_target = target_.kind != RateTarget::Kind::kPsnr;
+    double density = found.density;
+    for (int k = 0; k < kNlpeRetries; ++k) {
+      std::vector<uint8_t> mask = family_.At(density);
+      family_.Refine(&mask);
+      SPIX_ASSIGN_OR_RETURN(Trial t, Run(density, mask));
+      if (Meets(t)) return t;
+      density *= size_target ? 1 - kNlpeNudge : 1 + kNlpeNudge;
+    }
+    return found;
+  }
+
+  int trials() const { return trials_; }
+
+ private:
+  const Image& image_;
+  EncodeOptions options_;
+  RateTarget target_;
+  const MaskFamily& family_;
+  int trials_ = 0;
+};
+
+}  // namespace
+
+StatusOr<RateControlResult> EncodeToTarget(const Image& image,
+                                           const EncodeOptions& options,
+                                           const RateTarget& target,
+                                           bool search_quant) {
+  SPIX_RETURN_IF_ERROR(ValidateEncode(image, options));
+  if (!(target.value > 0) || !std::isfinite(target.value)) {
+    return InvalidArgument("rate target must be a positive number");
+  }
+  std::vector<std::pair<int, int>> quants = {
+      {options.quant_step_luma, options.quant_step_chroma}};
+  if (search_quant) quants = {{2, 4}, {4, 8}, {8, 16}, {16, 32}};
+
+  const MaskFamily family(image, options, kMinDensity);
+  RateControlResult result;
+  Trial best;
+  bool have = false;
+  int trials = 0;
+  for (const auto& [luma, chroma] : quants) {
+    EncodeOptions o = options;
+    o.quant_step_luma = luma;
+    o.quant_step_chroma = chroma;
+    o.progress = nullptr;
+    Search search(image, o, target, family);
+    bool reached = false;
+    SPIX_ASSIGN_OR_RETURN(Trial t, search.Bisect(&reached));
+    if (reached && options.mask == MaskMode::kPsNlpe) {
+      SPIX_ASSIGN_OR_RETURN(t, search.Refine(t));
+    }
+    trials += search.trials();
+    // A met target beats an unmet one; among unmet, the closer wins.
+    const bool better =
+        !have || (reached && !result.reached) ||
+        (reached == result.reached &&
+         (reached ? search.Better(t, best)
+                  : (target.kind == RateTarget::Kind::kPsnr
+                         ? t.psnr > best.psnr
+                         : t.bytes.size() < best.bytes.size())));
+    if (better) {
+      best = t;
+      have = true;
+      result.reached = reached;
+      result.quant_step_luma = luma;
+      result.quant_step_chroma = chroma;
+    }
+  }
+  result.bytes = std::move(best.bytes);
+  result.density = best.density;
+  result.psnr = best.psnr;
+  result.trials = trials;
+  return result;
+}
+
+}  // namespace spix

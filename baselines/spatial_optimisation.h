@@ -13,8 +13,8 @@
 namespace spix {
 
 struct SparsificationOptions {
-  double candidate_fraction = 0.1;  // p: share of the mask tried per step
-  double removal_fraction = 0.1;    // q: share of the candidates removed
+  double candidate_fraction = 0.4;  // p: share of the mask tried per step
+  double removal_fraction = 0.04;   // q: share of the candidates removed
   ErrorNorm norm = ErrorNorm::kMae;
   uint64_t seed = 1;
   std::function<void(double)> progress;  // fraction done; may be empty

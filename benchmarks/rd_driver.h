@@ -30,7 +30,7 @@ struct BenchOptions {
 //   summary.md      means per codec point, BD-rate and BD-PSNR tables
 //   <curve>.json    {name, description, results: {bpp, psnr-rgb, ms-ssim,
 //                   encoding_time, decoding_time}} per curve (CompressAI)
-//   rd.gp, rd.svg   the RD plot (when gnuplot is installed)
+//   rd.gp, rd.svg, rd.png   the RD plot (when gnuplot is installed)
 Status RunRdBenchmark(const BenchOptions& options);
 
 }  // namespace spix

@@ -188,7 +188,7 @@ std::string GnuplotScript(const ReportInput& in,
     out << (c ? ", \\\n     " : "") << "$c" << c
         << " with linespoints lw 2 title '" << in.curves[c].label << "'";
   }
-  out << '\n';
+  out << "\nset terminal pngcairo size 900,600\nset output 'rd.png'\nreplot\n";
   return out.str();
 }
 
@@ -207,9 +207,9 @@ Status WriteReports(const ReportInput& in, const std::string& dir,
   SPIX_RETURN_IF_ERROR(WriteText(dir + "/rd.gp", GnuplotScript(in, means)));
   const std::string cmd = "cd '" + dir + "' && gnuplot rd.gp >/dev/null 2>&1";
   if (std::system("command -v gnuplot >/dev/null 2>&1") != 0) {
-    if (notice) notice("gnuplot not installed: wrote rd.gp but no rd.svg");
+    if (notice) notice("gnuplot not installed: wrote rd.gp but no plot");
   } else if (std::system(cmd.c_str()) != 0) {
-    if (notice) notice("gnuplot failed on rd.gp; no rd.svg");
+    if (notice) notice("gnuplot failed on rd.gp; no plot");
   }
   return OkStatus();
 }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "bitstream/format.h"
 #include "bitstream/status.h"
 #include "codec/image.h"
 
@@ -44,7 +45,7 @@ struct EncodeOptions {
 struct DecodeOptions {
   // Only the fuzzer turns these off or down, to reach deeper code quickly.
   bool verify_checksum = true;
-  uint64_t max_pixels = uint64_t(1) << 26;
+  uint64_t max_pixels = kMaxPixels;
 };
 
 // Where the time of an encode or decode went, in seconds.

@@ -93,7 +93,7 @@ int RunEncode(const EncodeArgs& a) {
 
   const auto start = std::chrono::steady_clock::now();
   StageTimes stages;
-  StatusOr<std::vector<uint8_t>> bytes = Status();
+  std::vector<uint8_t> bytes;
   std::string rate_note;
   double psnr = 0, decode_seconds = 0;
   double density = a.density;
@@ -123,30 +123,31 @@ int RunEncode(const EncodeArgs& a) {
     if (!r->reached && !a.quiet)
       std::fprintf(stderr, "spix: warning: %s\n", note);
   } else {
-    bytes = Encode(*image, options, &stages);
+    StatusOr<std::vector<uint8_t>> encoded = Encode(*image, options, &stages);
     progress.Finish();
-    if (!bytes.ok()) return ReportError(bytes.status());
+    if (!encoded.ok()) return ReportError(encoded.status());
+    bytes = std::move(*encoded);
   }
   const double encode_seconds = Seconds(start);
-  st = WriteFileAtomic(a.output, *bytes);
+  st = WriteFileAtomic(a.output, bytes);
   if (!st.ok()) return ReportError(st);
 
   if (a.psnr && !targeted) {
     const auto dstart = std::chrono::steady_clock::now();
-    StatusOr<Image> decoded = Decode(bytes->data(), bytes->size());
+    StatusOr<Image> decoded = Decode(bytes.data(), bytes.size());
     if (!decoded.ok()) return ReportError(decoded.status());
     decode_seconds = Seconds(dstart);
     psnr = Psnr(*image, *decoded);
   }
 
-  const double bpp = 8.0 * double(bytes->size()) / double(image->num_pixels());
+  const double bpp = 8.0 * double(bytes.size()) / double(image->num_pixels());
   if (a.json) {
     std::printf(
         "{\"input\": %s, \"output\": %s, \"width\": %d, \"height\": %d, "
         "\"channels\": %d, \"bytes\": %zu, \"bpp\": %.6f, \"density\": %g, "
         "\"encode_seconds\": %.4f",
         JsonString(a.input).c_str(), JsonString(a.output).c_str(), image->width,
-        image->height, image->channels, bytes->size(), bpp, density,
+        image->height, image->channels, bytes.size(), bpp, density,
         encode_seconds);
     if (targeted) {
       std::printf(", \"quant_step_luma\": %d, \"quant_step_chroma\": %d",
@@ -160,7 +161,7 @@ int RunEncode(const EncodeArgs& a) {
   } else if (!a.quiet) {
     std::printf("%s -> %s: %dx%d %s, %zu bytes, %.4f bpp, encoded in %.3f s",
                 a.input.c_str(), a.output.c_str(), image->width, image->height,
-                image->channels == 3 ? "RGB" : "grey", bytes->size(), bpp,
+                image->channels == 3 ? "RGB" : "grey", bytes.size(), bpp,
                 encode_seconds);
     if (a.psnr && !targeted) {
       std::printf(", PSNR %.2f dB (decoded in %.3f s)", psnr, decode_seconds);

@@ -83,9 +83,12 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--images")) args.images = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--size")) args.size = std::atoi(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--ps-p")) args.candidate_fraction = std::atof(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--ps-q")) args.removal_fraction = std::atof(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--ps-only")) args.ps_only = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--ps-p"))
+      args.candidate_fraction = std::atof(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--ps-q"))
+      args.removal_fraction = std::atof(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--ps-only"))
+      args.ps_only = std::atoi(argv[i + 1]);
   }
   std::vector<std::string> files;
   for (const auto& e :
@@ -157,7 +160,8 @@ int main(int argc, char** argv) {
       "Homogeneous diffusion inpainting from the mask with the original "
       "colours (PS, PS+NLPE) or tonally optimised, 8-bit rounded values "
       "(+tonal). MAE in grey levels over all RGB samples; SSIM averaged over "
-      "the channels. PS: candidate fraction %.2f, removal fraction %.3f; NLPE: 5 cycles "
+      "the channels. PS: candidate fraction %.2f, removal fraction %.3f; NLPE: "
+      "5 cycles "
       "of |mask| exchanges, 20 candidates; both minimise MAE.\n\n",
       args.images, args.size, int(n), args.size, args.size,
       args.candidate_fraction, args.removal_fraction);

@@ -23,8 +23,9 @@ int RunBench(BenchOptions options, bool quiet) {
   progress.Finish();
   if (!st.ok()) return ReportError(st);
   if (!quiet) {
-    std::printf("wrote %s/summary.md, per_image.csv, *.json, rd.gp (rd.svg, rd.png)\n",
-                options.out_dir.c_str());
+    std::printf(
+        "wrote %s/summary.md, per_image.csv, *.json, rd.gp (rd.svg, rd.png)\n",
+        options.out_dir.c_str());
   }
   return kExitOk;
 }

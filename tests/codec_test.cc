@@ -1,6 +1,7 @@
 // End-to-end behaviour of the public API.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "bitstream/container.h"
@@ -216,6 +217,43 @@ TEST(RateControl, WorksWithOptimisedMasks) {
   EXPECT_TRUE(r->reached);
   EXPECT_LE(Bpp(r->bytes, image), 2.0);
   EXPECT_GE(Bpp(r->bytes, image), 1.6);
+}
+
+}  // namespace
+}  // namespace spix
+
+namespace spix {
+namespace {
+
+TEST(Metrics, KnownValuesAndOrdering) {
+  const Image a = SyntheticImage(96, 80, 3);
+  Image offset = a;
+  for (uint8_t& v : offset.pixels) v = uint8_t(std::min(v + 5, 255));
+  double abs_sum = 0, sq_sum = 0;
+  for (size_t i = 0; i < a.pixels.size(); ++i) {
+    const double d = offset.pixels[i] - a.pixels[i];
+    abs_sum += d;
+    sq_sum += d * d;
+  }
+  const double n = double(a.pixels.size());
+  EXPECT_NEAR(MeanAbsoluteError(a, offset), abs_sum / n, 1e-12);
+  EXPECT_NEAR(Psnr(a, offset), 10 * std::log10(255.0 * 255.0 / (sq_sum / n)),
+              1e-9);
+  EXPECT_TRUE(std::isinf(Psnr(a, a)));
+  EXPECT_NEAR(Ssim(a, a), 1.0, 1e-9);
+  EXPECT_NEAR(MsSsim(a, a), 1.0, 1e-9);
+  // More noise, lower similarity.
+  Image mild = a, strong = a;
+  uint32_t state = 1;
+  for (size_t i = 0; i < a.pixels.size(); ++i) {
+    state = state * 1664525u + 1013904223u;
+    const int noise = int(state >> 28) - 8;  // -8..7
+    mild.pixels[i] = uint8_t(std::clamp(a.pixels[i] + noise / 4, 0, 255));
+    strong.pixels[i] = uint8_t(std::clamp(a.pixels[i] + 4 * noise, 0, 255));
+  }
+  EXPECT_LT(Ssim(a, strong), Ssim(a, mild));
+  EXPECT_LT(Ssim(a, mild), 1.0);
+  EXPECT_LT(MsSsim(a, strong), MsSsim(a, mild));
 }
 
 }  // namespace

@@ -11,8 +11,8 @@ namespace spix {
 
 struct DiffusionOptions {
   // Stop once the RMS residual of the finest level falls below this, in the
-  // units of the data (grey levels). 0.005 lands within one grey level of
-  // the converged solution on Kodak at 5 % density.
+  // units of the data (grey levels): within one grey level of the converged
+  // solution (test Diffusion.DefaultToleranceIsWithinOneGreyLevelOfConverged).
   float tolerance = 0.005f;
   int max_iterations = 4000;
 };

@@ -14,7 +14,7 @@
 namespace spix {
 
 struct TonalOptions {
-  int iterations = 10;  // most of the gain; see docs/baselines.md
+  int iterations = 10;  // CGLS converges slowly on clustered (PS) masks
   // Stop early once the gradient norm fell by this factor.
   double relative_tolerance = 1e-4;
 };

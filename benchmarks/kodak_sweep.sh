@@ -9,7 +9,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 echo "# Diffusion codec on Kodak (24 images, 768x512)"
 echo
-echo "Made by \`bash benchmarks/kodak_sweep.sh\`; quantisation steps 4/8 (the"
+echo "Made by \`bash benchmarks/kodak_sweep.sh\`; quantisation steps 12/24 (the"
 echo "default), homogeneous diffusion decoder, one core. Means over the images."
 echo
 echo "| mask | density | images | bpp | PSNR (dB) | encode (s) | decode (s) |"

@@ -35,9 +35,11 @@ struct EncodeOptions {
   // Store the values that minimise the squared reconstruction error instead
   // of the original colours (least squares through the diffusion decoder).
   bool tonal = false;
-  int quant_step_luma = 4;    // 1..255; 1 keeps 8-bit values exactly
-  int quant_step_chroma = 8;  // 1..255; used for colour images only
-  uint32_t seed = 1;          // random mask positions; stored in the header
+  // 1..255; 1 keeps 8-bit values exactly. Coarse steps pay: on Kodak, 12/24
+  // beats 4/8 by ~1 dB at equal bpp (benchmarks/results/quantisation.md).
+  int quant_step_luma = 12;
+  int quant_step_chroma = 24;  // used for colour images only
+  uint32_t seed = 1;           // random mask positions; stored in the header
   // Called with (stage name, fraction done) during slow stages; may be empty.
   std::function<void(const char*, double)> progress;
 };

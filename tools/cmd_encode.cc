@@ -20,7 +20,7 @@ struct EncodeArgs {
   std::string mask_error = "mae";
   int nlpe_cycles = EncodeOptions().nlpe_cycles;
   bool tonal = false;
-  std::string quant = "4,8";
+  std::string quant = "12,24";
   uint32_t seed = EncodeOptions().seed;
   double target_bpp = 0;
   double target_size = 0;

@@ -195,11 +195,12 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
                   "Fraction of pixels kept, in (0, 1]")
       ->check(CLI::Range(1e-6, 1.0))
       ->capture_default_str();
-  cmd->add_option("-m,--mask", args->mask,
-                  "Which pixels: grid (regular lattice), random (seeded), ps "
-                  "(probabilistic sparsification, optimised for diffusion; "
-                  "seconds per megapixel) or ps+nlpe (PS, then non-local "
-                  "pixel exchange; slower, better)")
+  cmd->add_option(
+         "-m,--mask", args->mask,
+         "Which pixels: grid (regular lattice), random (seeded), ps "
+         "(probabilistic sparsification, optimised for diffusion; about "
+         "25 s per megapixel) or ps+nlpe (PS, then non-local "
+         "pixel exchange; slower, better)")
       ->check(CLI::IsMember({"grid", "random", "ps", "ps+nlpe"}))
       ->capture_default_str();
   cmd->add_option("--mask-error", args->mask_error,

@@ -1,6 +1,8 @@
 // Rate control: bisection on the (log) density for each candidate
 // quantisation, then the best candidate.
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <string>
 
 #include "codec/encoder.h"
@@ -25,18 +27,24 @@ struct Trial {
 
 class Search {
  public:
+  // `on_trial` is called after every encode tried (may be empty).
   Search(const Image& image, const EncodeOptions& options,
-         const RateTarget& target, const MaskFamily& family)
-      : image_(image), options_(options), target_(target), family_(family) {}
+         const RateTarget& target, const MaskFamily& family,
+         std::function<void()> on_trial)
+      : image_(image),
+        options_(options),
+        target_(target),
+        family_(family),
+        on_trial_(std::move(on_trial)) {}
 
   StatusOr<Trial> Run(double density, const std::vector<uint8_t>& mask) {
-    ++trials_;
     Trial t;
     t.density = density;
     SPIX_ASSIGN_OR_RETURN(t.bytes, EncodeWithMask(image_, mask, options_));
     SPIX_ASSIGN_OR_RETURN(Image decoded,
                           Decode(t.bytes.data(), t.bytes.size()));
     t.psnr = Psnr(image_, decoded);
+    if (on_trial_) on_trial_();
     return t;
   }
   StatusOr<Trial> Run(double density) {
@@ -108,14 +116,12 @@ class Search {
     return found;
   }
 
-  int trials() const { return trials_; }
-
  private:
   const Image& image_;
   EncodeOptions options_;
   RateTarget target_;
   const MaskFamily& family_;
-  int trials_ = 0;
+  std::function<void()> on_trial_;
 };
 
 }  // namespace
@@ -137,18 +143,25 @@ StatusOr<RateControlResult> EncodeToTarget(const Image& image,
   Trial best;
   bool have = false;
   int trials = 0;
+  // Progress counts encodes against the most a search can need.
+  const double expected = double(quants.size()) * (2 + kBisectionSteps);
+  auto on_trial = [&options, &trials, expected] {
+    ++trials;
+    if (options.progress) {
+      options.progress("rate control", std::min(1.0, trials / expected));
+    }
+  };
   for (const auto& [luma, chroma] : quants) {
     EncodeOptions o = options;
     o.quant_step_luma = luma;
     o.quant_step_chroma = chroma;
     o.progress = nullptr;
-    Search search(image, o, target, family);
+    Search search(image, o, target, family, on_trial);
     bool reached = false;
     SPIX_ASSIGN_OR_RETURN(Trial t, search.Bisect(&reached));
     if (reached && options.mask == MaskMode::kPsNlpe) {
       SPIX_ASSIGN_OR_RETURN(t, search.Refine(t));
     }
-    trials += search.trials();
     // A met target beats an unmet one; among unmet, the closer wins.
     const bool better =
         !have || (reached && !result.reached) ||

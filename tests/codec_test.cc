@@ -173,9 +173,17 @@ TEST(RateControl, SizeTargetsLandJustBelow) {
     ASSERT_TRUE(decoded.ok());
     EXPECT_NEAR(Psnr(image, *decoded), r->psnr, 1e-9);
   }
-  auto r = EncodeToTarget(image, EncodeOptions(),
-                          {RateTarget::Kind::kBytes, 900}, true);
+  EncodeOptions with_progress;
+  int reports = 0;
+  with_progress.progress = [&reports](const char*, double done) {
+    EXPECT_GE(done, 0.0);
+    EXPECT_LE(done, 1.0);
+    ++reports;
+  };
+  auto r = EncodeToTarget(image, with_progress, {RateTarget::Kind::kBytes, 900},
+                          true);
   ASSERT_TRUE(r.ok());
+  EXPECT_EQ(reports, r->trials);
   EXPECT_LE(r->bytes.size(), 900u);
   EXPECT_GE(r->bytes.size(), 765u);
 }

@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -11,13 +10,10 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "baselines/stopwatch.h"
+
 namespace spix {
 namespace {
-
-double SecondsSince(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
-      .count();
-}
 
 bool HaveTool(const char* tool) {
   const std::string cmd =
@@ -61,15 +57,15 @@ StatusOr<ClassicalResult> RunOpenCv(const std::string& ext, int param,
   const cv::Mat bgr = ToBgr(pixels, w, h, channels);
   ClassicalResult result;
   std::vector<uint8_t> encoded;
-  auto t0 = std::chrono::steady_clock::now();
+  Stopwatch t0;
   if (!cv::imencode(ext, bgr, encoded, {param, quality})) {
     return IoError("OpenCV cannot encode " + ext);
   }
-  result.encode_seconds = SecondsSince(t0);
+  result.encode_seconds = t0.Seconds();
   result.bytes = encoded.size();
-  t0 = std::chrono::steady_clock::now();
+  t0 = Stopwatch();
   const cv::Mat decoded = cv::imdecode(encoded, cv::IMREAD_UNCHANGED);
-  result.decode_seconds = SecondsSince(t0);
+  result.decode_seconds = t0.Seconds();
   SPIX_ASSIGN_OR_RETURN(result.decoded, FromBgr(decoded, w, h, channels));
   return result;
 }
@@ -95,17 +91,17 @@ StatusOr<ClassicalResult> RunTool(const std::string& encode_cmd,
     return std::system((cmd + " >/dev/null 2>&1").c_str()) == 0;
   };
   ClassicalResult result;
-  auto t0 = std::chrono::steady_clock::now();
+  Stopwatch t0;
   if (!run(encode_cmd + " '" + in + "' '" + coded + "'")) {
     return IoError("'" + encode_cmd + "' failed");
   }
-  result.encode_seconds = SecondsSince(t0);
+  result.encode_seconds = t0.Seconds();
   result.bytes = std::filesystem::file_size(coded);
-  t0 = std::chrono::steady_clock::now();
+  t0 = Stopwatch();
   if (!run(decode_cmd + " '" + coded + "' '" + out + "'")) {
     return IoError("'" + decode_cmd + "' failed");
   }
-  result.decode_seconds = SecondsSince(t0);
+  result.decode_seconds = t0.Seconds();
   SPIX_ASSIGN_OR_RETURN(
       result.decoded,
       FromBgr(cv::imread(out, cv::IMREAD_COLOR), w, h, channels));

@@ -33,13 +33,12 @@ float ErrorAt(const PlanarImage& f, const PlanarImage& u, size_t i,
   return e;
 }
 
-// A cold, converged solution from the data on `mask`.
+// A cold solution from the data on `mask`, converged tighter than Solve().
 PlanarImage SolveFromScratch(const PlanarImage& f, const uint8_t* mask) {
   PlanarImage u = f;
   for (int c = 0; c < f.channels; ++c) {
     InpaintDiffusion(f.width, f.height, mask, u.plane(c), 128.f);
   }
-  Solve(f, mask, &u);
   return u;
 }
 

@@ -4,7 +4,6 @@
 //   build/benchmarks/ps_nlpe_table [--images N] [--size S]
 //       > benchmarks/results/ps_nlpe_bsds500.md
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -16,6 +15,7 @@
 #include "baselines/diffusion.h"
 #include "baselines/planar_image.h"
 #include "baselines/spatial_optimisation.h"
+#include "baselines/stopwatch.h"
 #include "baselines/tonal_optimisation.h"
 #include "benchmarks/bench_data.h"
 #include "codec/mask_selection.h"
@@ -65,11 +65,6 @@ Image Reconstruct(const PlanarImage& f, const std::vector<uint8_t>& mask,
   return out;
 }
 
-double Seconds(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
-      .count();
-}
-
 struct Column {
   double mae = 0, ssim = 0, seconds = 0;
 };
@@ -106,7 +101,7 @@ int main(int argc, char** argv) {
   const double densities[] = {0.05, 0.10, 0.20};
   // Columns: PS, PS+NLPE, PS+NLPE+tonal; rows: densities.
   Column table[3][3];
-  const auto start = std::chrono::steady_clock::now();
+  Stopwatch start;
   for (size_t k = 0; k < files.size(); ++k) {
     std::vector<std::string> warnings;
     auto full = ReadImage(files[k], &warnings);
@@ -121,9 +116,9 @@ int main(int argc, char** argv) {
       ps.seed = k + 1;
       ps.candidate_fraction = args.candidate_fraction;
       ps.removal_fraction = args.removal_fraction;
-      auto t0 = std::chrono::steady_clock::now();
+      Stopwatch t0;
       std::vector<uint8_t> mask = ProbabilisticSparsification(f, target, ps);
-      table[d][0].seconds += Seconds(t0);
+      table[d][0].seconds += t0.Seconds();
       Image rec = Reconstruct(f, mask, false);
       table[d][0].mae += MeanAbsoluteError(img, rec);
       table[d][0].ssim += Ssim(img, rec);
@@ -131,20 +126,20 @@ int main(int argc, char** argv) {
       if (args.ps_only) continue;
       ExchangeOptions nlpe;
       nlpe.seed = k + 1;
-      t0 = std::chrono::steady_clock::now();
+      t0 = Stopwatch();
       NonLocalPixelExchange(f, &mask, nlpe);
-      table[d][1].seconds += Seconds(t0);
+      table[d][1].seconds += t0.Seconds();
       rec = Reconstruct(f, mask, false);
       table[d][1].mae += MeanAbsoluteError(img, rec);
       table[d][1].ssim += Ssim(img, rec);
 
-      t0 = std::chrono::steady_clock::now();
+      t0 = Stopwatch();
       rec = Reconstruct(f, mask, true);
-      table[d][2].seconds += Seconds(t0);
+      table[d][2].seconds += t0.Seconds();
       table[d][2].mae += MeanAbsoluteError(img, rec);
       table[d][2].ssim += Ssim(img, rec);
     }
-    const double elapsed = Seconds(start);
+    const double elapsed = start.Seconds();
     std::fprintf(stderr, "\r%zu/%zu images, %.0f s elapsed, ETA %.0f s   ",
                  k + 1, files.size(), elapsed,
                  elapsed / (k + 1) * (files.size() - k - 1));

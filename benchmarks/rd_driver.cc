@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
@@ -10,6 +9,7 @@
 #include <thread>
 
 #include "baselines/classical_codecs.h"
+#include "baselines/stopwatch.h"
 #include "benchmarks/codec_spec.h"
 #include "benchmarks/rd_report.h"
 #include "codec/image_io.h"
@@ -18,11 +18,6 @@ namespace spix {
 namespace {
 
 namespace fs = std::filesystem;
-
-double SecondsSince(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
-      .count();
-}
 
 StatusOr<std::vector<std::string>> ListImages(const std::string& path,
                                               int limit) {
@@ -55,13 +50,13 @@ StatusOr<PointResult> RunPoint(const CodecCurve& curve, const CodecPoint& point,
   PointResult r;
   Image decoded;
   if (curve.codec == "spix") {
-    auto t0 = std::chrono::steady_clock::now();
+    Stopwatch t0;
     SPIX_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes,
                           Encode(image, point.spix));
-    r.encode_seconds = SecondsSince(t0);
-    t0 = std::chrono::steady_clock::now();
+    r.encode_seconds = t0.Seconds();
+    t0 = Stopwatch();
     SPIX_ASSIGN_OR_RETURN(decoded, Decode(bytes.data(), bytes.size()));
-    r.decode_seconds = SecondsSince(t0);
+    r.decode_seconds = t0.Seconds();
     r.bytes = bytes.size();
   } else {
     SPIX_ASSIGN_OR_RETURN(
@@ -111,7 +106,7 @@ Status RunRdBenchmark(const BenchOptions& options) {
   std::mutex lock;
   size_t done = 0;
   Status failure;
-  const auto start = std::chrono::steady_clock::now();
+  Stopwatch start;
 
   auto worker = [&] {
     for (size_t k = next_image++; k < files.size(); k = next_image++) {
@@ -137,7 +132,7 @@ Status RunRdBenchmark(const BenchOptions& options) {
           results[k].push_back(*r);
           ++done;
           if (options.progress) {
-            options.progress(double(done) / double(total), SecondsSince(start));
+            options.progress(double(done) / double(total), start.Seconds());
           }
         }
       }

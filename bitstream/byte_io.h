@@ -32,7 +32,6 @@ class ByteReader {
   ByteReader(const uint8_t* data, size_t size) : data_(data), size_(size) {}
 
   size_t remaining() const { return size_ - pos_; }
-  size_t position() const { return pos_; }
   const uint8_t* cursor() const { return data_ + pos_; }
 
   Status U8(uint8_t* out, const char* what) {

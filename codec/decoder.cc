@@ -1,10 +1,10 @@
 // Decoder: container -> mask and values (integer only) -> inpainting.
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <string>
 
 #include "baselines/diffusion.h"
+#include "baselines/stopwatch.h"
 #include "bitstream/container.h"
 #include "bitstream/dec_mask.h"
 #include "bitstream/dec_values.h"
@@ -13,11 +13,6 @@
 
 namespace spix {
 namespace {
-
-double SecondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-      .count();
-}
 
 StatusOr<const ChunkView*> RequireChunk(const ParsedContainer& c,
                                         const char* tag) {
@@ -48,20 +43,20 @@ StatusOr<Image> Decode(const uint8_t* data, size_t size,
                              " exceeds this decoder's pixel cap");
   }
 
-  auto start = std::chrono::steady_clock::now();
+  Stopwatch start;
   SPIX_ASSIGN_OR_RETURN(std::vector<uint8_t> mask, ParseMask(container));
-  if (times) times->mask = SecondsSince(start);
+  if (times) times->mask = start.Seconds();
 
-  start = std::chrono::steady_clock::now();
+  start = Stopwatch();
   SPIX_ASSIGN_OR_RETURN(const ChunkView* vals,
                         RequireChunk(container, kValuesChunkTag));
   SPIX_ASSIGN_OR_RETURN(std::vector<int32_t> values,
                         DecodeValues(vals->data, vals->size, mask.data(), width,
                                      height, ValueParamsForHeader(h)));
-  if (times) times->values = SecondsSince(start);
+  if (times) times->values = start.Seconds();
 
   // Everything above is integer; from here on only pixels are computed.
-  start = std::chrono::steady_clock::now();
+  start = Stopwatch();
   const int channels = h.channels;
   const size_t pixels = size_t(width) * height;
   std::vector<float> planes(pixels * channels, 0.f);
@@ -83,7 +78,7 @@ StatusOr<Image> Decode(const uint8_t* data, size_t size,
           uint8_t(v < 0.f ? 0.f : (v > 255.f ? 255.f : v));
     }
   }
-  if (times) times->inpaint = SecondsSince(start);
+  if (times) times->inpaint = start.Seconds();
   return image;
 }
 

@@ -1,10 +1,10 @@
 // Encoder: mask selection -> quantised colours -> entropy coding -> container.
 #include "codec/encoder.h"
 
-#include <chrono>
 #include <cmath>
 #include <string>
 
+#include "baselines/stopwatch.h"
 #include "bitstream/container.h"
 #include "bitstream/enc_mask.h"
 #include "bitstream/enc_values.h"
@@ -14,14 +14,8 @@
 #include "codec/stored_colours.h"
 
 namespace spix {
-namespace {
 
-double SecondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-      .count();
-}
-
-Status ValidateOptions(const Image& image, const EncodeOptions& o) {
+Status ValidateEncode(const Image& image, const EncodeOptions& o) {
   if (image.channels != 1 && image.channels != 3) {
     return InvalidArgument("images must have 1 or 3 channels");
   }
@@ -42,17 +36,11 @@ Status ValidateOptions(const Image& image, const EncodeOptions& o) {
   return OkStatus();
 }
 
-}  // namespace
-
-Status ValidateEncode(const Image& image, const EncodeOptions& options) {
-  return ValidateOptions(image, options);
-}
-
 StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
                                               const std::vector<uint8_t>& mask,
                                               const EncodeOptions& options,
                                               StageTimes* times) {
-  SPIX_RETURN_IF_ERROR(ValidateOptions(image, options));
+  SPIX_RETURN_IF_ERROR(ValidateEncode(image, options));
   Header header;
   header.width = uint32_t(image.width);
   header.height = uint32_t(image.height);
@@ -64,13 +52,13 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
   header.noise_seed = options.seed;
   SPIX_RETURN_IF_ERROR(ValidateHeader(header));
 
-  auto start = std::chrono::steady_clock::now();
+  Stopwatch start;
   std::vector<Chunk> chunks(2);
   chunks[0].tag = kMaskChunkTag;
   chunks[0].data = EncodeMask(mask.data(), image.width, image.height);
-  if (times) times->mask += SecondsSince(start);
+  if (times) times->mask += start.Seconds();
 
-  start = std::chrono::steady_clock::now();
+  start = Stopwatch();
   const std::vector<uint8_t> colours =
       StoredColours(image, mask, options.tonal);
   std::vector<int32_t> values(colours.size());
@@ -81,17 +69,17 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
   SPIX_ASSIGN_OR_RETURN(chunks[1].data,
                         EncodeValues(mask.data(), image.width, image.height,
                                      values, ValueParamsForHeader(header)));
-  if (times) times->values = SecondsSince(start);
+  if (times) times->values = start.Seconds();
   return WriteContainer(header, chunks);
 }
 
 StatusOr<std::vector<uint8_t>> Encode(const Image& image,
                                       const EncodeOptions& options,
                                       StageTimes* times) {
-  SPIX_RETURN_IF_ERROR(ValidateOptions(image, options));
-  const auto start = std::chrono::steady_clock::now();
+  SPIX_RETURN_IF_ERROR(ValidateEncode(image, options));
+  Stopwatch start;
   const std::vector<uint8_t> mask = SelectMask(image, options);
-  if (times) times->mask = SecondsSince(start);
+  if (times) times->mask = start.Seconds();
   return EncodeWithMask(image, mask, options, times);
 }
 

@@ -1,0 +1,34 @@
+set terminal svg size 900,600 dynamic background rgb 'white'
+set output 'rd.svg'
+set title 'Rate-distortion, 24 images'
+set xlabel 'bits per pixel'
+set ylabel 'PSNR RGB (dB)'
+set grid
+set key bottom right
+$c0 << EOD
+0.0869793 22.0551
+0.189897 23.4219
+0.34775 24.6832
+0.624077 26.1695
+EOD
+$c1 << EOD
+0.228729 21.8026
+0.476972 23.0831
+0.814327 24.2459
+1.34703 25.7843
+EOD
+$c2 << EOD
+0.221154 23.8522
+0.326589 26.6718
+0.508269 29.1445
+0.659793 30.4915
+0.905521 32.1738
+1.23876 33.9167
+2.34632 38.034
+EOD
+plot $c0 with linespoints lw 2 title 'spix:grid', \
+     $c1 with linespoints lw 2 title 'spix:random', \
+     $c2 with linespoints lw 2 title 'jpeg'
+set terminal pngcairo size 900,600
+set output 'rd.png'
+replot

@@ -64,15 +64,16 @@ Status ValidateHeader(const Header& h) {
       return Unsupported("header: unknown colour transform " +
                          std::to_string(int(h.transform)));
   }
-  if (h.inpainter != Inpainter::kHomogeneousDiffusion) {
+  if (h.inpainter == Inpainter::kHomogeneousDiffusion) {
+    for (uint8_t b : h.weights_hash) {
+      if (b != 0) {
+        return CorruptData("header: diffusion files carry no weight hash");
+      }
+    }
+  } else if (h.inpainter != Inpainter::kWganGenerator) {
     return Unsupported("header: inpainting operator " +
                        std::to_string(int(h.inpainter)) +
                        " is not available in this decoder");
-  }
-  for (uint8_t b : h.weights_hash) {
-    if (b != 0) {
-      return CorruptData("header: diffusion files carry no weight hash");
-    }
   }
   if (h.quant_step_luma == 0 || h.quant_step_chroma == 0) {
     return CorruptData("header: quantisation step 0");

@@ -27,7 +27,8 @@ enum class ColorTransform : uint8_t {
 };
 
 enum class Inpainter : uint8_t {
-  kHomogeneousDiffusion = 0,
+  kHomogeneousDiffusion = 0,  // no weights: the weight hash is all zero
+  kWganGenerator = 1,  // the learned generator g; the hash names its weights
 };
 
 // Chunk tags. Upper-case first letter: critical (an unknown one is refused);

@@ -8,6 +8,7 @@
 #include "bitstream/container.h"
 #include "bitstream/dec_mask.h"
 #include "bitstream/dec_values.h"
+#include "codec/learned.h"
 #include "codec/quantize.h"
 #include "codec/spix.h"
 
@@ -59,19 +60,25 @@ StatusOr<Image> Decode(const uint8_t* data, size_t size,
   start = Stopwatch();
   const int channels = h.channels;
   const size_t pixels = size_t(width) * height;
-  std::vector<float> planes(pixels * channels, 0.f);
+  std::vector<uint8_t> known(pixels * channels, 0);
   size_t next = 0;
   for (size_t i = 0; i < pixels; ++i) {
     if (!mask[i]) continue;
-    uint8_t samples[3];
-    DequantizePixel(h, &values[next], samples);
+    DequantizePixel(h, &values[next], &known[i * channels]);
     next += channels;
-    for (int c = 0; c < channels; ++c) planes[c * pixels + i] = samples[c];
+  }
+  if (h.inpainter == Inpainter::kWganGenerator) {
+    StatusOr<Image> image =
+        LearnedReconstruct(known, mask, width, height, channels,
+                           h.weights_hash, h.noise_seed, options);
+    if (times) times->inpaint = start.Seconds();
+    return image;
   }
   Image image(width, height, channels);
+  std::vector<float> plane(pixels);
   for (int c = 0; c < channels; ++c) {
-    float* plane = &planes[c * pixels];
-    InpaintDiffusion(width, height, mask.data(), plane, 128.f);
+    for (size_t i = 0; i < pixels; ++i) plane[i] = known[i * channels + c];
+    InpaintDiffusion(width, height, mask.data(), plane.data(), 128.f);
     for (size_t i = 0; i < pixels; ++i) {
       const float v = std::round(plane[i]);
       image.pixels[i * channels + c] =
@@ -92,7 +99,9 @@ StatusOr<FileInfo> Inspect(const uint8_t* data, size_t size) {
   info.channels = h.channels;
   info.color_transform =
       h.transform == ColorTransform::kYCoCgR ? "YCoCg-R" : "none";
-  info.inpainter = "homogeneous-diffusion";
+  info.inpainter = h.inpainter == Inpainter::kWganGenerator
+                       ? "wgan-generator"
+                       : "homogeneous-diffusion";
   info.quant_step_luma = h.quant_step_luma;
   info.quant_step_chroma = h.quant_step_chroma;
   for (uint8_t b : h.weights_hash) {

@@ -8,6 +8,7 @@
 #include "bitstream/container.h"
 #include "bitstream/enc_mask.h"
 #include "bitstream/enc_values.h"
+#include "codec/learned.h"
 #include "codec/mask_selection.h"
 #include "codec/quantize.h"
 #include "codec/spix.h"
@@ -28,6 +29,16 @@ Status ValidateEncode(const Image& image, const EncodeOptions& o) {
   }
   if (o.nlpe_cycles < 0 || o.nlpe_cycles > 1000) {
     return InvalidArgument("NLPE cycles must be in 0..1000");
+  }
+  if (o.inpainter != Inpainter::kHomogeneousDiffusion &&
+      o.inpainter != Inpainter::kWganGenerator) {
+    return InvalidArgument("unknown inpainting operator");
+  }
+  if (o.tonal_steps < 0 || o.tonal_steps > 10000) {
+    return InvalidArgument("tonal steps must be in 0..10000");
+  }
+  if (o.threads < 1 || o.threads > 1024) {
+    return InvalidArgument("threads must be in 1..1024");
   }
   if (o.quant_step_luma < 1 || o.quant_step_luma > 255 ||
       o.quant_step_chroma < 1 || o.quant_step_chroma > 255) {
@@ -50,6 +61,12 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
   header.quant_step_luma = uint8_t(options.quant_step_luma);
   header.quant_step_chroma = uint8_t(options.quant_step_chroma);
   header.noise_seed = options.seed;
+  header.inpainter = options.inpainter;
+  const bool learned = options.inpainter == Inpainter::kWganGenerator;
+  if (learned) {
+    SPIX_ASSIGN_OR_RETURN(header.weights_hash,
+                          LearnedWeightsHash(options.models_dir));
+  }
   SPIX_RETURN_IF_ERROR(ValidateHeader(header));
 
   Stopwatch start;
@@ -59,8 +76,12 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
   if (times) times->mask += start.Seconds();
 
   start = Stopwatch();
-  const std::vector<uint8_t> colours =
-      StoredColours(image, mask, options.tonal);
+  std::vector<uint8_t> colours;
+  if (learned) {
+    SPIX_ASSIGN_OR_RETURN(colours, LearnedStoredColours(image, mask, options));
+  } else {
+    colours = StoredColours(image, mask, options.tonal);
+  }
   std::vector<int32_t> values(colours.size());
   for (size_t k = 0; k < colours.size(); k += image.channels) {
     QuantizePixel(header, &colours[k], &values[k]);
@@ -78,7 +99,8 @@ StatusOr<std::vector<uint8_t>> Encode(const Image& image,
                                       StageTimes* times) {
   SPIX_RETURN_IF_ERROR(ValidateEncode(image, options));
   Stopwatch start;
-  const std::vector<uint8_t> mask = SelectMask(image, options);
+  SPIX_ASSIGN_OR_RETURN(const std::vector<uint8_t> mask,
+                        SelectMask(image, options));
   if (times) times->mask = start.Seconds();
   return EncodeWithMask(image, mask, options, times);
 }

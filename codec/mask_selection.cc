@@ -6,6 +6,7 @@
 #include "baselines/planar_image.h"
 #include "baselines/random.h"
 #include "baselines/spatial_optimisation.h"
+#include "codec/learned.h"
 
 namespace spix {
 
@@ -82,9 +83,22 @@ bool IsOptimised(MaskMode mode) {
 
 }  // namespace
 
-std::vector<uint8_t> SelectMask(const Image& image,
-                                const EncodeOptions& options) {
+std::vector<uint8_t> MaskFromOrder(const std::vector<uint32_t>& order,
+                                   int width, int height, double density) {
+  std::vector<uint8_t> mask(size_t(width) * height, 0);
+  const uint64_t count = KnownPixelCount(width, height, density);
+  for (uint64_t k = 0; k < count; ++k) mask[order[k]] = 1;
+  return mask;
+}
+
+StatusOr<std::vector<uint8_t>> SelectMask(const Image& image,
+                                          const EncodeOptions& options) {
   const int w = image.width, h = image.height;
+  if (options.mask == MaskMode::kLearned) {
+    SPIX_ASSIGN_OR_RETURN(std::vector<uint32_t> order,
+                          LearnedMaskOrder(image, options, options.density));
+    return MaskFromOrder(order, w, h, options.density);
+  }
   if (options.mask == MaskMode::kGrid) return GridMask(w, h, options.density);
   if (options.mask == MaskMode::kRandom) {
     return RandomMask(w, h, options.density, options.seed);
@@ -99,6 +113,13 @@ std::vector<uint8_t> SelectMask(const Image& image,
 MaskFamily::MaskFamily(const Image& image, const EncodeOptions& options,
                        double min_density)
     : image_(image), options_(options) {
+  if (options.mask == MaskMode::kLearned) {
+    StatusOr<std::vector<uint32_t>> order =
+        LearnedMaskOrder(image, options, options.density);
+    status_ = order.status();
+    if (order.ok()) learned_order_ = std::move(order).value();
+    return;
+  }
   if (!IsOptimised(options.mask)) return;
   const PlanarImage f =
       ToPlanar(image.pixels.data(), image.width, image.height, image.channels);
@@ -108,10 +129,14 @@ MaskFamily::MaskFamily(const Image& image, const EncodeOptions& options,
 }
 
 std::vector<uint8_t> MaskFamily::At(double density) const {
-  if (!IsOptimised(options_.mask)) {
-    EncodeOptions o = options_;
-    o.density = density;
-    return SelectMask(image_, o);
+  if (options_.mask == MaskMode::kLearned) {
+    return MaskFromOrder(learned_order_, image_.width, image_.height, density);
+  }
+  if (options_.mask == MaskMode::kGrid) {
+    return GridMask(image_.width, image_.height, density);
+  }
+  if (options_.mask == MaskMode::kRandom) {
+    return RandomMask(image_.width, image_.height, density, options_.seed);
   }
   // Put back the last-removed pixels until the count is reached.
   std::vector<uint8_t> mask = base_;

@@ -11,25 +11,34 @@
 namespace spix {
 
 // The mask for `options.mask` at `options.density` (1 = known pixel).
-std::vector<uint8_t> SelectMask(const Image& image,
-                                const EncodeOptions& options);
+// Fails only for learned masks whose weights cannot be loaded.
+StatusOr<std::vector<uint8_t>> SelectMask(const Image& image,
+                                          const EncodeOptions& options);
 
 // The masks of one mode at any density, for rate control: PS runs once down
 // to `min_density` and records its removal order, so every density above is
-// a prefix of it. NLPE (ps+nlpe) is left to Refine(), for the final mask.
+// a prefix of it; the learned mask ranks pixels once (by m's confidences at
+// `options.density`). NLPE (ps+nlpe) is left to Refine(), for the final mask.
 class MaskFamily {
  public:
   MaskFamily(const Image& image, const EncodeOptions& options,
              double min_density);
+  const Status& status() const { return status_; }  // check before At()
   std::vector<uint8_t> At(double density) const;
   void Refine(std::vector<uint8_t>* mask) const;
 
  private:
   const Image& image_;
   EncodeOptions options_;
+  Status status_;
   std::vector<uint8_t> base_;  // the PS mask at min_density
   std::vector<uint32_t> removal_order_;
+  std::vector<uint32_t> learned_order_;  // best first
 };
+
+// The first KnownPixelCount() pixels of `order`.
+std::vector<uint8_t> MaskFromOrder(const std::vector<uint32_t>& order,
+                                   int width, int height, double density);
 
 // Number of known pixels for a density: round(density * pixels), at least 1.
 uint64_t KnownPixelCount(int width, int height, double density);

@@ -14,10 +14,11 @@ namespace {
 
 constexpr double kMinDensity = 0.002;
 constexpr int kBisectionSteps = 10;
-// ps+nlpe: NLPE moves pixels after the search; if that breaks the target,
-// the density is nudged this much and NLPE rerun, at most kNlpeRetries times.
-constexpr double kNlpeNudge = 0.03;
-constexpr int kNlpeRetries = 4;
+// NLPE and learned tonal optimisation run after the search; if they break
+// the target, the density is nudged this much and they rerun, at most
+// kRefineRetries times.
+constexpr double kRefineNudge = 0.03;
+constexpr int kRefineRetries = 4;
 
 struct Trial {
   std::vector<uint8_t> bytes;
@@ -37,12 +38,24 @@ class Search {
         family_(family),
         on_trial_(std::move(on_trial)) {}
 
-  StatusOr<Trial> Run(double density, const std::vector<uint8_t>& mask) {
+  // The learned codec's tonal optimisation is deferred to Refine(): the
+  // search runs without it, the final encode with it.
+  bool Deferred() const {
+    return options_.mask == MaskMode::kPsNlpe || LearnedTonal();
+  }
+
+  StatusOr<Trial> Run(double density, const std::vector<uint8_t>& mask,
+                      bool final_encode = false) {
     Trial t;
     t.density = density;
-    SPIX_ASSIGN_OR_RETURN(t.bytes, EncodeWithMask(image_, mask, options_));
+    EncodeOptions o = options_;
+    if (LearnedTonal() && !final_encode) o.tonal = false;
+    SPIX_ASSIGN_OR_RETURN(t.bytes, EncodeWithMask(image_, mask, o));
+    DecodeOptions decode;
+    decode.models_dir = o.models_dir;
+    decode.threads = o.threads;
     SPIX_ASSIGN_OR_RETURN(Image decoded,
-                          Decode(t.bytes.data(), t.bytes.size()));
+                          Decode(t.bytes.data(), t.bytes.size(), decode));
     t.psnr = Psnr(image_, decoded);
     if (on_trial_) on_trial_();
     return t;
@@ -101,22 +114,27 @@ class Search {
     return best;
   }
 
-  // ps+nlpe: refine the found mask; keep the result only if it still meets
-  // the target, nudging the density otherwise.
+  // The deferred stages (NLPE, learned tonal optimisation) on the found
+  // density; the result is kept only if it still meets the target, with
+  // the density nudged otherwise.
   StatusOr<Trial> Refine(Trial found) {
     const bool size_target = target_.kind != RateTarget::Kind::kPsnr;
     double density = found.density;
-    for (int k = 0; k < kNlpeRetries; ++k) {
+    for (int k = 0; k < kRefineRetries; ++k) {
       std::vector<uint8_t> mask = family_.At(density);
       family_.Refine(&mask);
-      SPIX_ASSIGN_OR_RETURN(Trial t, Run(density, mask));
+      SPIX_ASSIGN_OR_RETURN(Trial t, Run(density, mask, /*final_encode=*/true));
       if (Meets(t)) return t;
-      density *= size_target ? 1 - kNlpeNudge : 1 + kNlpeNudge;
+      density *= size_target ? 1 - kRefineNudge : 1 + kRefineNudge;
     }
     return found;
   }
 
  private:
+  bool LearnedTonal() const {
+    return options_.tonal && options_.inpainter == Inpainter::kWganGenerator;
+  }
+
   const Image& image_;
   EncodeOptions options_;
   RateTarget target_;
@@ -139,6 +157,7 @@ StatusOr<RateControlResult> EncodeToTarget(const Image& image,
   if (search_quant) quants = {{2, 4}, {4, 8}, {8, 16}, {16, 32}};
 
   const MaskFamily family(image, options, kMinDensity);
+  SPIX_RETURN_IF_ERROR(family.status());
   RateControlResult result;
   Trial best;
   bool have = false;
@@ -159,7 +178,7 @@ StatusOr<RateControlResult> EncodeToTarget(const Image& image,
     Search search(image, o, target, family, on_trial);
     bool reached = false;
     SPIX_ASSIGN_OR_RETURN(Trial t, search.Bisect(&reached));
-    if (reached && options.mask == MaskMode::kPsNlpe) {
+    if (reached && search.Deferred()) {
       SPIX_ASSIGN_OR_RETURN(t, search.Refine(t));
     }
     // A met target beats an unmet one; among unmet, the closer wins.

@@ -17,7 +17,8 @@
 namespace spix {
 
 enum class MaskMode {
-  kGrid,    // regular lattice
+  kLearned,  // the mask generator m, exact density (top confidences)
+  kGrid,     // regular lattice
   kRandom,  // uniformly random, seeded
   kPs,      // probabilistic sparsification for diffusion
   kPsNlpe,  // PS, then non-local pixel exchange
@@ -28,13 +29,19 @@ enum class MaskError { kMae, kMse };
 
 struct EncodeOptions {
   double density = 0.05;  // fraction of pixels stored, in (0, 1]
-  // The grid beats random masks at every density measured, at a tiny cost.
-  MaskMode mask = MaskMode::kGrid;
-  MaskError mask_error = MaskError::kMae;
+  // The decoder the file is made for. kWganGenerator needs the weight files
+  // (see models_dir); kHomogeneousDiffusion needs none.
+  Inpainter inpainter = Inpainter::kWganGenerator;
+  MaskMode mask = MaskMode::kLearned;
+  MaskError mask_error = MaskError::kMae;  // PS / NLPE only
   int nlpe_cycles = 5;
   // Store the values that minimise the squared reconstruction error instead
-  // of the original colours (least squares through the diffusion decoder).
-  bool tonal = false;
+  // of the original colours: least squares through the diffusion decoder, or
+  // `tonal_steps` Adam steps through g.
+  bool tonal = true;
+  int tonal_steps = 10;
+  std::string models_dir;  // empty: $SPIX_MODELS, else networks/weights
+  int threads = 2;         // LibTorch threads
   // 1..255; 1 keeps 8-bit values exactly. Coarse steps pay: on Kodak, 12/24
   // beats 4/8 by ~1 dB at equal bpp (benchmarks/results/quantisation.md).
   int quant_step_luma = 12;
@@ -48,6 +55,8 @@ struct DecodeOptions {
   // Only the fuzzer turns these off or down, to reach deeper code quickly.
   bool verify_checksum = true;
   uint64_t max_pixels = kMaxPixels;
+  std::string models_dir;  // empty: $SPIX_MODELS, else networks/weights
+  int threads = 2;         // LibTorch threads
 };
 
 // Where the time of an encode or decode went, in seconds.

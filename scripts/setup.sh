@@ -9,6 +9,7 @@ packages=(
   build-essential cmake ccache pkg-config
   libopencv-dev libeigen3-dev libzstd-dev zlib1g-dev libjbig-dev libcli11-dev
   libgtest-dev libbenchmark-dev
+  libtorch-dev libgloo-dev nlohmann-json3-dev libssl-dev  # networks/
   libavif-bin libjxl-tools gnuplot-nox  # spix bench: AVIF, JPEG XL, RD plots
   clang libclang-rt-14-dev  # the fuzzer and sanitizer builds
 )

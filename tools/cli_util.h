@@ -41,6 +41,7 @@ CommandRunner AddEncodeCommand(CLI::App& app);
 CommandRunner AddDecodeCommand(CLI::App& app);
 CommandRunner AddInfoCommand(CLI::App& app);
 CommandRunner AddBenchCommand(CLI::App& app);
+CommandRunner AddTrainCommand(CLI::App& app);
 
 }  // namespace spix
 

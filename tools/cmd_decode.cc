@@ -18,6 +18,7 @@ struct DecodeArgs {
   bool quiet = false;
   bool json = false;
   bool force = false;
+  DecodeOptions options;
 };
 
 int RunDecode(const DecodeArgs& a) {
@@ -29,7 +30,8 @@ int RunDecode(const DecodeArgs& a) {
 
   const auto start = std::chrono::steady_clock::now();
   StageTimes stages;
-  StatusOr<Image> image = Decode(bytes->data(), bytes->size(), {}, &stages);
+  StatusOr<Image> image =
+      Decode(bytes->data(), bytes->size(), a.options, &stages);
   if (!image.ok()) return ReportError(image.status());
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
@@ -65,6 +67,13 @@ CommandRunner AddDecodeCommand(CLI::App& app) {
   cmd->add_option("-o,--output", args->output,
                   "Image to write: .png, .ppm/.pgm, .bmp or .tif")
       ->required();
+  cmd->add_option("--models", args->options.models_dir,
+                  "Directory of the weight files (default: $SPIX_MODELS, "
+                  "else the weights shipped in networks/weights)");
+  cmd->add_option("--threads", args->options.threads,
+                  "CPU threads of the networks")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
   cmd->add_flag("-f,--force", args->force, "Replace an existing output file");
   cmd->add_flag("-v,--verbose", args->verbose, "Print per-stage times");
   cmd->add_flag("--quiet", args->quiet, "Print nothing on success");

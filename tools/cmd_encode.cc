@@ -16,7 +16,11 @@ struct EncodeArgs {
   std::string input;
   std::string output;
   double density = EncodeOptions().density;
-  std::string mask = "grid";
+  std::string inpainter = "learned";
+  std::string mask;  // empty: learned for the learned codec, grid for diffusion
+  std::string models;
+  int threads = EncodeOptions().threads;
+  int tonal_steps = EncodeOptions().tonal_steps;
   std::string mask_error = "mae";
   int nlpe_cycles = EncodeOptions().nlpe_cycles;
   bool tonal = false;
@@ -54,6 +58,7 @@ Status ParseQuant(const std::string& text, EncodeOptions* o) {
 }
 
 MaskMode ParseMaskMode(const std::string& name) {
+  if (name == "learned") return MaskMode::kLearned;
   if (name == "random") return MaskMode::kRandom;
   if (name == "ps") return MaskMode::kPs;
   if (name == "ps+nlpe") return MaskMode::kPsNlpe;
@@ -68,11 +73,18 @@ double Seconds(std::chrono::steady_clock::time_point start) {
 int RunEncode(const EncodeArgs& a) {
   EncodeOptions options;
   options.density = a.density;
-  options.mask = ParseMaskMode(a.mask);
+  const bool learned = a.inpainter == "learned";
+  options.inpainter =
+      learned ? Inpainter::kWganGenerator : Inpainter::kHomogeneousDiffusion;
+  options.mask = ParseMaskMode(a.mask.empty() ? (learned ? "learned" : "grid")
+                                              : a.mask);
   options.mask_error =
       a.mask_error == "mse" ? MaskError::kMse : MaskError::kMae;
   options.nlpe_cycles = a.nlpe_cycles;
-  options.tonal = a.tonal;
+  options.tonal = learned ? a.tonal_steps > 0 : a.tonal;
+  options.tonal_steps = a.tonal_steps;
+  options.models_dir = a.models;
+  options.threads = a.threads;
   ProgressLine progress(!a.quiet && !a.json);
   options.progress = [&progress](const char* stage, double done) {
     progress.Update(stage, done);
@@ -134,7 +146,10 @@ int RunEncode(const EncodeArgs& a) {
 
   if (a.psnr && !targeted) {
     const auto dstart = std::chrono::steady_clock::now();
-    StatusOr<Image> decoded = Decode(bytes.data(), bytes.size());
+    DecodeOptions decode;
+    decode.models_dir = options.models_dir;
+    decode.threads = options.threads;
+    StatusOr<Image> decoded = Decode(bytes.data(), bytes.size(), decode);
     if (!decoded.ok()) return ReportError(decoded.status());
     decode_seconds = Seconds(dstart);
     psnr = Psnr(*image, *decoded);
@@ -187,7 +202,8 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
       "encode",
       "Compress an image (PNG, JPEG, PPM/PGM, BMP, TIFF) into a .spix file.\n"
       "Keeps a sparse set of pixels (--density) and stores their quantised "
-      "colours;\nthe decoder rebuilds the rest by homogeneous diffusion.");
+      "colours;\nthe decoder rebuilds the rest with the learned WGAN "
+      "generator (default)\nor by homogeneous diffusion.");
   cmd->add_option("input", args->input, "Image to compress")->required();
   cmd->add_option("-o,--output", args->output, "The .spix file to write")
       ->required();
@@ -195,13 +211,30 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
                   "Fraction of pixels kept, in (0, 1]")
       ->check(CLI::Range(1e-6, 1.0))
       ->capture_default_str();
+  cmd->add_option("-i,--inpainter", args->inpainter,
+                  "Decoder the file is made for: learned (WGAN generator, "
+                  "needs the weight files) or diffusion (homogeneous "
+                  "diffusion, no weights)")
+      ->check(CLI::IsMember({"learned", "diffusion"}))
+      ->capture_default_str();
   cmd->add_option(
          "-m,--mask", args->mask,
-         "Which pixels: grid (regular lattice), random (seeded), ps "
-         "(probabilistic sparsification, optimised for diffusion; about "
-         "25 s per megapixel) or ps+nlpe (PS, then non-local "
-         "pixel exchange; slower, better)")
-      ->check(CLI::IsMember({"grid", "random", "ps", "ps+nlpe"}))
+         "Which pixels: learned (the mask network, default for the learned "
+         "inpainter), grid (regular lattice, default for diffusion), random "
+         "(seeded), ps (probabilistic sparsification, optimised for "
+         "diffusion; about 25 s per megapixel) or ps+nlpe (PS, then "
+         "non-local pixel exchange; slower, better)")
+      ->check(CLI::IsMember({"learned", "grid", "random", "ps", "ps+nlpe"}));
+  cmd->add_option("--models", args->models,
+                  "Directory of the weight files (default: $SPIX_MODELS, "
+                  "else the weights shipped in networks/weights)");
+  cmd->add_option("--threads", args->threads, "CPU threads of the networks")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  cmd->add_option("--tonal-steps", args->tonal_steps,
+                  "Learned inpainter: Adam steps tuning the stored colours "
+                  "through the generator (0: store the originals)")
+      ->check(CLI::Range(0, 10000))
       ->capture_default_str();
   cmd->add_option("--mask-error", args->mask_error,
                   "What PS and NLPE minimise: mae or mse")
@@ -212,8 +245,8 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
       ->check(CLI::Range(0, 1000))
       ->capture_default_str();
   cmd->add_flag("--tonal", args->tonal,
-                "Store least-squares optimal colours for the diffusion "
-                "decoder instead of the originals");
+                "Diffusion inpainter: store least-squares optimal colours "
+                "instead of the originals");
   CLI::Option* quant =
       cmd->add_option(
              "-q,--quant", args->quant,

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
       {"decode", spix::AddDecodeCommand(app)},
       {"info", spix::AddInfoCommand(app)},
       {"bench", spix::AddBenchCommand(app)},
+      {"train", spix::AddTrainCommand(app)},
   };
   try {
     app.parse(argc, argv);

@@ -1,0 +1,146 @@
+#include "codec/learned.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <numeric>
+
+#include "networks/inference.h"
+
+namespace spix {
+namespace {
+
+std::string ModelsDir(const std::string& dir) {
+  return dir.empty() ? DefaultModelsDir() : dir;
+}
+
+// Loaded networks live for the process: rate control and benchmarks encode
+// many times with the same weights.
+template <typename Network>
+StatusOr<const Network*> Shared(const std::string& models_dir) {
+  static std::mutex mutex;
+  static std::map<std::string, std::unique_ptr<Network>> loaded;
+  std::lock_guard<std::mutex> lock(mutex);
+  const std::string dir = ModelsDir(models_dir);
+  auto it = loaded.find(dir);
+  if (it == loaded.end()) {
+    SPIX_ASSIGN_OR_RETURN(std::unique_ptr<Network> network, Network::Load(dir));
+    it = loaded.emplace(dir, std::move(network)).first;
+  }
+  return it->second.get();
+}
+
+// Three planes in [0, 1]; grey images are repeated into all three.
+std::vector<float> ToPlanes(const uint8_t* samples, int channels, size_t pixels) {
+  std::vector<float> planes(3 * pixels);
+  for (size_t i = 0; i < pixels; ++i) {
+    for (int c = 0; c < 3; ++c) {
+      planes[c * pixels + i] = samples[i * channels + (channels == 3 ? c : 0)] / 255.f;
+    }
+  }
+  return planes;
+}
+
+uint8_t ToByte(float v) {
+  return uint8_t(std::clamp(std::round(v * 255.f), 0.f, 255.f));
+}
+
+// Back to interleaved samples; grey takes the mean of the three planes.
+void FromPlanes(const std::vector<float>& planes, size_t pixels, int channels,
+                uint8_t* out) {
+  for (size_t i = 0; i < pixels; ++i) {
+    if (channels == 1) {
+      out[i] = ToByte((planes[i] + planes[pixels + i] + planes[2 * pixels + i]) / 3);
+    } else {
+      for (int c = 0; c < 3; ++c) out[i * 3 + c] = ToByte(planes[c * pixels + i]);
+    }
+  }
+}
+
+std::array<uint8_t, 8> Prefix(const Sha256Digest& digest) {
+  std::array<uint8_t, 8> prefix;
+  std::copy(digest.begin(), digest.begin() + 8, prefix.begin());
+  return prefix;
+}
+
+}  // namespace
+
+StatusOr<std::vector<uint32_t>> LearnedMaskOrder(const Image& image,
+                                                 const EncodeOptions& options,
+                                                 double density) {
+  SetNetworkThreads(options.threads);
+  SPIX_ASSIGN_OR_RETURN(const MaskNetwork* m, Shared<MaskNetwork>(options.models_dir));
+  const size_t pixels = image.num_pixels();
+  const std::vector<float> confidence =
+      m->Confidence(ToPlanes(image.pixels.data(), image.channels, pixels),
+                    image.width, image.height, density, options.seed);
+  std::vector<uint32_t> order(pixels);
+  std::iota(order.begin(), order.end(), 0u);
+  // Ties (saturated confidences) keep raster order, so masks are repeatable.
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return confidence[a] > confidence[b];
+  });
+  return order;
+}
+
+StatusOr<std::array<uint8_t, 8>> LearnedWeightsHash(const std::string& models_dir) {
+  SPIX_ASSIGN_OR_RETURN(const InpaintingNetwork* g,
+                        Shared<InpaintingNetwork>(models_dir));
+  return Prefix(g->digest());
+}
+
+StatusOr<std::vector<uint8_t>> LearnedStoredColours(const Image& image,
+                                                    const std::vector<uint8_t>& mask,
+                                                    const EncodeOptions& options) {
+  const size_t pixels = image.num_pixels();
+  const int channels = image.channels;
+  std::vector<uint8_t> tuned = image.pixels;
+  if (options.tonal && options.tonal_steps > 0) {
+    SetNetworkThreads(options.threads);
+    SPIX_ASSIGN_OR_RETURN(const InpaintingNetwork* g,
+                          Shared<InpaintingNetwork>(options.models_dir));
+    std::function<void(double)> progress;
+    if (options.progress) {
+      progress = [&options](double done) { options.progress("tonal optimisation", done); };
+    }
+    const std::vector<float> values = g->OptimiseKnown(
+        ToPlanes(image.pixels.data(), channels, pixels), mask, image.width,
+        image.height, options.seed, options.tonal_steps, progress);
+    FromPlanes(values, pixels, channels, tuned.data());
+  }
+  std::vector<uint8_t> colours;
+  for (size_t i = 0; i < pixels; ++i) {
+    if (!mask[i]) continue;
+    colours.insert(colours.end(), &tuned[i * channels], &tuned[(i + 1) * channels]);
+  }
+  return colours;
+}
+
+StatusOr<Image> LearnedReconstruct(const std::vector<uint8_t>& known,
+                                   const std::vector<uint8_t>& mask, int width,
+                                   int height, int channels,
+                                   const std::array<uint8_t, 8>& weights_hash,
+                                   uint32_t noise_seed,
+                                   const DecodeOptions& options) {
+  SetNetworkThreads(options.threads);
+  SPIX_ASSIGN_OR_RETURN(const InpaintingNetwork* g,
+                        Shared<InpaintingNetwork>(options.models_dir));
+  const std::array<uint8_t, 8> have = Prefix(g->digest());
+  if (have != weights_hash) {
+    return Unsupported("this file needs inpainting weights " +
+                       HexString(weights_hash.data(), 8) + ", but " +
+                       ModelsDir(options.models_dir) + " has " +
+                       HexString(have.data(), 8) +
+                       "; pass --models DIR with the weights it was made with");
+  }
+  const size_t pixels = size_t(width) * height;
+  const std::vector<float> planes = g->Inpaint(ToPlanes(known.data(), channels, pixels),
+                                               mask, width, height, noise_seed);
+  Image image(width, height, channels);
+  FromPlanes(planes, pixels, channels, image.pixels.data());
+  return image;
+}
+
+}  // namespace spix

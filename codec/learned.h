@@ -1,0 +1,44 @@
+// The learned codec's stages: mask confidences from m, stored colours tuned
+// through g, and reconstruction by g. Networks are loaded once per models
+// directory and shared by every call in the process.
+#ifndef SPIX_CODEC_LEARNED_H_
+#define SPIX_CODEC_LEARNED_H_
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "bitstream/status.h"
+#include "codec/image.h"
+#include "codec/spix.h"
+
+namespace spix {
+
+// Pixel indices ordered from most to least worth storing at `density`.
+StatusOr<std::vector<uint32_t>> LearnedMaskOrder(const Image& image,
+                                                 const EncodeOptions& options,
+                                                 double density);
+
+// Interleaved 8-bit colours of the known pixels (raster order), tuned by
+// gradient descent through g when `options.tonal`.
+StatusOr<std::vector<uint8_t>> LearnedStoredColours(
+    const Image& image, const std::vector<uint8_t>& mask,
+    const EncodeOptions& options);
+
+// The 8-byte prefix of the SHA-256 of g's weights, for the header.
+StatusOr<std::array<uint8_t, 8>> LearnedWeightsHash(
+    const std::string& models_dir);
+
+// g's reconstruction of `known` (interleaved 8-bit, `channels` per pixel,
+// valid where mask is 1). Refuses weights whose hash is not `weights_hash`.
+StatusOr<Image> LearnedReconstruct(const std::vector<uint8_t>& known,
+                                   const std::vector<uint8_t>& mask, int width,
+                                   int height, int channels,
+                                   const std::array<uint8_t, 8>& weights_hash,
+                                   uint32_t noise_seed,
+                                   const DecodeOptions& options);
+
+}  // namespace spix
+
+#endif  // SPIX_CODEC_LEARNED_H_

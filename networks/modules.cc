@@ -1,0 +1,262 @@
+#include "networks/modules.h"
+
+#include <cmath>
+
+#include "baselines/random.h"
+
+namespace spix {
+
+namespace F = torch::nn::functional;
+
+CBlockImpl::CBlockImpl(int in_channels, int branch_channels) {
+  for (int dilation : {1, 2, 5}) {
+    branches_.push_back(register_module(
+        "conv" + std::to_string(dilation),
+        torch::nn::Conv2d(torch::nn::Conv2dOptions(in_channels, branch_channels, 5)
+                              .padding(2 * dilation)
+                              .dilation(dilation))));
+  }
+}
+
+torch::Tensor CBlockImpl::forward(const torch::Tensor& x) {
+  std::vector<torch::Tensor> outputs;
+  for (auto& conv : branches_) outputs.push_back(conv->forward(x));
+  return torch::elu(torch::cat(outputs, 1));
+}
+
+HourglassImpl::HourglassImpl(int in_channels, int out_channels,
+                             std::array<int, 4> branches) {
+  int channels = in_channels;
+  for (int level = 0; level < 4; ++level) {
+    down_.push_back(register_module("down" + std::to_string(level),
+                                    CBlock(channels, branches[level])));
+    channels = 3 * branches[level];
+  }
+  for (int level = 2; level >= 0; --level) {
+    up_.push_back(register_module(
+        "up" + std::to_string(level),
+        CBlock(channels + 3 * branches[level], branches[level])));
+    channels = 3 * branches[level];
+  }
+  head_ = register_module(
+      "head", torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, out_channels, 1)));
+}
+
+torch::Tensor HourglassImpl::forward(const torch::Tensor& x) {
+  std::vector<torch::Tensor> skips;
+  torch::Tensor y = x;
+  for (size_t level = 0; level < down_.size(); ++level) {
+    if (level > 0) y = torch::max_pool2d(y, 2);
+    y = down_[level]->forward(y);
+    skips.push_back(y);
+  }
+  for (size_t i = 0; i < up_.size(); ++i) {
+    const torch::Tensor& skip = skips[skips.size() - 2 - i];
+    y = F::interpolate(y, F::InterpolateFuncOptions()
+                              .size(std::vector<int64_t>{skip.size(2), skip.size(3)})
+                              .mode(torch::kNearest));
+    y = up_[i]->forward(torch::cat({y, skip}, 1));
+  }
+  return head_->forward(y);
+}
+
+void HourglassImpl::ZeroHead() {
+  torch::NoGradGuard no_grad;
+  head_->weight.zero_();
+  head_->bias.zero_();
+}
+
+torch::Tensor PushPull(const torch::Tensor& values, const torch::Tensor& mask) {
+  std::vector<torch::Tensor> sums{values * mask}, weights{mask};
+  while (sums.back().size(2) > 1 || sums.back().size(3) > 1) {
+    auto pool = [](const torch::Tensor& t) {
+      return F::avg_pool2d(t, F::AvgPool2dFuncOptions(2).ceil_mode(true));
+    };
+    sums.push_back(pool(sums.back()));
+    weights.push_back(pool(weights.back()));
+  }
+  torch::Tensor fill = sums.back() / weights.back().clamp_min(1e-6);
+  for (int level = int(sums.size()) - 2; level >= 0; --level) {
+    const torch::Tensor& sum = sums[size_t(level)];
+    const torch::Tensor& weight = weights[size_t(level)];
+    torch::Tensor coarse = F::interpolate(
+        fill, F::InterpolateFuncOptions()
+                  .size(std::vector<int64_t>{sum.size(2), sum.size(3)})
+                  .mode(torch::kBilinear)
+                  .align_corners(false));
+    // Confidence = number of known pixels in the cell, capped at one.
+    torch::Tensor confidence =
+        (weight * std::pow(4.0, level)).clamp(0.0, 1.0);
+    fill = confidence * (sum / weight.clamp_min(1e-6)) +
+           (1 - confidence) * coarse;
+  }
+  return fill;
+}
+
+InpaintingGeneratorImpl::InpaintingGeneratorImpl(std::array<int, 4> branches) {
+  body_ = register_module("body", Hourglass(kInputChannels, 3, branches));
+  // g starts as the interpolation itself: a random correction would push
+  // pixels into the clamp, where no gradient flows.
+  body_->ZeroHead();
+}
+
+torch::Tensor InpaintingGeneratorImpl::Features(const torch::Tensor& known,
+                                                const torch::Tensor& mask,
+                                                const torch::Tensor& noise) {
+  const torch::Tensor masked = known * mask;
+  return torch::cat({masked, mask, PushPull(masked, mask), noise}, 1);
+}
+
+torch::Tensor InpaintingGeneratorImpl::forward(const torch::Tensor& features) {
+  const torch::Tensor interpolation = features.slice(1, 4, 7);
+  const torch::Tensor y = interpolation + body_->forward(features);
+  // Hard sigmoid forward; identity gradient backward, so pixels pushed out
+  // of range still learn their way back (a plain clamp leaves them dead).
+  return y + (y.clamp(0.0, 1.0) - y).detach();
+}
+
+torch::Tensor Composite(const torch::Tensor& generated,
+                        const torch::Tensor& known, const torch::Tensor& mask) {
+  return (1 - mask) * generated + mask * known;
+}
+
+MaskGeneratorImpl::MaskGeneratorImpl(std::array<int, 4> branches) {
+  body_ = register_module("body", Hourglass(5, 1, branches));
+}
+
+torch::Tensor MaskGeneratorImpl::forward(const torch::Tensor& image,
+                                         const torch::Tensor& noise,
+                                         const torch::Tensor& density) {
+  const torch::Tensor density_plane =
+      density.view({-1, 1, 1, 1}).expand_as(noise);
+  const torch::Tensor y = body_->forward(torch::cat({image, noise, density_plane}, 1));
+  return (0.2 * y + 0.5).clamp(0.0, 1.0);
+}
+
+torch::Tensor HardRound(const torch::Tensor& confidence) {
+  const torch::Tensor rounded = torch::floor(confidence + 0.5);
+  return confidence + (rounded - confidence).detach();
+}
+
+torch::Tensor TopKMask(const torch::Tensor& confidence, double density) {
+  const int64_t n = confidence.size(0);
+  const torch::Tensor flat = confidence.reshape({n, -1});
+  const int64_t pixels = flat.size(1);
+  const int64_t k = std::max<int64_t>(
+      1, std::min<int64_t>(pixels, std::llround(density * double(pixels))));
+  torch::Tensor mask = torch::zeros_like(flat);
+  mask.scatter_(1, std::get<1>(flat.topk(k, 1)), 1.0);
+  return mask.view_as(confidence);
+}
+
+CriticImpl::CriticImpl(int width) {
+  int channels = 4;
+  for (int i = 0; i < 4; ++i) {
+    const int out = width << i;
+    blocks_.push_back(register_module(
+        "block" + std::to_string(i),
+        torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, out, 5)
+                              .stride(2)
+                              .padding(2))));
+    channels = out;
+  }
+  head_ = register_module("head", torch::nn::Linear(channels, 1));
+}
+
+torch::Tensor CriticImpl::forward(const torch::Tensor& image,
+                                  const torch::Tensor& mask) {
+  torch::Tensor y = torch::cat({image, mask}, 1);
+  for (auto& block : blocks_) y = torch::leaky_relu(block->forward(y), 0.2);
+  return head_->forward(y.mean({2, 3})).view({-1});
+}
+
+void CriticImpl::ProjectToUnitSpectralNorm() {
+  torch::NoGradGuard no_grad;
+  std::vector<torch::Tensor> weights;
+  for (auto& block : blocks_) weights.push_back(block->weight);
+  weights.push_back(head_->weight);
+  if (power_vectors_.empty()) {
+    for (auto& w : weights) {
+      power_vectors_.push_back(torch::ones({w.size(0)}) / std::sqrt(double(w.size(0))));
+    }
+  }
+  for (size_t i = 0; i < weights.size(); ++i) {
+    const torch::Tensor matrix = weights[i].view({weights[i].size(0), -1});
+    torch::Tensor& u = power_vectors_[i];
+    torch::Tensor v = matrix.t().mv(u);
+    v /= v.norm().clamp_min(1e-12);
+    u = matrix.mv(v);
+    const double sigma = u.norm().item<double>();
+    u /= std::max(sigma, 1e-12);
+    if (sigma > 1.0) weights[i].div_(sigma);
+  }
+}
+
+WeightFile ToWeightFile(torch::nn::Module& module, const std::string& network) {
+  WeightFile file;
+  file.network = network;
+  file.version = kCodecNetworksVersion;
+  for (const auto& item : module.named_parameters()) {
+    const torch::Tensor t = item.value().detach().contiguous().to(torch::kFloat32).cpu();
+    NamedTensor named;
+    named.name = item.key();
+    named.shape = t.sizes().vec();
+    named.values.assign(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
+    file.tensors.push_back(std::move(named));
+  }
+  return file;
+}
+
+Status LoadWeightFile(const WeightFile& file, const std::string& network,
+                      torch::nn::Module* module) {
+  if (file.network != network) {
+    return InvalidArgument("weight file holds network '" + file.network +
+                           "', expected '" + network + "'");
+  }
+  if (file.version != kCodecNetworksVersion) {
+    return Unsupported("weight file version " + std::to_string(file.version) +
+                       " does not match this build's version " +
+                       std::to_string(kCodecNetworksVersion));
+  }
+  auto params = module->named_parameters();
+  if (file.tensors.size() != params.size()) {
+    return InvalidArgument("weight file has " + std::to_string(file.tensors.size()) +
+                           " tensors, the network " + std::to_string(params.size()));
+  }
+  torch::NoGradGuard no_grad;
+  for (const NamedTensor& t : file.tensors) {
+    torch::Tensor* target = params.find(t.name);
+    if (!target || target->sizes().vec() != t.shape) {
+      return InvalidArgument("weight file tensor " + t.name +
+                             " does not fit the network");
+    }
+    target->copy_(torch::from_blob(const_cast<float*>(t.values.data()),
+                                   target->sizes(), torch::kFloat32));
+  }
+  return OkStatus();
+}
+
+torch::Tensor NoiseTile(uint64_t seed, int64_t x0, int64_t y0, int64_t width,
+                        int64_t height, int64_t image_width) {
+  torch::Tensor noise = torch::empty({1, 1, height, width});
+  float* out = noise.data_ptr<float>();
+  const uint64_t base = seed * 0xD1B54A32D192ED03ull;
+  for (int64_t y = 0; y < height; ++y) {
+    for (int64_t x = 0; x < width; ++x) {
+      SplitMix64 rng(base + uint64_t((y0 + y) * image_width + x0 + x));
+      *out++ = float(double(rng.Next() >> 11) * 0x1.0p-52 - 1.0);
+    }
+  }
+  return noise;
+}
+
+torch::Tensor NoisePlane(int64_t batch, int64_t height, int64_t width,
+                         uint64_t seed) {
+  std::vector<torch::Tensor> planes;
+  for (int64_t b = 0; b < batch; ++b) {
+    planes.push_back(NoiseTile(seed + uint64_t(b), 0, 0, width, height, width));
+  }
+  return torch::cat(planes);
+}
+
+}  // namespace spix

@@ -1,0 +1,484 @@
+#include "networks/training.h"
+
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <sstream>
+
+#include "baselines/random.h"
+#include "networks/modules.h"
+
+namespace spix {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char kGeneratorName[] = "inpaint-g";
+constexpr char kMaskName[] = "mask-m";
+constexpr char kCriticName[] = "critic-d";
+constexpr double kValidationDensities[] = {0.05, 0.10, 0.20};
+
+double Uniform(SplitMix64& rng) { return double(rng.Next() >> 11) * 0x1.0p-53; }
+
+std::vector<std::string> ListImages(const std::string& dir) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    std::string ext = entry.path().extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+    if (ext == ".jpg" || ext == ".jpeg" || ext == ".png") {
+      files.push_back(entry.path().string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// Decoded RGB images at least `crop` pixels on each side.
+StatusOr<std::vector<cv::Mat>> LoadImages(const std::vector<std::string>& dirs,
+                                          int crop, size_t limit) {
+  std::vector<cv::Mat> images;
+  for (const std::string& dir : dirs) {
+    for (const std::string& path : ListImages(dir)) {
+      if (limit && images.size() >= limit) return images;
+      cv::Mat bgr = cv::imread(path, cv::IMREAD_COLOR);
+      if (bgr.empty()) return IoError("cannot read training image " + path);
+      if (bgr.cols < crop || bgr.rows < crop) continue;
+      cv::Mat rgb;
+      cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
+      images.push_back(rgb);
+    }
+    if (images.empty()) return IoError("no images found in " + dir);
+  }
+  return images;
+}
+
+torch::Tensor CropToTensor(const cv::Mat& image, int x, int y, int crop,
+                           bool flip) {
+  torch::Tensor out = torch::empty({3, crop, crop});
+  auto a = out.accessor<float, 3>();
+  for (int r = 0; r < crop; ++r) {
+    const uint8_t* row = image.ptr<uint8_t>(y + r);
+    for (int c = 0; c < crop; ++c) {
+      const uint8_t* px = row + 3 * (x + (flip ? crop - 1 - c : c));
+      for (int ch = 0; ch < 3; ++ch) a[ch][r][c] = px[ch] / 255.0f;
+    }
+  }
+  return out;
+}
+
+torch::Tensor RandomBatch(const std::vector<cv::Mat>& images, int batch,
+                          int crop, SplitMix64& rng) {
+  std::vector<torch::Tensor> crops;
+  for (int i = 0; i < batch; ++i) {
+    const cv::Mat& image = images[rng.Below(images.size())];
+    const int x = int(rng.Below(uint64_t(image.cols - crop + 1)));
+    const int y = int(rng.Below(uint64_t(image.rows - crop + 1)));
+    crops.push_back(CropToTensor(image, x, y, crop, rng.Next() & 1));
+  }
+  return torch::stack(crops);
+}
+
+torch::Tensor CentreBatch(const std::vector<cv::Mat>& images, int crop) {
+  std::vector<torch::Tensor> crops;
+  for (const cv::Mat& image : images) {
+    crops.push_back(CropToTensor(image, (image.cols - crop) / 2,
+                                 (image.rows - crop) / 2, crop, false));
+  }
+  return torch::stack(crops);
+}
+
+// Log-uniform densities, one per image.
+torch::Tensor RandomDensities(int batch, double lo, double hi, SplitMix64& rng) {
+  torch::Tensor d = torch::empty({batch});
+  for (int i = 0; i < batch; ++i) {
+    d[i] = std::exp(std::log(lo) + Uniform(rng) * (std::log(hi) - std::log(lo)));
+  }
+  return d;
+}
+
+torch::Tensor RandomMasks(const torch::Tensor& densities, int crop,
+                          SplitMix64& rng) {
+  const int64_t batch = densities.size(0);
+  torch::Tensor mask = torch::empty({batch, 1, crop, crop});
+  float* out = mask.data_ptr<float>();
+  for (int64_t i = 0; i < batch; ++i) {
+    const double d = densities[i].item<double>();
+    for (int p = 0; p < crop * crop; ++p) {
+      *out++ = Uniform(rng) < d ? 1.0f : 0.0f;
+    }
+  }
+  return mask;
+}
+
+double Psnr(const torch::Tensor& a, const torch::Tensor& b) {
+  const double mse = (a - b).pow(2).mean().item<double>();
+  return 10 * std::log10(1.0 / std::max(mse, 1e-12));
+}
+
+std::string Fixed(double v, int digits) {
+  std::ostringstream s;
+  s.setf(std::ios::fixed);
+  s.precision(digits);
+  s << v;
+  return s.str();
+}
+
+// Averages gradients (and, once, parameters) across processes.
+class DataParallel {
+ public:
+  static StatusOr<std::unique_ptr<DataParallel>> Connect(
+      const CodecTrainingOptions& o) {
+    const size_t colon = o.master.rfind(':');
+    if (colon == std::string::npos) {
+      return InvalidArgument("--master must be host:port, got " + o.master);
+    }
+    auto self = std::make_unique<DataParallel>();
+    try {
+      c10d::TCPStoreOptions store_options;
+      store_options.port = uint16_t(std::stoi(o.master.substr(colon + 1)));
+      store_options.isServer = o.rank == 0;
+      store_options.numWorkers = size_t(o.world_size);
+      store_options.timeout = std::chrono::minutes(5);
+      const std::string host = o.master.substr(0, colon);
+      auto store = c10::make_intrusive<c10d::TCPStore>(host, store_options);
+      auto options = c10d::ProcessGroupGloo::Options::create();
+      options->devices.push_back(
+          c10d::ProcessGroupGloo::createDeviceForHostname(host));
+      self->group_ = c10::make_intrusive<c10d::ProcessGroupGloo>(
+          store, o.rank, o.world_size, options);
+    } catch (const std::exception& e) {
+      return IoError("cannot join the training group at " + o.master + ": " +
+                     e.what());
+    }
+    self->world_size_ = o.world_size;
+    return self;
+  }
+
+  void Broadcast(const std::vector<torch::Tensor>& tensors) {
+    torch::NoGradGuard no_grad;
+    for (const torch::Tensor& t : tensors) {
+      std::vector<torch::Tensor> one{t.data()};
+      group_->broadcast(one)->wait();
+    }
+  }
+
+  void AverageGradients(const std::vector<torch::Tensor>& params) {
+    std::vector<torch::Tensor> grads;
+    for (const torch::Tensor& p : params) {
+      grads.push_back(p.grad().defined() ? p.grad().reshape({-1})
+                                         : torch::zeros({p.numel()}, p.options()));
+    }
+    std::vector<torch::Tensor> flat{torch::cat(grads).div_(world_size_)};
+    group_->allreduce(flat)->wait();
+    int64_t offset = 0;
+    for (const torch::Tensor& p : params) {
+      if (p.grad().defined()) {
+        p.mutable_grad().copy_(flat[0].slice(0, offset, offset + p.numel()).view_as(p));
+      }
+      offset += p.numel();
+    }
+  }
+
+ private:
+  c10::intrusive_ptr<c10d::ProcessGroupGloo> group_;
+  int world_size_ = 1;
+};
+
+struct Networks {
+  InpaintingGenerator g;
+  MaskGenerator m;
+  Critic d;
+  std::unique_ptr<torch::optim::Adam> opt_g, opt_m, opt_d;
+};
+
+Status SaveModule(torch::nn::Module& module, const std::string& name,
+                  const fs::path& path) {
+  return WriteWeightFile(path.string(), ToWeightFile(module, name));
+}
+
+Status LoadModule(torch::nn::Module* module, const std::string& name,
+                  const fs::path& path) {
+  SPIX_ASSIGN_OR_RETURN(WeightFile file, ReadWeightFile(path.string()));
+  return LoadWeightFile(file, name, module);
+}
+
+Status SaveCheckpoint(Networks& n, int64_t step, const fs::path& dir) {
+  // Weights go first (to CPU copies); optimiser states and the step count
+  // last, so a checkpoint with a step file is complete.
+  n.g->to(torch::kCPU);
+  n.m->to(torch::kCPU);
+  n.d->to(torch::kCPU);
+  Status status = SaveModule(*n.g, kGeneratorName, dir / "inpaint-g.safetensors");
+  if (status.ok()) status = SaveModule(*n.m, kMaskName, dir / "mask-m.safetensors");
+  if (status.ok()) status = SaveModule(*n.d, kCriticName, dir / "critic-d.safetensors");
+  if (!status.ok()) return status;
+  try {
+    torch::save(*n.opt_g, (dir / "optim-g.pt").string());
+    torch::save(*n.opt_m, (dir / "optim-m.pt").string());
+    torch::save(*n.opt_d, (dir / "optim-d.pt").string());
+  } catch (const std::exception& e) {
+    return IoError(std::string("cannot save optimiser state: ") + e.what());
+  }
+  std::ofstream(dir / "step.tmp") << step << "\n";
+  fs::rename(dir / "step.tmp", dir / "step");
+  return OkStatus();
+}
+
+StatusOr<int64_t> LoadCheckpoint(Networks& n, const fs::path& dir) {
+  std::ifstream step_file(dir / "step");
+  int64_t step = 0;
+  if (!(step_file >> step)) return int64_t(0);  // nothing to resume
+  SPIX_RETURN_IF_ERROR(LoadModule(n.g.get(), kGeneratorName, dir / "inpaint-g.safetensors"));
+  SPIX_RETURN_IF_ERROR(LoadModule(n.m.get(), kMaskName, dir / "mask-m.safetensors"));
+  SPIX_RETURN_IF_ERROR(LoadModule(n.d.get(), kCriticName, dir / "critic-d.safetensors"));
+  try {
+    torch::load(*n.opt_g, (dir / "optim-g.pt").string());
+    torch::load(*n.opt_m, (dir / "optim-m.pt").string());
+    torch::load(*n.opt_d, (dir / "optim-d.pt").string());
+  } catch (const std::exception& e) {
+    return CorruptData("cannot load optimiser state from " + dir.string() + ": " + e.what());
+  }
+  return step;
+}
+
+// Rows of [original | known pixels | reconstruction] for 8 validation crops
+// with learned masks at 10 %.
+void WriteSampleGrid(const torch::Tensor& images, const torch::Tensor& mask,
+                     const torch::Tensor& reconstruction, const fs::path& path) {
+  const int64_t rows = std::min<int64_t>(8, images.size(0));
+  std::vector<torch::Tensor> lines;
+  for (int64_t i = 0; i < rows; ++i) {
+    lines.push_back(torch::cat({images[i], images[i] * mask[i], reconstruction[i]}, 2));
+  }
+  torch::Tensor grid = torch::cat(lines, 1).permute({1, 2, 0}).contiguous();
+  grid = (grid * 255).round().clamp(0, 255).to(torch::kUInt8).cpu();
+  cv::Mat rgb(int(grid.size(0)), int(grid.size(1)), CV_8UC3, grid.data_ptr<uint8_t>());
+  cv::Mat bgr;
+  cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
+  cv::imwrite(path.string(), bgr);
+}
+
+}  // namespace
+
+StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
+  if (o.data_dirs.empty()) return InvalidArgument("no training data directory");
+  if (o.steps < 1 || o.pretrain_steps < 0 || o.batch < 1 || o.crop < 16 ||
+      o.crop % kHourglassStride != 0 || o.threads < 1 || o.world_size < 1 ||
+      o.rank < 0 || o.rank >= o.world_size || !(o.lr > 0) ||
+      !(o.min_density > 0 && o.min_density <= o.max_density && o.max_density < 1)) {
+    return InvalidArgument("invalid training options");
+  }
+  auto log = [&](const std::string& line) {
+    if (o.log && o.rank == 0) o.log(line);
+  };
+  torch::set_num_threads(o.threads);
+  const torch::Device device =
+      o.cuda && torch::cuda::is_available() ? torch::kCUDA : torch::kCPU;
+
+  SPIX_ASSIGN_OR_RETURN(std::vector<cv::Mat> train,
+                        LoadImages(o.data_dirs, o.crop, size_t(o.max_images)));
+  std::vector<cv::Mat> val;
+  if (!o.val_dir.empty()) {
+    SPIX_ASSIGN_OR_RETURN(val, LoadImages({o.val_dir}, o.crop, size_t(o.val_images)));
+  } else {
+    val.assign(train.begin(), train.begin() + std::min<size_t>(train.size(), 16));
+  }
+  log("training on " + std::to_string(train.size()) + " images, validating on " +
+      std::to_string(val.size()) + (device.is_cuda() ? " (CUDA)" : " (CPU)"));
+
+  Networks n{InpaintingGenerator(), MaskGenerator(), Critic(), nullptr, nullptr, nullptr};
+  const auto adam = torch::optim::AdamOptions(o.lr).betas({0.5, 0.999});
+  n.opt_g = std::make_unique<torch::optim::Adam>(n.g->parameters(), adam);
+  n.opt_m = std::make_unique<torch::optim::Adam>(n.m->parameters(), adam);
+  n.opt_d = std::make_unique<torch::optim::Adam>(n.d->parameters(), adam);
+
+  const fs::path dir = o.checkpoint_dir;
+  int64_t step = 0;
+  if (!o.checkpoint_dir.empty()) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) return IoError("cannot create checkpoint directory " + dir.string());
+    SPIX_ASSIGN_OR_RETURN(step, LoadCheckpoint(n, dir));
+    if (step > 0) log("resuming from step " + std::to_string(step));
+  }
+  n.g->to(device);
+  n.m->to(device);
+  n.d->to(device);
+
+  std::unique_ptr<DataParallel> parallel;
+  std::vector<torch::Tensor> g_params = n.g->parameters(), m_params = n.m->parameters(),
+                             d_params = n.d->parameters();
+  if (o.world_size > 1) {
+    SPIX_ASSIGN_OR_RETURN(parallel, DataParallel::Connect(o));
+    for (auto* params : {&g_params, &m_params, &d_params}) parallel->Broadcast(*params);
+    log("joined a group of " + std::to_string(o.world_size) + " processes");
+  }
+
+  // Fixed validation input: centre crops, random masks, noise.
+  const torch::Tensor val_images = CentreBatch(val, o.crop).to(device);
+  const int64_t val_count = val_images.size(0);
+  const torch::Tensor val_noise = NoisePlane(val_count, o.crop, o.crop, o.seed).to(device);
+  auto validate_l1 = [&]() {
+    torch::NoGradGuard no_grad;
+    n.g->eval();
+    SplitMix64 rng(o.seed);
+    const torch::Tensor mask =
+        RandomMasks(torch::full({val_count}, 0.1), o.crop, rng).to(device);
+    const torch::Tensor u = Composite(
+        n.g->forward(InpaintingGenerator::Impl::Features(val_images, mask, val_noise)),
+        val_images, mask);
+    n.g->train();
+    return (u - val_images).abs().mean().item<double>();
+  };
+  auto validate_psnr = [&](bool write_grid) {
+    torch::NoGradGuard no_grad;
+    n.g->eval();
+    n.m->eval();
+    std::string line =
+        "validation PSNR (push-pull on random mask / g on random / g on learned):";
+    for (double density : kValidationDensities) {
+      SplitMix64 rng(o.seed + uint64_t(density * 1000));
+      const torch::Tensor random =
+          RandomMasks(torch::full({val_count}, density), o.crop, rng).to(device);
+      const torch::Tensor learned = TopKMask(
+          n.m->forward(val_images, val_noise, torch::full({val_count}, density, device)),
+          density);
+      const torch::Tensor interpolation = Composite(
+          PushPull(val_images * random, random), val_images, random);
+      double psnr[2];
+      for (int k = 0; k < 2; ++k) {
+        const torch::Tensor& mask = k == 0 ? random : learned;
+        const torch::Tensor u = Composite(
+            n.g->forward(InpaintingGenerator::Impl::Features(val_images, mask, val_noise)),
+            val_images, mask);
+        psnr[k] = Psnr(u, val_images);
+        if (write_grid && k == 1 && density == 0.10) {
+          WriteSampleGrid(val_images, mask, u,
+                          dir / ("samples-" + std::to_string(step) + ".png"));
+        }
+      }
+      line += " " + std::to_string(int(density * 100)) + "% " +
+              Fixed(Psnr(interpolation, val_images), 2) + " / " + Fixed(psnr[0], 2) +
+              " / " + Fixed(psnr[1], 2);
+    }
+    n.g->train();
+    n.m->train();
+    return line;
+  };
+
+  CodecTrainingSummary summary;
+  summary.val_l1_before = validate_l1();
+  const auto start = std::chrono::steady_clock::now();
+  auto last_checkpoint = start, last_log = start;
+  const int64_t first_step = step;
+  double l1_avg = 0, critic_avg = 0, density_avg = 0;
+  int averaged = 0;
+  for (; step < o.steps; ++step) {
+    // Every step draws from its own seed, so a resumed run sees the same
+    // data as an uninterrupted one.
+    SplitMix64 rng(o.seed * 0x9E3779B97F4A7C15ull + uint64_t(step) * 1000003 +
+                   uint64_t(o.rank));
+    const bool joint = step >= o.pretrain_steps;
+    const torch::Tensor f = RandomBatch(train, o.batch, o.crop, rng).to(device);
+    const torch::Tensor target = RandomDensities(o.batch, o.min_density, o.max_density, rng);
+    const torch::Tensor density = target.to(device);
+    const torch::Tensor noise_g = NoisePlane(o.batch, o.crop, o.crop, rng.Next()).to(device);
+    const torch::Tensor noise_m = NoisePlane(o.batch, o.crop, o.crop, rng.Next()).to(device);
+    torch::Tensor mask = RandomMasks(target, o.crop, rng).to(device);
+    torch::Tensor confidence;
+    if (joint) {
+      // Half of each batch keeps random masks so g stays a general inpainter.
+      const int64_t half = o.batch / 2;
+      confidence = n.m->forward(f.slice(0, 0, half), noise_m.slice(0, 0, half),
+                                density.slice(0, 0, half));
+      mask = torch::cat({HardRound(confidence), mask.slice(0, half)});
+    }
+
+    // Critic step, Eq. (2): maximise d(f) - d(u).
+    torch::Tensor u = Composite(
+        n.g->forward(InpaintingGenerator::Impl::Features(f, mask, noise_g)), f, mask);
+    n.opt_d->zero_grad();
+    torch::Tensor critic_loss =
+        n.d->forward(u.detach(), mask.detach()).mean() - n.d->forward(f, mask.detach()).mean();
+    critic_loss.backward();
+    if (parallel) parallel->AverageGradients(d_params);
+    n.opt_d->step();
+    n.d->ProjectToUnitSpectralNorm();
+
+    // Generator (and mask) step. One backward pass serves both: m's loss is
+    // |mean(b) - D| + l1 (beta = 1); it also sees the small alpha term.
+    const torch::Tensor l1 = (f - u).abs().mean();
+    torch::Tensor loss = l1 - o.alpha * n.d->forward(u, mask).mean();
+    torch::Tensor density_loss = torch::zeros({}, f.options());
+    if (joint) {
+      const int64_t half = confidence.size(0);
+      density_loss = (mask.slice(0, 0, half).mean({1, 2, 3}) - density.slice(0, 0, half))
+                         .abs()
+                         .mean();
+      loss = loss + density_loss;
+    }
+    n.opt_g->zero_grad();
+    n.opt_m->zero_grad();
+    loss.backward();
+    if (parallel) parallel->AverageGradients(g_params);
+    n.opt_g->step();
+    if (joint) {
+      if (parallel) parallel->AverageGradients(m_params);
+      n.opt_m->step();
+    }
+
+    l1_avg += l1.item<double>();
+    critic_avg += critic_loss.item<double>();
+    density_avg += density_loss.item<double>();
+    ++averaged;
+    const auto now = std::chrono::steady_clock::now();
+    const double elapsed = std::chrono::duration<double>(now - start).count();
+    if (std::chrono::duration<double>(now - last_log).count() >= 10 ||
+        step + 1 == o.steps) {
+      const double per_step = elapsed / double(step + 1 - first_step);
+      const double images_per_second = o.batch * o.world_size / per_step;
+      log("step " + std::to_string(step + 1) + "/" + std::to_string(o.steps) +
+          (joint ? " joint" : " pretrain") + "  " + Fixed(images_per_second, 1) +
+          " img/s  l1 " + Fixed(l1_avg / averaged, 4) + "  critic " +
+          Fixed(critic_avg / averaged, 4) + "  density " +
+          Fixed(density_avg / averaged, 4) + "  ETA " +
+          std::to_string(int(per_step * double(o.steps - step - 1) / 60)) + " min");
+      l1_avg = critic_avg = density_avg = 0;
+      averaged = 0;
+      last_log = now;
+    }
+    const bool checkpoint_due =
+        std::chrono::duration<double>(now - last_checkpoint).count() >=
+        60 * o.checkpoint_minutes;
+    if (!o.checkpoint_dir.empty() && o.rank == 0 &&
+        (checkpoint_due || step + 1 == o.steps)) {
+      ++step;  // the checkpoint holds the state after this step
+      log(validate_psnr(true));
+      Status status = SaveCheckpoint(n, step, dir);
+      n.g->to(device);
+      n.m->to(device);
+      n.d->to(device);
+      --step;
+      if (!status.ok()) return status;
+      log("checkpoint at step " + std::to_string(step + 1) + " in " + dir.string());
+      last_checkpoint = std::chrono::steady_clock::now();
+    }
+  }
+  summary.steps_run = step - first_step;
+  summary.val_l1_after = validate_l1();
+  torch::NoGradGuard no_grad;
+  for (const auto& p : n.g->parameters()) summary.parameter_checksum += p.sum().item<double>();
+  for (const auto& p : n.m->parameters()) summary.parameter_checksum += p.sum().item<double>();
+  return summary;
+}
+
+}  // namespace spix

@@ -1,0 +1,150 @@
+#include "networks/weights.h"
+
+#include <openssl/sha.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+
+namespace spix {
+namespace {
+
+constexpr uint64_t kMaxHeaderBytes = 1 << 20;
+constexpr int64_t kMaxTensorElements = int64_t(1) << 28;
+
+}  // namespace
+
+Sha256Digest Sha256(const uint8_t* data, size_t size) {
+  Sha256Digest digest;
+  SHA256(data, size, digest.data());
+  return digest;
+}
+
+std::string HexString(const uint8_t* data, size_t size) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string s;
+  for (size_t i = 0; i < size; ++i) {
+    s += kHex[data[i] >> 4];
+    s += kHex[data[i] & 15];
+  }
+  return s;
+}
+
+uint64_t HashPrefix(const Sha256Digest& digest) {
+  uint64_t prefix = 0;
+  for (int i = 0; i < 8; ++i) prefix = prefix << 8 | digest[i];
+  return prefix;
+}
+
+std::vector<uint8_t> SerializeWeights(const WeightFile& file) {
+  nlohmann::ordered_json header;
+  header["__metadata__"] = {{"network", file.network},
+                            {"version", std::to_string(file.version)}};
+  uint64_t offset = 0;
+  for (const NamedTensor& t : file.tensors) {
+    const uint64_t bytes = t.values.size() * sizeof(float);
+    header[t.name] = {{"dtype", "F32"},
+                      {"shape", t.shape},
+                      {"data_offsets", {offset, offset + bytes}}};
+    offset += bytes;
+  }
+  std::string text = header.dump();
+  // Safetensors pads the header with spaces so the data is 8-byte aligned.
+  while (text.size() % 8) text += ' ';
+  std::vector<uint8_t> out(8);
+  for (int i = 0; i < 8; ++i) out[i] = uint8_t(uint64_t(text.size()) >> (8 * i));
+  out.insert(out.end(), text.begin(), text.end());
+  for (const NamedTensor& t : file.tensors) {
+    const auto* bytes = reinterpret_cast<const uint8_t*>(t.values.data());
+    out.insert(out.end(), bytes, bytes + t.values.size() * sizeof(float));
+  }
+  return out;
+}
+
+StatusOr<WeightFile> ParseWeights(const uint8_t* data, size_t size) {
+  if (size < 8) return CorruptData("weight file too short");
+  uint64_t header_size = 0;
+  for (int i = 0; i < 8; ++i) header_size |= uint64_t(data[i]) << (8 * i);
+  if (header_size > kMaxHeaderBytes || header_size > size - 8) {
+    return CorruptData("weight file header length is invalid");
+  }
+  const uint8_t* payload = data + 8 + header_size;
+  const uint64_t payload_size = size - 8 - header_size;
+  nlohmann::json header = nlohmann::json::parse(
+      data + 8, data + 8 + header_size, nullptr, /*allow_exceptions=*/false);
+  if (!header.is_object()) return CorruptData("weight file header is not JSON");
+
+  WeightFile file;
+  try {
+    const auto& meta = header.at("__metadata__");
+    file.network = meta.at("network").get<std::string>();
+    file.version = std::stoi(meta.at("version").get<std::string>());
+    for (const auto& [name, entry] : header.items()) {
+      if (name == "__metadata__") continue;
+      if (entry.at("dtype").get<std::string>() != "F32") {
+        return CorruptData("tensor " + name + " is not F32");
+      }
+      NamedTensor t;
+      t.name = name;
+      t.shape = entry.at("shape").get<std::vector<int64_t>>();
+      int64_t elements = 1;
+      for (int64_t d : t.shape) {
+        if (d < 0 || d > kMaxTensorElements) {
+          return CorruptData("tensor " + name + " has an invalid shape");
+        }
+        elements *= d;
+        if (elements > kMaxTensorElements) {
+          return CorruptData("tensor " + name + " is too large");
+        }
+      }
+      const auto offsets = entry.at("data_offsets").get<std::vector<uint64_t>>();
+      if (offsets.size() != 2 || offsets[0] > offsets[1] ||
+          offsets[1] > payload_size ||
+          offsets[1] - offsets[0] != uint64_t(elements) * sizeof(float)) {
+        return CorruptData("tensor " + name + " has invalid data offsets");
+      }
+      t.values.resize(size_t(elements));
+      std::memcpy(t.values.data(), payload + offsets[0],
+                  size_t(elements) * sizeof(float));
+      file.tensors.push_back(std::move(t));
+    }
+  } catch (const std::exception&) {
+    return CorruptData("weight file header is missing fields");
+  }
+  return file;
+}
+
+StatusOr<WeightFile> ReadWeightFile(const std::string& path,
+                                    Sha256Digest* digest) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return IoError("cannot open weight file " + path);
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+  if (digest) *digest = Sha256(bytes.data(), bytes.size());
+  StatusOr<WeightFile> file = ParseWeights(bytes.data(), bytes.size());
+  if (!file.ok()) return CorruptData(path + ": " + file.status().message());
+  return file;
+}
+
+Status WriteWeightFile(const std::string& path, const WeightFile& file) {
+  const std::vector<uint8_t> bytes = SerializeWeights(file);
+  const std::string temp = path + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              std::streamsize(bytes.size()));
+    if (!out.flush()) {
+      std::remove(temp.c_str());
+      return IoError("cannot write " + temp);
+    }
+  }
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    std::remove(temp.c_str());
+    return IoError("cannot rename " + temp + " to " + path);
+  }
+  return OkStatus();
+}
+
+}  // namespace spix

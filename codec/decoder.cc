@@ -69,8 +69,8 @@ StatusOr<Image> Decode(const uint8_t* data, size_t size,
   }
   if (h.inpainter == Inpainter::kWganGenerator) {
     StatusOr<Image> image =
-        LearnedReconstruct(known, mask, width, height, channels,
-                           h.weights_hash, h.noise_seed, options);
+        LearnedReconstruct(known, mask, width, height, channels, h.weights_hash,
+                           h.noise_seed, options);
     if (times) times->inpaint = start.Seconds();
     return image;
   }

@@ -33,11 +33,13 @@ StatusOr<const Network*> Shared(const std::string& models_dir) {
 }
 
 // Three planes in [0, 1]; grey images are repeated into all three.
-std::vector<float> ToPlanes(const uint8_t* samples, int channels, size_t pixels) {
+std::vector<float> ToPlanes(const uint8_t* samples, int channels,
+                            size_t pixels) {
   std::vector<float> planes(3 * pixels);
   for (size_t i = 0; i < pixels; ++i) {
     for (int c = 0; c < 3; ++c) {
-      planes[c * pixels + i] = samples[i * channels + (channels == 3 ? c : 0)] / 255.f;
+      planes[c * pixels + i] =
+          samples[i * channels + (channels == 3 ? c : 0)] / 255.f;
     }
   }
   return planes;
@@ -52,9 +54,11 @@ void FromPlanes(const std::vector<float>& planes, size_t pixels, int channels,
                 uint8_t* out) {
   for (size_t i = 0; i < pixels; ++i) {
     if (channels == 1) {
-      out[i] = ToByte((planes[i] + planes[pixels + i] + planes[2 * pixels + i]) / 3);
+      out[i] =
+          ToByte((planes[i] + planes[pixels + i] + planes[2 * pixels + i]) / 3);
     } else {
-      for (int c = 0; c < 3; ++c) out[i * 3 + c] = ToByte(planes[c * pixels + i]);
+      for (int c = 0; c < 3; ++c)
+        out[i * 3 + c] = ToByte(planes[c * pixels + i]);
     }
   }
 }
@@ -71,7 +75,8 @@ StatusOr<std::vector<uint32_t>> LearnedMaskOrder(const Image& image,
                                                  const EncodeOptions& options,
                                                  double density) {
   SetNetworkThreads(options.threads);
-  SPIX_ASSIGN_OR_RETURN(const MaskNetwork* m, Shared<MaskNetwork>(options.models_dir));
+  SPIX_ASSIGN_OR_RETURN(const MaskNetwork* m,
+                        Shared<MaskNetwork>(options.models_dir));
   const size_t pixels = image.num_pixels();
   const std::vector<float> confidence =
       m->Confidence(ToPlanes(image.pixels.data(), image.channels, pixels),
@@ -85,15 +90,16 @@ StatusOr<std::vector<uint32_t>> LearnedMaskOrder(const Image& image,
   return order;
 }
 
-StatusOr<std::array<uint8_t, 8>> LearnedWeightsHash(const std::string& models_dir) {
+StatusOr<std::array<uint8_t, 8>> LearnedWeightsHash(
+    const std::string& models_dir) {
   SPIX_ASSIGN_OR_RETURN(const InpaintingNetwork* g,
                         Shared<InpaintingNetwork>(models_dir));
   return Prefix(g->digest());
 }
 
-StatusOr<std::vector<uint8_t>> LearnedStoredColours(const Image& image,
-                                                    const std::vector<uint8_t>& mask,
-                                                    const EncodeOptions& options) {
+StatusOr<std::vector<uint8_t>> LearnedStoredColours(
+    const Image& image, const std::vector<uint8_t>& mask,
+    const EncodeOptions& options) {
   const size_t pixels = image.num_pixels();
   const int channels = image.channels;
   std::vector<uint8_t> tuned = image.pixels;
@@ -103,7 +109,9 @@ StatusOr<std::vector<uint8_t>> LearnedStoredColours(const Image& image,
                           Shared<InpaintingNetwork>(options.models_dir));
     std::function<void(double)> progress;
     if (options.progress) {
-      progress = [&options](double done) { options.progress("tonal optimisation", done); };
+      progress = [&options](double done) {
+        options.progress("tonal optimisation", done);
+      };
     }
     const std::vector<float> values = g->OptimiseKnown(
         ToPlanes(image.pixels.data(), channels, pixels), mask, image.width,
@@ -113,7 +121,8 @@ StatusOr<std::vector<uint8_t>> LearnedStoredColours(const Image& image,
   std::vector<uint8_t> colours;
   for (size_t i = 0; i < pixels; ++i) {
     if (!mask[i]) continue;
-    colours.insert(colours.end(), &tuned[i * channels], &tuned[(i + 1) * channels]);
+    colours.insert(colours.end(), &tuned[i * channels],
+                   &tuned[(i + 1) * channels]);
   }
   return colours;
 }
@@ -136,8 +145,9 @@ StatusOr<Image> LearnedReconstruct(const std::vector<uint8_t>& known,
                        "; pass --models DIR with the weights it was made with");
   }
   const size_t pixels = size_t(width) * height;
-  const std::vector<float> planes = g->Inpaint(ToPlanes(known.data(), channels, pixels),
-                                               mask, width, height, noise_seed);
+  const std::vector<float> planes =
+      g->Inpaint(ToPlanes(known.data(), channels, pixels), mask, width, height,
+                 noise_seed);
   Image image(width, height, channels);
   FromPlanes(planes, pixels, channels, image.pixels.data());
   return image;

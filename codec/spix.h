@@ -19,9 +19,9 @@ namespace spix {
 enum class MaskMode {
   kLearned,  // the mask generator m, exact density (top confidences)
   kGrid,     // regular lattice
-  kRandom,  // uniformly random, seeded
-  kPs,      // probabilistic sparsification for diffusion
-  kPsNlpe,  // PS, then non-local pixel exchange
+  kRandom,   // uniformly random, seeded
+  kPs,       // probabilistic sparsification for diffusion
+  kPsNlpe,   // PS, then non-local pixel exchange
 };
 
 // What PS and NLPE minimise.

@@ -27,7 +27,8 @@ std::vector<Span> Spans(int size) {
   std::vector<Span> spans;
   for (int c = 0; c < size; c += kTileCore) {
     const int e = std::min(size, c + kTileCore);
-    spans.push_back({c, e, std::max(0, c - kTileMargin), std::min(size, e + kTileMargin)});
+    spans.push_back(
+        {c, e, std::max(0, c - kTileMargin), std::min(size, e + kTileMargin)});
   }
   return spans;
 }
@@ -41,10 +42,14 @@ torch::Tensor Ramp(const Span& s, int size) {
   for (int p = s.begin; p < s.end; ++p) {
     float v = 1.f;
     if (s.core_begin > 0) {
-      v *= std::clamp((p - (s.core_begin - kTileMargin) + 0.5f) / (2 * kTileMargin), 0.f, 1.f);
+      v *= std::clamp(
+          (p - (s.core_begin - kTileMargin) + 0.5f) / (2 * kTileMargin), 0.f,
+          1.f);
     }
     if (s.core_end < size) {
-      v *= std::clamp(((s.core_end + kTileMargin) - p - 0.5f) / (2 * kTileMargin), 0.f, 1.f);
+      v *= std::clamp(
+          ((s.core_end + kTileMargin) - p - 0.5f) / (2 * kTileMargin), 0.f,
+          1.f);
     }
     a[p - s.begin] = v;
   }
@@ -57,24 +62,28 @@ torch::Tensor PlanesToTensor(const std::vector<float>& planes, int channels,
                           {1, channels, height, width}, torch::kFloat32);
 }
 
-torch::Tensor MaskToTensor(const std::vector<uint8_t>& mask, int width, int height) {
-  return torch::from_blob(const_cast<uint8_t*>(mask.data()), {1, 1, height, width},
-                          torch::kUInt8)
+torch::Tensor MaskToTensor(const std::vector<uint8_t>& mask, int width,
+                           int height) {
+  return torch::from_blob(const_cast<uint8_t*>(mask.data()),
+                          {1, 1, height, width}, torch::kUInt8)
       .to(torch::kFloat32);
 }
 
 // Pads the last two dimensions with zeros up to multiples of the stride.
 torch::Tensor PadToStride(const torch::Tensor& t) {
   const int64_t h = t.size(2), w = t.size(3);
-  const int64_t ph = (kHourglassStride - h % kHourglassStride) % kHourglassStride;
-  const int64_t pw = (kHourglassStride - w % kHourglassStride) % kHourglassStride;
+  const int64_t ph =
+      (kHourglassStride - h % kHourglassStride) % kHourglassStride;
+  const int64_t pw =
+      (kHourglassStride - w % kHourglassStride) % kHourglassStride;
   if (ph == 0 && pw == 0) return t;
   return F::pad(t, F::PadFuncOptions({0, pw, 0, ph}));
 }
 
 // Runs `tile_fn(x0, y0, w, h) -> (1, C, h, w)` on every tile and blends.
 template <typename TileFn>
-torch::Tensor RunTiled(int width, int height, int channels, const TileFn& tile_fn) {
+torch::Tensor RunTiled(int width, int height, int channels,
+                       const TileFn& tile_fn) {
   torch::Tensor sum = torch::zeros({1, channels, height, width});
   torch::Tensor weight = torch::zeros({1, 1, height, width});
   for (const Span& sy : Spans(height)) {
@@ -82,7 +91,8 @@ torch::Tensor RunTiled(int width, int height, int channels, const TileFn& tile_f
       const int w = sx.end - sx.begin, h = sy.end - sy.begin;
       const torch::Tensor out = tile_fn(sx.begin, sy.begin, w, h);
       const torch::Tensor blend =
-          (Ramp(sy, height).view({h, 1}) * Ramp(sx, width).view({1, w})).view({1, 1, h, w});
+          (Ramp(sy, height).view({h, 1}) * Ramp(sx, width).view({1, w}))
+              .view({1, 1, h, w});
       sum.slice(2, sy.begin, sy.end).slice(3, sx.begin, sx.end) += out * blend;
       weight.slice(2, sy.begin, sy.end).slice(3, sx.begin, sx.end) += blend;
     }
@@ -92,13 +102,15 @@ torch::Tensor RunTiled(int width, int height, int channels, const TileFn& tile_f
 
 std::vector<float> TensorToPlanes(const torch::Tensor& t) {
   const torch::Tensor c = t.contiguous();
-  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+  return std::vector<float>(c.data_ptr<float>(),
+                            c.data_ptr<float>() + c.numel());
 }
 
 Status MissingWeights(const Status& status) {
-  return Status(status.code(), status.message() +
-                                   " (the learned codec needs it: pass --models DIR, "
-                                   "set SPIX_MODELS, or use --inpainter diffusion)");
+  return Status(status.code(),
+                status.message() +
+                    " (the learned codec needs it: pass --models DIR, "
+                    "set SPIX_MODELS, or use --inpainter diffusion)");
 }
 
 }  // namespace
@@ -122,12 +134,14 @@ struct InpaintingNetwork::Impl {
     const torch::Tensor noise = NoiseTile(seed, x0, y0, w, h, image_width);
     const torch::Tensor features =
         PadToStride(InpaintingGenerator::Impl::Features(known, mask, noise));
-    const torch::Tensor generated = g->forward(features).slice(2, 0, h).slice(3, 0, w);
+    const torch::Tensor generated =
+        g->forward(features).slice(2, 0, h).slice(3, 0, w);
     return Composite(generated, known, mask);
   }
 };
 
-InpaintingNetwork::InpaintingNetwork(std::unique_ptr<Impl> impl, Sha256Digest digest)
+InpaintingNetwork::InpaintingNetwork(std::unique_ptr<Impl> impl,
+                                     Sha256Digest digest)
     : impl_(std::move(impl)), digest_(digest) {}
 InpaintingNetwork::~InpaintingNetwork() = default;
 
@@ -139,9 +153,11 @@ StatusOr<std::unique_ptr<InpaintingNetwork>> InpaintingNetwork::Load(
   if (!file.ok()) return MissingWeights(file.status());
   auto impl = std::make_unique<Impl>();
   Status status = LoadWeightFile(*file, "inpaint-g", impl->g.get());
-  if (!status.ok()) return Status(status.code(), path + ": " + status.message());
+  if (!status.ok())
+    return Status(status.code(), path + ": " + status.message());
   impl->g->eval();
-  return std::unique_ptr<InpaintingNetwork>(new InpaintingNetwork(std::move(impl), digest));
+  return std::unique_ptr<InpaintingNetwork>(
+      new InpaintingNetwork(std::move(impl), digest));
 }
 
 std::vector<float> InpaintingNetwork::Inpaint(const std::vector<float>& known,
@@ -151,17 +167,18 @@ std::vector<float> InpaintingNetwork::Inpaint(const std::vector<float>& known,
   torch::InferenceMode inference;
   const torch::Tensor f = PlanesToTensor(known, 3, width, height);
   const torch::Tensor m = MaskToTensor(mask, width, height);
-  const torch::Tensor u = RunTiled(width, height, 3, [&](int x0, int y0, int w, int h) {
-    return impl_->Tile(f.slice(2, y0, y0 + h).slice(3, x0, x0 + w),
-                       m.slice(2, y0, y0 + h).slice(3, x0, x0 + w), noise_seed, x0, y0,
-                       width);
-  });
+  const torch::Tensor u =
+      RunTiled(width, height, 3, [&](int x0, int y0, int w, int h) {
+        return impl_->Tile(f.slice(2, y0, y0 + h).slice(3, x0, x0 + w),
+                           m.slice(2, y0, y0 + h).slice(3, x0, x0 + w),
+                           noise_seed, x0, y0, width);
+      });
   return TensorToPlanes(u.clamp(0.0, 1.0));
 }
 
 std::vector<float> InpaintingNetwork::OptimiseKnown(
-    const std::vector<float>& image, const std::vector<uint8_t>& mask, int width,
-    int height, uint64_t noise_seed, int steps,
+    const std::vector<float>& image, const std::vector<uint8_t>& mask,
+    int width, int height, uint64_t noise_seed, int steps,
     const std::function<void(double)>& progress) const {
   const torch::Tensor f = PlanesToTensor(image, 3, width, height);
   const torch::Tensor m = MaskToTensor(mask, width, height);
@@ -178,9 +195,10 @@ std::vector<float> InpaintingNetwork::OptimiseKnown(
         };
         const int w = sx.end - sx.begin, h = sy.end - sy.begin;
         const torch::Tensor blend =
-            (Ramp(sy, height).view({h, 1}) * Ramp(sx, width).view({1, w})).view({1, 1, h, w});
-        const torch::Tensor u =
-            impl_->Tile(crop(values), crop(m), noise_seed, sx.begin, sy.begin, width);
+            (Ramp(sy, height).view({h, 1}) * Ramp(sx, width).view({1, w}))
+                .view({1, 1, h, w});
+        const torch::Tensor u = impl_->Tile(crop(values), crop(m), noise_seed,
+                                            sx.begin, sy.begin, width);
         ((u - crop(f)).pow(2) * blend).sum().div(pixels).backward();
       }
     }
@@ -201,30 +219,35 @@ struct MaskNetwork::Impl {
 MaskNetwork::MaskNetwork(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 MaskNetwork::~MaskNetwork() = default;
 
-StatusOr<std::unique_ptr<MaskNetwork>> MaskNetwork::Load(const std::string& models_dir) {
+StatusOr<std::unique_ptr<MaskNetwork>> MaskNetwork::Load(
+    const std::string& models_dir) {
   const std::string path = models_dir + "/" + kMaskWeightsFile;
   StatusOr<WeightFile> file = ReadWeightFile(path);
   if (!file.ok()) return MissingWeights(file.status());
   auto impl = std::make_unique<Impl>();
   Status status = LoadWeightFile(*file, "mask-m", impl->m.get());
-  if (!status.ok()) return Status(status.code(), path + ": " + status.message());
+  if (!status.ok())
+    return Status(status.code(), path + ": " + status.message());
   impl->m->eval();
   return std::unique_ptr<MaskNetwork>(new MaskNetwork(std::move(impl)));
 }
 
-std::vector<float> MaskNetwork::Confidence(const std::vector<float>& image, int width,
-                                           int height, double density,
+std::vector<float> MaskNetwork::Confidence(const std::vector<float>& image,
+                                           int width, int height,
+                                           double density,
                                            uint64_t noise_seed) const {
   torch::InferenceMode inference;
   const torch::Tensor f = PlanesToTensor(image, 3, width, height);
-  const torch::Tensor c = RunTiled(width, height, 1, [&](int x0, int y0, int w, int h) {
-    const torch::Tensor tile =
-        PadToStride(f.slice(2, y0, y0 + h).slice(3, x0, x0 + w));
-    const torch::Tensor noise = PadToStride(NoiseTile(noise_seed, x0, y0, w, h, width));
-    return impl_->m->forward(tile, noise, torch::full({1}, density))
-        .slice(2, 0, h)
-        .slice(3, 0, w);
-  });
+  const torch::Tensor c =
+      RunTiled(width, height, 1, [&](int x0, int y0, int w, int h) {
+        const torch::Tensor tile =
+            PadToStride(f.slice(2, y0, y0 + h).slice(3, x0, x0 + w));
+        const torch::Tensor noise =
+            PadToStride(NoiseTile(noise_seed, x0, y0, w, h, width));
+        return impl_->m->forward(tile, noise, torch::full({1}, density))
+            .slice(2, 0, h)
+            .slice(3, 0, w);
+      });
   return TensorToPlanes(c);
 }
 

@@ -10,11 +10,12 @@ namespace F = torch::nn::functional;
 
 CBlockImpl::CBlockImpl(int in_channels, int branch_channels) {
   for (int dilation : {1, 2, 5}) {
-    branches_.push_back(register_module(
-        "conv" + std::to_string(dilation),
-        torch::nn::Conv2d(torch::nn::Conv2dOptions(in_channels, branch_channels, 5)
-                              .padding(2 * dilation)
-                              .dilation(dilation))));
+    branches_.push_back(
+        register_module("conv" + std::to_string(dilation),
+                        torch::nn::Conv2d(torch::nn::Conv2dOptions(
+                                              in_channels, branch_channels, 5)
+                                              .padding(2 * dilation)
+                                              .dilation(dilation))));
   }
 }
 
@@ -38,8 +39,8 @@ HourglassImpl::HourglassImpl(int in_channels, int out_channels,
         CBlock(channels + 3 * branches[level], branches[level])));
     channels = 3 * branches[level];
   }
-  head_ = register_module(
-      "head", torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, out_channels, 1)));
+  head_ = register_module("head", torch::nn::Conv2d(torch::nn::Conv2dOptions(
+                                      channels, out_channels, 1)));
 }
 
 torch::Tensor HourglassImpl::forward(const torch::Tensor& x) {
@@ -52,9 +53,10 @@ torch::Tensor HourglassImpl::forward(const torch::Tensor& x) {
   }
   for (size_t i = 0; i < up_.size(); ++i) {
     const torch::Tensor& skip = skips[skips.size() - 2 - i];
-    y = F::interpolate(y, F::InterpolateFuncOptions()
-                              .size(std::vector<int64_t>{skip.size(2), skip.size(3)})
-                              .mode(torch::kNearest));
+    y = F::interpolate(
+        y, F::InterpolateFuncOptions()
+               .size(std::vector<int64_t>{skip.size(2), skip.size(3)})
+               .mode(torch::kNearest));
     y = up_[i]->forward(torch::cat({y, skip}, 1));
   }
   return head_->forward(y);
@@ -85,10 +87,9 @@ torch::Tensor PushPull(const torch::Tensor& values, const torch::Tensor& mask) {
                   .mode(torch::kBilinear)
                   .align_corners(false));
     // Confidence = number of known pixels in the cell, capped at one.
-    torch::Tensor confidence =
-        (weight * std::pow(4.0, level)).clamp(0.0, 1.0);
-    fill = confidence * (sum / weight.clamp_min(1e-6)) +
-           (1 - confidence) * coarse;
+    torch::Tensor confidence = (weight * std::pow(4.0, level)).clamp(0.0, 1.0);
+    fill =
+        confidence * (sum / weight.clamp_min(1e-6)) + (1 - confidence) * coarse;
   }
   return fill;
 }
@@ -129,7 +130,8 @@ torch::Tensor MaskGeneratorImpl::forward(const torch::Tensor& image,
                                          const torch::Tensor& density) {
   const torch::Tensor density_plane =
       density.view({-1, 1, 1, 1}).expand_as(noise);
-  const torch::Tensor y = body_->forward(torch::cat({image, noise, density_plane}, 1));
+  const torch::Tensor y =
+      body_->forward(torch::cat({image, noise, density_plane}, 1));
   return (0.2 * y + 0.5).clamp(0.0, 1.0);
 }
 
@@ -155,9 +157,8 @@ CriticImpl::CriticImpl(int width) {
     const int out = width << i;
     blocks_.push_back(register_module(
         "block" + std::to_string(i),
-        torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, out, 5)
-                              .stride(2)
-                              .padding(2))));
+        torch::nn::Conv2d(
+            torch::nn::Conv2dOptions(channels, out, 5).stride(2).padding(2))));
     channels = out;
   }
   head_ = register_module("head", torch::nn::Linear(channels, 1));
@@ -177,7 +178,8 @@ void CriticImpl::ProjectToUnitSpectralNorm() {
   weights.push_back(head_->weight);
   if (power_vectors_.empty()) {
     for (auto& w : weights) {
-      power_vectors_.push_back(torch::ones({w.size(0)}) / std::sqrt(double(w.size(0))));
+      power_vectors_.push_back(torch::ones({w.size(0)}) /
+                               std::sqrt(double(w.size(0))));
     }
   }
   for (size_t i = 0; i < weights.size(); ++i) {
@@ -197,7 +199,8 @@ WeightFile ToWeightFile(torch::nn::Module& module, const std::string& network) {
   file.network = network;
   file.version = kCodecNetworksVersion;
   for (const auto& item : module.named_parameters()) {
-    const torch::Tensor t = item.value().detach().contiguous().to(torch::kFloat32).cpu();
+    const torch::Tensor t =
+        item.value().detach().contiguous().to(torch::kFloat32).cpu();
     NamedTensor named;
     named.name = item.key();
     named.shape = t.sizes().vec();
@@ -220,8 +223,9 @@ Status LoadWeightFile(const WeightFile& file, const std::string& network,
   }
   auto params = module->named_parameters();
   if (file.tensors.size() != params.size()) {
-    return InvalidArgument("weight file has " + std::to_string(file.tensors.size()) +
-                           " tensors, the network " + std::to_string(params.size()));
+    return InvalidArgument(
+        "weight file has " + std::to_string(file.tensors.size()) +
+        " tensors, the network " + std::to_string(params.size()));
   }
   torch::NoGradGuard no_grad;
   for (const NamedTensor& t : file.tensors) {

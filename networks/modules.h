@@ -61,7 +61,8 @@ torch::Tensor PushPull(const torch::Tensor& values, const torch::Tensor& mask);
 class InpaintingGeneratorImpl : public torch::nn::Module {
  public:
   static constexpr int kInputChannels = 8;
-  explicit InpaintingGeneratorImpl(std::array<int, 4> branches = {4, 8, 12, 16});
+  explicit InpaintingGeneratorImpl(std::array<int, 4> branches = {4, 8, 12,
+                                                                  16});
   // The network input for colours `known` (N,3,H,W), `mask` and `noise`
   // (N,1,H,W). Computed on the whole image so that tiles share it.
   static torch::Tensor Features(const torch::Tensor& known,

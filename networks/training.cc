@@ -1,7 +1,5 @@
 #include "networks/training.h"
 
-#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
-#include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -12,6 +10,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <sstream>
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
 #include "baselines/random.h"
 #include "networks/modules.h"
@@ -97,10 +97,12 @@ torch::Tensor CentreBatch(const std::vector<cv::Mat>& images, int crop) {
 }
 
 // Log-uniform densities, one per image.
-torch::Tensor RandomDensities(int batch, double lo, double hi, SplitMix64& rng) {
+torch::Tensor RandomDensities(int batch, double lo, double hi,
+                              SplitMix64& rng) {
   torch::Tensor d = torch::empty({batch});
   for (int i = 0; i < batch; ++i) {
-    d[i] = std::exp(std::log(lo) + Uniform(rng) * (std::log(hi) - std::log(lo)));
+    d[i] =
+        std::exp(std::log(lo) + Uniform(rng) * (std::log(hi) - std::log(lo)));
   }
   return d;
 }
@@ -174,15 +176,17 @@ class DataParallel {
   void AverageGradients(const std::vector<torch::Tensor>& params) {
     std::vector<torch::Tensor> grads;
     for (const torch::Tensor& p : params) {
-      grads.push_back(p.grad().defined() ? p.grad().reshape({-1})
-                                         : torch::zeros({p.numel()}, p.options()));
+      grads.push_back(p.grad().defined()
+                          ? p.grad().reshape({-1})
+                          : torch::zeros({p.numel()}, p.options()));
     }
     std::vector<torch::Tensor> flat{torch::cat(grads).div_(world_size_)};
     group_->allreduce(flat)->wait();
     int64_t offset = 0;
     for (const torch::Tensor& p : params) {
       if (p.grad().defined()) {
-        p.mutable_grad().copy_(flat[0].slice(0, offset, offset + p.numel()).view_as(p));
+        p.mutable_grad().copy_(
+            flat[0].slice(0, offset, offset + p.numel()).view_as(p));
       }
       offset += p.numel();
     }
@@ -217,9 +221,12 @@ Status SaveCheckpoint(Networks& n, int64_t step, const fs::path& dir) {
   n.g->to(torch::kCPU);
   n.m->to(torch::kCPU);
   n.d->to(torch::kCPU);
-  Status status = SaveModule(*n.g, kGeneratorName, dir / "inpaint-g.safetensors");
-  if (status.ok()) status = SaveModule(*n.m, kMaskName, dir / "mask-m.safetensors");
-  if (status.ok()) status = SaveModule(*n.d, kCriticName, dir / "critic-d.safetensors");
+  Status status =
+      SaveModule(*n.g, kGeneratorName, dir / "inpaint-g.safetensors");
+  if (status.ok())
+    status = SaveModule(*n.m, kMaskName, dir / "mask-m.safetensors");
+  if (status.ok())
+    status = SaveModule(*n.d, kCriticName, dir / "critic-d.safetensors");
   if (!status.ok()) return status;
   try {
     torch::save(*n.opt_g, (dir / "optim-g.pt").string());
@@ -237,15 +244,19 @@ StatusOr<int64_t> LoadCheckpoint(Networks& n, const fs::path& dir) {
   std::ifstream step_file(dir / "step");
   int64_t step = 0;
   if (!(step_file >> step)) return int64_t(0);  // nothing to resume
-  SPIX_RETURN_IF_ERROR(LoadModule(n.g.get(), kGeneratorName, dir / "inpaint-g.safetensors"));
-  SPIX_RETURN_IF_ERROR(LoadModule(n.m.get(), kMaskName, dir / "mask-m.safetensors"));
-  SPIX_RETURN_IF_ERROR(LoadModule(n.d.get(), kCriticName, dir / "critic-d.safetensors"));
+  SPIX_RETURN_IF_ERROR(
+      LoadModule(n.g.get(), kGeneratorName, dir / "inpaint-g.safetensors"));
+  SPIX_RETURN_IF_ERROR(
+      LoadModule(n.m.get(), kMaskName, dir / "mask-m.safetensors"));
+  SPIX_RETURN_IF_ERROR(
+      LoadModule(n.d.get(), kCriticName, dir / "critic-d.safetensors"));
   try {
     torch::load(*n.opt_g, (dir / "optim-g.pt").string());
     torch::load(*n.opt_m, (dir / "optim-m.pt").string());
     torch::load(*n.opt_d, (dir / "optim-d.pt").string());
   } catch (const std::exception& e) {
-    return CorruptData("cannot load optimiser state from " + dir.string() + ": " + e.what());
+    return CorruptData("cannot load optimiser state from " + dir.string() +
+                       ": " + e.what());
   }
   return step;
 }
@@ -253,15 +264,18 @@ StatusOr<int64_t> LoadCheckpoint(Networks& n, const fs::path& dir) {
 // Rows of [original | known pixels | reconstruction] for 8 validation crops
 // with learned masks at 10 %.
 void WriteSampleGrid(const torch::Tensor& images, const torch::Tensor& mask,
-                     const torch::Tensor& reconstruction, const fs::path& path) {
+                     const torch::Tensor& reconstruction,
+                     const fs::path& path) {
   const int64_t rows = std::min<int64_t>(8, images.size(0));
   std::vector<torch::Tensor> lines;
   for (int64_t i = 0; i < rows; ++i) {
-    lines.push_back(torch::cat({images[i], images[i] * mask[i], reconstruction[i]}, 2));
+    lines.push_back(
+        torch::cat({images[i], images[i] * mask[i], reconstruction[i]}, 2));
   }
   torch::Tensor grid = torch::cat(lines, 1).permute({1, 2, 0}).contiguous();
   grid = (grid * 255).round().clamp(0, 255).to(torch::kUInt8).cpu();
-  cv::Mat rgb(int(grid.size(0)), int(grid.size(1)), CV_8UC3, grid.data_ptr<uint8_t>());
+  cv::Mat rgb(int(grid.size(0)), int(grid.size(1)), CV_8UC3,
+              grid.data_ptr<uint8_t>());
   cv::Mat bgr;
   cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
   cv::imwrite(path.string(), bgr);
@@ -274,7 +288,8 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
   if (o.steps < 1 || o.pretrain_steps < 0 || o.batch < 1 || o.crop < 16 ||
       o.crop % kHourglassStride != 0 || o.threads < 1 || o.world_size < 1 ||
       o.rank < 0 || o.rank >= o.world_size || !(o.lr > 0) ||
-      !(o.min_density > 0 && o.min_density <= o.max_density && o.max_density < 1)) {
+      !(o.min_density > 0 && o.min_density <= o.max_density &&
+        o.max_density < 1)) {
     return InvalidArgument("invalid training options");
   }
   auto log = [&](const std::string& line) {
@@ -288,14 +303,22 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
                         LoadImages(o.data_dirs, o.crop, size_t(o.max_images)));
   std::vector<cv::Mat> val;
   if (!o.val_dir.empty()) {
-    SPIX_ASSIGN_OR_RETURN(val, LoadImages({o.val_dir}, o.crop, size_t(o.val_images)));
+    SPIX_ASSIGN_OR_RETURN(
+        val, LoadImages({o.val_dir}, o.crop, size_t(o.val_images)));
   } else {
-    val.assign(train.begin(), train.begin() + std::min<size_t>(train.size(), 16));
+    val.assign(train.begin(),
+               train.begin() + std::min<size_t>(train.size(), 16));
   }
-  log("training on " + std::to_string(train.size()) + " images, validating on " +
-      std::to_string(val.size()) + (device.is_cuda() ? " (CUDA)" : " (CPU)"));
+  log("training on " + std::to_string(train.size()) +
+      " images, validating on " + std::to_string(val.size()) +
+      (device.is_cuda() ? " (CUDA)" : " (CPU)"));
 
-  Networks n{InpaintingGenerator(), MaskGenerator(), Critic(), nullptr, nullptr, nullptr};
+  Networks n{InpaintingGenerator(),
+             MaskGenerator(),
+             Critic(),
+             nullptr,
+             nullptr,
+             nullptr};
   const auto adam = torch::optim::AdamOptions(o.lr).betas({0.5, 0.999});
   n.opt_g = std::make_unique<torch::optim::Adam>(n.g->parameters(), adam);
   n.opt_m = std::make_unique<torch::optim::Adam>(n.m->parameters(), adam);
@@ -306,7 +329,8 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
   if (!o.checkpoint_dir.empty()) {
     std::error_code ec;
     fs::create_directories(dir, ec);
-    if (ec) return IoError("cannot create checkpoint directory " + dir.string());
+    if (ec)
+      return IoError("cannot create checkpoint directory " + dir.string());
     SPIX_ASSIGN_OR_RETURN(step, LoadCheckpoint(n, dir));
     if (step > 0) log("resuming from step " + std::to_string(step));
   }
@@ -315,27 +339,31 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
   n.d->to(device);
 
   std::unique_ptr<DataParallel> parallel;
-  std::vector<torch::Tensor> g_params = n.g->parameters(), m_params = n.m->parameters(),
+  std::vector<torch::Tensor> g_params = n.g->parameters(),
+                             m_params = n.m->parameters(),
                              d_params = n.d->parameters();
   if (o.world_size > 1) {
     SPIX_ASSIGN_OR_RETURN(parallel, DataParallel::Connect(o));
-    for (auto* params : {&g_params, &m_params, &d_params}) parallel->Broadcast(*params);
+    for (auto* params : {&g_params, &m_params, &d_params})
+      parallel->Broadcast(*params);
     log("joined a group of " + std::to_string(o.world_size) + " processes");
   }
 
   // Fixed validation input: centre crops, random masks, noise.
   const torch::Tensor val_images = CentreBatch(val, o.crop).to(device);
   const int64_t val_count = val_images.size(0);
-  const torch::Tensor val_noise = NoisePlane(val_count, o.crop, o.crop, o.seed).to(device);
+  const torch::Tensor val_noise =
+      NoisePlane(val_count, o.crop, o.crop, o.seed).to(device);
   auto validate_l1 = [&]() {
     torch::NoGradGuard no_grad;
     n.g->eval();
     SplitMix64 rng(o.seed);
     const torch::Tensor mask =
         RandomMasks(torch::full({val_count}, 0.1), o.crop, rng).to(device);
-    const torch::Tensor u = Composite(
-        n.g->forward(InpaintingGenerator::Impl::Features(val_images, mask, val_noise)),
-        val_images, mask);
+    const torch::Tensor u =
+        Composite(n.g->forward(InpaintingGenerator::Impl::Features(
+                      val_images, mask, val_noise)),
+                  val_images, mask);
     n.g->train();
     return (u - val_images).abs().mean().item<double>();
   };
@@ -344,22 +372,26 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
     n.g->eval();
     n.m->eval();
     std::string line =
-        "validation PSNR (push-pull on random mask / g on random / g on learned):";
+        "validation PSNR (push-pull on random mask / g on random / g on "
+        "learned):";
     for (double density : kValidationDensities) {
       SplitMix64 rng(o.seed + uint64_t(density * 1000));
       const torch::Tensor random =
-          RandomMasks(torch::full({val_count}, density), o.crop, rng).to(device);
-      const torch::Tensor learned = TopKMask(
-          n.m->forward(val_images, val_noise, torch::full({val_count}, density, device)),
-          density);
-      const torch::Tensor interpolation = Composite(
-          PushPull(val_images * random, random), val_images, random);
+          RandomMasks(torch::full({val_count}, density), o.crop, rng)
+              .to(device);
+      const torch::Tensor learned =
+          TopKMask(n.m->forward(val_images, val_noise,
+                                torch::full({val_count}, density, device)),
+                   density);
+      const torch::Tensor interpolation =
+          Composite(PushPull(val_images * random, random), val_images, random);
       double psnr[2];
       for (int k = 0; k < 2; ++k) {
         const torch::Tensor& mask = k == 0 ? random : learned;
-        const torch::Tensor u = Composite(
-            n.g->forward(InpaintingGenerator::Impl::Features(val_images, mask, val_noise)),
-            val_images, mask);
+        const torch::Tensor u =
+            Composite(n.g->forward(InpaintingGenerator::Impl::Features(
+                          val_images, mask, val_noise)),
+                      val_images, mask);
         psnr[k] = Psnr(u, val_images);
         if (write_grid && k == 1 && density == 0.10) {
           WriteSampleGrid(val_images, mask, u,
@@ -367,8 +399,8 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
         }
       }
       line += " " + std::to_string(int(density * 100)) + "% " +
-              Fixed(Psnr(interpolation, val_images), 2) + " / " + Fixed(psnr[0], 2) +
-              " / " + Fixed(psnr[1], 2);
+              Fixed(Psnr(interpolation, val_images), 2) + " / " +
+              Fixed(psnr[0], 2) + " / " + Fixed(psnr[1], 2);
     }
     n.g->train();
     n.m->train();
@@ -389,10 +421,13 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
                    uint64_t(o.rank));
     const bool joint = step >= o.pretrain_steps;
     const torch::Tensor f = RandomBatch(train, o.batch, o.crop, rng).to(device);
-    const torch::Tensor target = RandomDensities(o.batch, o.min_density, o.max_density, rng);
+    const torch::Tensor target =
+        RandomDensities(o.batch, o.min_density, o.max_density, rng);
     const torch::Tensor density = target.to(device);
-    const torch::Tensor noise_g = NoisePlane(o.batch, o.crop, o.crop, rng.Next()).to(device);
-    const torch::Tensor noise_m = NoisePlane(o.batch, o.crop, o.crop, rng.Next()).to(device);
+    const torch::Tensor noise_g =
+        NoisePlane(o.batch, o.crop, o.crop, rng.Next()).to(device);
+    const torch::Tensor noise_m =
+        NoisePlane(o.batch, o.crop, o.crop, rng.Next()).to(device);
     torch::Tensor mask = RandomMasks(target, o.crop, rng).to(device);
     torch::Tensor confidence;
     if (joint) {
@@ -405,10 +440,11 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
 
     // Critic step, Eq. (2): maximise d(f) - d(u).
     torch::Tensor u = Composite(
-        n.g->forward(InpaintingGenerator::Impl::Features(f, mask, noise_g)), f, mask);
+        n.g->forward(InpaintingGenerator::Impl::Features(f, mask, noise_g)), f,
+        mask);
     n.opt_d->zero_grad();
-    torch::Tensor critic_loss =
-        n.d->forward(u.detach(), mask.detach()).mean() - n.d->forward(f, mask.detach()).mean();
+    torch::Tensor critic_loss = n.d->forward(u.detach(), mask.detach()).mean() -
+                                n.d->forward(f, mask.detach()).mean();
     critic_loss.backward();
     if (parallel) parallel->AverageGradients(d_params);
     n.opt_d->step();
@@ -421,9 +457,10 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
     torch::Tensor density_loss = torch::zeros({}, f.options());
     if (joint) {
       const int64_t half = confidence.size(0);
-      density_loss = (mask.slice(0, 0, half).mean({1, 2, 3}) - density.slice(0, 0, half))
-                         .abs()
-                         .mean();
+      density_loss =
+          (mask.slice(0, 0, half).mean({1, 2, 3}) - density.slice(0, 0, half))
+              .abs()
+              .mean();
       loss = loss + density_loss;
     }
     n.opt_g->zero_grad();
@@ -447,11 +484,13 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
       const double per_step = elapsed / double(step + 1 - first_step);
       const double images_per_second = o.batch * o.world_size / per_step;
       log("step " + std::to_string(step + 1) + "/" + std::to_string(o.steps) +
-          (joint ? " joint" : " pretrain") + "  " + Fixed(images_per_second, 1) +
-          " img/s  l1 " + Fixed(l1_avg / averaged, 4) + "  critic " +
+          (joint ? " joint" : " pretrain") + "  " +
+          Fixed(images_per_second, 1) + " img/s  l1 " +
+          Fixed(l1_avg / averaged, 4) + "  critic " +
           Fixed(critic_avg / averaged, 4) + "  density " +
           Fixed(density_avg / averaged, 4) + "  ETA " +
-          std::to_string(int(per_step * double(o.steps - step - 1) / 60)) + " min");
+          std::to_string(int(per_step * double(o.steps - step - 1) / 60)) +
+          " min");
       l1_avg = critic_avg = density_avg = 0;
       averaged = 0;
       last_log = now;
@@ -469,15 +508,18 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
       n.d->to(device);
       --step;
       if (!status.ok()) return status;
-      log("checkpoint at step " + std::to_string(step + 1) + " in " + dir.string());
+      log("checkpoint at step " + std::to_string(step + 1) + " in " +
+          dir.string());
       last_checkpoint = std::chrono::steady_clock::now();
     }
   }
   summary.steps_run = step - first_step;
   summary.val_l1_after = validate_l1();
   torch::NoGradGuard no_grad;
-  for (const auto& p : n.g->parameters()) summary.parameter_checksum += p.sum().item<double>();
-  for (const auto& p : n.m->parameters()) summary.parameter_checksum += p.sum().item<double>();
+  for (const auto& p : n.g->parameters())
+    summary.parameter_checksum += p.sum().item<double>();
+  for (const auto& p : n.m->parameters())
+    summary.parameter_checksum += p.sum().item<double>();
   return summary;
 }
 

@@ -54,7 +54,8 @@ std::vector<uint8_t> SerializeWeights(const WeightFile& file) {
   // Safetensors pads the header with spaces so the data is 8-byte aligned.
   while (text.size() % 8) text += ' ';
   std::vector<uint8_t> out(8);
-  for (int i = 0; i < 8; ++i) out[i] = uint8_t(uint64_t(text.size()) >> (8 * i));
+  for (int i = 0; i < 8; ++i)
+    out[i] = uint8_t(uint64_t(text.size()) >> (8 * i));
   out.insert(out.end(), text.begin(), text.end());
   for (const NamedTensor& t : file.tensors) {
     const auto* bytes = reinterpret_cast<const uint8_t*>(t.values.data());
@@ -72,7 +73,8 @@ StatusOr<WeightFile> ParseWeights(const uint8_t* data, size_t size) {
   }
   const uint8_t* payload = data + 8 + header_size;
   const uint64_t payload_size = size - 8 - header_size;
-  nlohmann::json header = nlohmann::json::parse(
+  // Ordered, so tensors come back in the order they were written.
+  nlohmann::ordered_json header = nlohmann::ordered_json::parse(
       data + 8, data + 8 + header_size, nullptr, /*allow_exceptions=*/false);
   if (!header.is_object()) return CorruptData("weight file header is not JSON");
 
@@ -99,7 +101,8 @@ StatusOr<WeightFile> ParseWeights(const uint8_t* data, size_t size) {
           return CorruptData("tensor " + name + " is too large");
         }
       }
-      const auto offsets = entry.at("data_offsets").get<std::vector<uint64_t>>();
+      const auto offsets =
+          entry.at("data_offsets").get<std::vector<uint64_t>>();
       if (offsets.size() != 2 || offsets[0] > offsets[1] ||
           offsets[1] > payload_size ||
           offsets[1] - offsets[0] != uint64_t(elements) * sizeof(float)) {

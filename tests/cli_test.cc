@@ -143,6 +143,37 @@ TEST_F(Cli, OptimisedMasksRateControlAndBench) {
   EXPECT_TRUE(fs::exists(Path("b/summary.md")));
 }
 
+TEST_F(Cli, InpainterChoiceAndMissingWeights) {
+  ASSERT_EQ(Spix("encode " + Path("rgb.png") + " -o " + Path("l.spix")).code,
+            0);
+  CliRun r = Spix("info " + Path("l.spix"));
+  EXPECT_NE(r.out.find("wgan-generator"), std::string::npos) << r.out;
+  ASSERT_EQ(
+      Spix("encode -i diffusion " + Path("rgb.png") + " -o " + Path("d.spix"))
+          .code,
+      0);
+  r = Spix("info " + Path("d.spix"));
+  EXPECT_NE(r.out.find("homogeneous-diffusion"), std::string::npos) << r.out;
+  // The diffusion file needs no weights; the learned one says what is missing.
+  EXPECT_EQ(Spix("decode --models " + Path("none") + " " + Path("d.spix") +
+                 " -o " + Path("d.png"))
+                .code,
+            0);
+  ExpectError("decode --models " + Path("none") + " " + Path("l.spix") +
+                  " -o " + Path("l.png"),
+              3, "inpaint-g.safetensors");
+  EXPECT_FALSE(fs::exists(Path("l.png")));
+  ExpectError("encode --models " + Path("none") + " " + Path("rgb.png") +
+                  " -o " + Path("x.spix"),
+              3, "--models");
+  ExpectError("encode -i magic " + Path("rgb.png") + " -o " + Path("x.spix"),
+              1);
+  ExpectError("train codec --checkpoint-dir " + Path("run"), 1, "--data");
+  ExpectError(
+      "train codec --data " + Path("none") + " --checkpoint-dir " + Path("run"),
+      1);
+}
+
 TEST_F(Cli, GreyStaysGrey) {
   ASSERT_EQ(Spix("encode " + Path("grey.png") + " -o " + Path("g.spix")).code,
             0);

@@ -20,8 +20,9 @@ int RunTrainCodec(const CodecTrainingOptions& options) {
   std::printf(
       "rank %d: %lld steps, validation l1 %.5f -> %.5f, parameter checksum "
       "%.9g\n",
-      o.rank, static_cast<long long>(summary->steps_run), summary->val_l1_before,
-      summary->val_l1_after, summary->parameter_checksum);
+      o.rank, static_cast<long long>(summary->steps_run),
+      summary->val_l1_before, summary->val_l1_after,
+      summary->parameter_checksum);
   return kExitOk;
 }
 
@@ -37,20 +38,23 @@ CommandRunner AddTrainCommand(CLI::App& app) {
       "Jointly train the inpainting generator, the mask generator and the "
       "critic (WGAN, Peter et al.). Pre-trains the generator on random masks "
       "first. Re-running with the same --checkpoint-dir resumes.");
-  codec->add_option("--data", o->data_dirs,
-                    "Directory of training images (JPEG/PNG, repeatable)")
+  codec
+      ->add_option("--data", o->data_dirs,
+                   "Directory of training images (JPEG/PNG, repeatable)")
       ->required()
       ->check(CLI::ExistingDirectory);
   codec->add_option("--val", o->val_dir, "Directory of validation images")
       ->check(CLI::ExistingDirectory);
-  codec->add_option("--checkpoint-dir", o->checkpoint_dir,
-                    "Where checkpoints, weight files and sample grids go")
+  codec
+      ->add_option("--checkpoint-dir", o->checkpoint_dir,
+                   "Where checkpoints, weight files and sample grids go")
       ->required();
   codec->add_option("--steps", o->steps, "Total steps, pre-training included")
       ->capture_default_str()
       ->check(CLI::Range(int64_t(1), int64_t(100000000)));
-  codec->add_option("--pretrain-steps", o->pretrain_steps,
-                    "Steps of generator-only training on random masks")
+  codec
+      ->add_option("--pretrain-steps", o->pretrain_steps,
+                   "Steps of generator-only training on random masks")
       ->capture_default_str()
       ->check(CLI::Range(int64_t(0), int64_t(100000000)));
   codec->add_option("--batch", o->batch, "Images per step and process")
@@ -65,15 +69,17 @@ CommandRunner AddTrainCommand(CLI::App& app) {
   codec->add_option("--alpha", o->alpha, "Weight of the adversarial term")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 10.0));
-  codec->add_option("--checkpoint-minutes", o->checkpoint_minutes,
-                    "Minutes between checkpoints")
+  codec
+      ->add_option("--checkpoint-minutes", o->checkpoint_minutes,
+                   "Minutes between checkpoints")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1440.0));
   codec->add_option("--val-images", o->val_images, "Validation images used")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
-  codec->add_option("--max-images", o->max_images,
-                    "Use at most this many training images (0: all)")
+  codec
+      ->add_option("--max-images", o->max_images,
+                   "Use at most this many training images (0: all)")
       ->capture_default_str()
       ->check(CLI::Range(0, 100000000));
   codec->add_option("--seed", o->seed, "Seed of crops, masks and noise")
@@ -82,24 +88,29 @@ CommandRunner AddTrainCommand(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
   codec->add_flag("--cuda", o->cuda, "Train on the GPU when one is present");
-  codec->add_option("--world-size", o->world_size,
-                    "Processes in data-parallel training (c10d/Gloo)")
+  codec
+      ->add_option("--world-size", o->world_size,
+                   "Processes in data-parallel training (c10d/Gloo)")
       ->capture_default_str()
       ->check(CLI::Range(1, 1024));
   codec->add_option("--rank", o->rank, "This process's rank, 0..world-size-1")
       ->capture_default_str()
       ->check(CLI::Range(0, 1023));
-  codec->add_option("--master", o->master,
-                    "host:port of rank 0's rendezvous store")
+  codec
+      ->add_option("--master", o->master,
+                   "host:port of rank 0's rendezvous store")
       ->capture_default_str();
   codec->footer(
       "Example (the shipped weights, see docs/models.md):\n"
       "  spix train codec --data ../shared/data/natural64/train \\\n"
-      "    --data ../shared/data/bsds500/train --val ../shared/data/natural64/val \\\n"
+      "    --data ../shared/data/bsds500/train --val "
+      "../shared/data/natural64/val \\\n"
       "    --checkpoint-dir runs/codec\n"
       "Two processes on one machine:\n"
-      "  spix train codec ... --world-size 2 --rank 0 --master 127.0.0.1:29500 &\n"
-      "  spix train codec ... --world-size 2 --rank 1 --master 127.0.0.1:29500");
+      "  spix train codec ... --world-size 2 --rank 0 --master 127.0.0.1:29500 "
+      "&\n"
+      "  spix train codec ... --world-size 2 --rank 1 --master "
+      "127.0.0.1:29500");
   return [o, codec] {
     if (codec->parsed()) return RunTrainCodec(*o);
     return int(kExitUsage);

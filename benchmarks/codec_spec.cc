@@ -44,7 +44,7 @@ Status ApplyField(const std::string& codec, const std::string& field,
     return OkStatus();
   }
   EncodeOptions& o = p->spix;
-  if (field == "diffusion") return OkStatus();  // applied first, see below
+  if (field == "g") return OkStatus();  // applied first, see below
   if (field == "learned") return o.mask = MaskMode::kLearned, OkStatus();
   if (field == "notonal") return o.tonal = false, OkStatus();
   if (field == "grid") return o.mask = MaskMode::kGrid, OkStatus();
@@ -121,10 +121,9 @@ StatusOr<std::vector<CodecCurve>> ParseCodecSpecs(const std::string& specs) {
           (curve.codec == "spix" ? "density (d...)" : "quality (q...)"));
     }
     CodecPoint base;
-    if (std::find(fields.begin(), fields.end(), "diffusion") != fields.end()) {
-      base.spix.inpainter = Inpainter::kHomogeneousDiffusion;
-      base.spix.mask = MaskMode::kGrid;
-      base.spix.tonal = false;
+    if (std::find(fields.begin(), fields.end(), "g") != fields.end()) {
+      base.spix.inpainter = Inpainter::kWganGenerator;
+      base.spix.tonal = true;
     }
     for (size_t k = 1; k < fields.size(); ++k) {
       if (k == swept) continue;

@@ -1,10 +1,9 @@
 // Codec specs for `spix bench`, in the style of libjxl's benchmark_xl:
-//   spix:d0.02/0.05/0.1,spix:diffusion:ps+nlpe:c1:tonal:d0.05,jpeg:q10/30
+//   spix:grid:d0.02/0.05/0.1,spix:ps+nlpe:c1:tonal:d0.05,jpeg:q10/30
 // Items are separated by commas, fields by colons. One field may list
 // values separated by '/': that sweep makes the item's rate-distortion curve.
-//   spix fields: diffusion (homogeneous diffusion decoder; its defaults are
-//                the grid mask without tonal optimisation; without it, the
-//                learned codec: learned mask, g, tonal optimisation),
+//   spix fields: g (the learned inpainting generator instead of diffusion;
+//                its tonal optimisation is on unless notonal),
 //                learned|grid|random|ps|ps+nlpe (mask), d<density>,
 //                q<luma>[x<chroma>] (quantisation steps), c<NLPE cycles>,
 //                tonal, notonal, mse (PS/NLPE minimise MSE instead of MAE)
@@ -37,7 +36,7 @@ StatusOr<std::vector<CodecCurve>> ParseCodecSpecs(const std::string& specs);
 
 // What `spix bench` runs when no --codecs is given.
 inline constexpr char kDefaultCodecSpecs[] =
-    "spix:d0.01/0.02/0.05/0.1/0.2,"
+    "spix:grid:d0.01/0.02/0.05/0.1/0.2,"
     "jpeg:q5/10/20/30/50/70/90,"
     "webp:q5/10/20/30/50/70/90,"
     "jp2:q5/10/20/40/80/160,"

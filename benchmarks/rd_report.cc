@@ -133,10 +133,18 @@ std::string Summary(const ReportInput& in,
           << " |\n";
     }
   }
-  for (const char* anchor_codec : {"jpeg", "jp2"}) {
+  // Anchors: JPEG, JPEG 2000 and the first diffusion spix curve (so the
+  // learned codec is measured against the diffusion one).
+  auto is_anchor = [](const CodecCurve& curve, int kind) {
+    if (kind == 0) return curve.codec == "jpeg";
+    if (kind == 1) return curve.codec == "jp2";
+    return curve.codec == "spix" && !curve.points.empty() &&
+           curve.points[0].spix.inpainter == Inpainter::kHomogeneousDiffusion;
+  };
+  for (int kind = 0; kind < 3; ++kind) {
     size_t anchor = in.curves.size();
     for (size_t c = 0; c < in.curves.size(); ++c) {
-      if (in.curves[c].codec == anchor_codec) {
+      if (is_anchor(in.curves[c], kind)) {
         anchor = c;
         break;
       }

@@ -29,16 +29,19 @@ enum class MaskError { kMae, kMse };
 
 struct EncodeOptions {
   double density = 0.05;  // fraction of pixels stored, in (0, 1]
-  // The decoder the file is made for. kWganGenerator needs the weight files
-  // (see models_dir); kHomogeneousDiffusion needs none.
-  Inpainter inpainter = Inpainter::kWganGenerator;
-  MaskMode mask = MaskMode::kLearned;
+  // The decoder the file is made for. kWganGenerator (experimental: the
+  // shipped g does not beat diffusion yet, docs/models.md) needs the weight
+  // files (see models_dir); kHomogeneousDiffusion needs none.
+  Inpainter inpainter = Inpainter::kHomogeneousDiffusion;
+  // The grid beats random masks at every density measured, at a tiny cost.
+  // kLearned needs a trained mask network (none is shipped yet).
+  MaskMode mask = MaskMode::kGrid;
   MaskError mask_error = MaskError::kMae;  // PS / NLPE only
   int nlpe_cycles = 5;
   // Store the values that minimise the squared reconstruction error instead
   // of the original colours: least squares through the diffusion decoder, or
   // `tonal_steps` Adam steps through g.
-  bool tonal = true;
+  bool tonal = false;
   int tonal_steps = 10;
   std::string models_dir;  // empty: $SPIX_MODELS, else networks/weights
   int threads = 2;         // LibTorch threads

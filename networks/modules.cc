@@ -1,5 +1,6 @@
 #include "networks/modules.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "baselines/random.h"
@@ -132,7 +133,13 @@ torch::Tensor MaskGeneratorImpl::forward(const torch::Tensor& image,
       density.view({-1, 1, 1, 1}).expand_as(noise);
   const torch::Tensor y =
       body_->forward(torch::cat({image, noise, density_plane}, 1));
-  return (0.2 * y + 0.5).clamp(0.0, 1.0);
+  // Standardised per image: masks are the top-k confidences, which only
+  // depend on the ranking, and the reconstruction loss pushes every
+  // confidence up alike; without this the scores drift until they overflow
+  // (the paper's hard sigmoid would instead saturate and tie them).
+  const torch::Tensor mean = y.mean({1, 2, 3}, true);
+  const torch::Tensor deviation = y.std({1, 2, 3}, true, true).clamp_min(1e-6);
+  return 0.5 + 0.2 * (y - mean) / deviation;
 }
 
 torch::Tensor HardRound(const torch::Tensor& confidence) {
@@ -140,15 +147,23 @@ torch::Tensor HardRound(const torch::Tensor& confidence) {
   return confidence + (rounded - confidence).detach();
 }
 
-torch::Tensor TopKMask(const torch::Tensor& confidence, double density) {
+torch::Tensor TopKMask(const torch::Tensor& confidence,
+                       const torch::Tensor& densities) {
   const int64_t n = confidence.size(0);
-  const torch::Tensor flat = confidence.reshape({n, -1});
+  const torch::Tensor flat = confidence.detach().reshape({n, -1});
   const int64_t pixels = flat.size(1);
-  const int64_t k = std::max<int64_t>(
-      1, std::min<int64_t>(pixels, std::llround(density * double(pixels))));
   torch::Tensor mask = torch::zeros_like(flat);
-  mask.scatter_(1, std::get<1>(flat.topk(k, 1)), 1.0);
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t k = std::clamp<int64_t>(
+        std::llround(densities[i].item<double>() * double(pixels)), 1, pixels);
+    mask[i].scatter_(0, std::get<1>(flat[i].topk(k)), 1.0);
+  }
   return mask.view_as(confidence);
+}
+
+torch::Tensor TopKMask(const torch::Tensor& confidence, double density) {
+  return TopKMask(confidence,
+                  torch::full({confidence.size(0)}, density, torch::kFloat64));
 }
 
 CriticImpl::CriticImpl(int width) {
@@ -178,7 +193,7 @@ void CriticImpl::ProjectToUnitSpectralNorm() {
   weights.push_back(head_->weight);
   if (power_vectors_.empty()) {
     for (auto& w : weights) {
-      power_vectors_.push_back(torch::ones({w.size(0)}) /
+      power_vectors_.push_back(torch::ones({w.size(0)}, w.options()) /
                                std::sqrt(double(w.size(0))));
     }
   }

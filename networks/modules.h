@@ -81,7 +81,8 @@ torch::Tensor Composite(const torch::Tensor& generated,
                         const torch::Tensor& known, const torch::Tensor& mask);
 
 // m(r, f) with the target density as an extra input plane, so one network
-// serves every density. Returns confidences in [0, 1] (hard sigmoid).
+// serves every density. Returns confidences 0.5 + 0.2 z, z the network
+// output standardised per image, without the paper's clamp to [0, 1].
 class MaskGeneratorImpl : public torch::nn::Module {
  public:
   explicit MaskGeneratorImpl(std::array<int, 4> branches = {4, 8, 12, 16});
@@ -96,6 +97,9 @@ TORCH_MODULE(MaskGenerator);
 // b = floor(c + 0.5) forward, identity gradient backward.
 torch::Tensor HardRound(const torch::Tensor& confidence);
 // Exactly round(density * H * W) ones per image: the top confidences.
+// `densities` holds one density per image (CPU).
+torch::Tensor TopKMask(const torch::Tensor& confidence,
+                       const torch::Tensor& densities);
 torch::Tensor TopKMask(const torch::Tensor& confidence, double density);
 
 // d(u, c): 5x5 stride-2 convolutions with LeakyReLU, global mean, linear.

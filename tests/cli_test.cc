@@ -144,14 +144,14 @@ TEST_F(Cli, OptimisedMasksRateControlAndBench) {
 }
 
 TEST_F(Cli, InpainterChoiceAndMissingWeights) {
-  ASSERT_EQ(Spix("encode " + Path("rgb.png") + " -o " + Path("l.spix")).code,
-            0);
-  CliRun r = Spix("info " + Path("l.spix"));
-  EXPECT_NE(r.out.find("wgan-generator"), std::string::npos) << r.out;
   ASSERT_EQ(
-      Spix("encode -i diffusion " + Path("rgb.png") + " -o " + Path("d.spix"))
+      Spix("encode -i learned " + Path("rgb.png") + " -o " + Path("l.spix"))
           .code,
       0);
+  CliRun r = Spix("info " + Path("l.spix"));
+  EXPECT_NE(r.out.find("wgan-generator"), std::string::npos) << r.out;
+  ASSERT_EQ(Spix("encode " + Path("rgb.png") + " -o " + Path("d.spix")).code,
+            0);
   r = Spix("info " + Path("d.spix"));
   EXPECT_NE(r.out.find("homogeneous-diffusion"), std::string::npos) << r.out;
   // The diffusion file needs no weights; the learned one says what is missing.
@@ -163,8 +163,8 @@ TEST_F(Cli, InpainterChoiceAndMissingWeights) {
                   " -o " + Path("l.png"),
               3, "inpaint-g.safetensors");
   EXPECT_FALSE(fs::exists(Path("l.png")));
-  ExpectError("encode --models " + Path("none") + " " + Path("rgb.png") +
-                  " -o " + Path("x.spix"),
+  ExpectError("encode -i learned --models " + Path("none") + " " +
+                  Path("rgb.png") + " -o " + Path("x.spix"),
               3, "--models");
   ExpectError("encode -i magic " + Path("rgb.png") + " -o " + Path("x.spix"),
               1);

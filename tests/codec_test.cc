@@ -46,13 +46,14 @@ TEST(Codec, OddAndDegenerateSizesRoundTrip) {
   const int sizes[][2] = {{1, 1}, {1, 40},  {40, 1},
                           {3, 2}, {33, 17}, {129, 65}};
   for (const auto& s : sizes) {
-    for (MaskMode mode : {MaskMode::kLearned, MaskMode::kRandom}) {
+    for (MaskMode mode : {MaskMode::kGrid, MaskMode::kRandom}) {
       const Image image = SyntheticImage(s[0], s[1], 3);
       EncodeOptions o;
       o.mask = mode;
-      o.inpainter = mode == MaskMode::kLearned
-                        ? Inpainter::kWganGenerator
-                        : Inpainter::kHomogeneousDiffusion;
+      // Grid masks with g (and its tonal optimisation), random with diffusion.
+      o.inpainter = mode == MaskMode::kGrid ? Inpainter::kWganGenerator
+                                            : Inpainter::kHomogeneousDiffusion;
+      o.tonal = mode == MaskMode::kGrid;
       o.density = 0.1;
       const Image decoded = MustDecode(MustEncode(image, o));
       EXPECT_EQ(decoded.width, s[0]);

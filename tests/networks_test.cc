@@ -107,7 +107,7 @@ TEST_F(Networks, ShortTrainingRunLowersTheLoss) {
   CodecTrainingOptions o;
   o.data_dirs = {Path("data")};
   o.steps = 20;
-  o.pretrain_steps = 10;
+  o.pretrain_steps = 20;  // g alone; the joint steps run in the resume below
   o.batch = 4;
   o.crop = 32;
   o.lr = 1e-3;
@@ -158,6 +158,9 @@ TEST_F(Networks, WeightFilesRoundTripAndRefuseDamage) {
 TEST_F(Networks, DecoderRefusesOtherWeightsAndIsDeterministic) {
   const Image image = SyntheticImage(70, 50, 3);
   EncodeOptions o;
+  o.inpainter = Inpainter::kWganGenerator;
+  o.mask = MaskMode::kLearned;
+  o.tonal = true;
   o.models_dir = RandomModels("a");
   o.density = 0.1;
   o.tonal_steps = 2;

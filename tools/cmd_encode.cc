@@ -16,8 +16,8 @@ struct EncodeArgs {
   std::string input;
   std::string output;
   double density = EncodeOptions().density;
-  std::string inpainter = "learned";
-  std::string mask;  // empty: learned for the learned codec, grid for diffusion
+  std::string inpainter = "diffusion";
+  std::string mask = "grid";
   std::string models;
   int threads = EncodeOptions().threads;
   int tonal_steps = EncodeOptions().tonal_steps;
@@ -202,8 +202,8 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
       "encode",
       "Compress an image (PNG, JPEG, PPM/PGM, BMP, TIFF) into a .spix file.\n"
       "Keeps a sparse set of pixels (--density) and stores their quantised "
-      "colours;\nthe decoder rebuilds the rest with the learned WGAN "
-      "generator (default)\nor by homogeneous diffusion.");
+      "colours;\nthe decoder rebuilds the rest by homogeneous diffusion "
+      "(default) or with\nthe learned WGAN generator (experimental).");
   cmd->add_option("input", args->input, "Image to compress")->required();
   cmd->add_option("-o,--output", args->output, "The .spix file to write")
       ->required();
@@ -212,19 +212,20 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
       ->check(CLI::Range(1e-6, 1.0))
       ->capture_default_str();
   cmd->add_option("-i,--inpainter", args->inpainter,
-                  "Decoder the file is made for: learned (WGAN generator, "
-                  "needs the weight files) or diffusion (homogeneous "
-                  "diffusion, no weights)")
+                  "Decoder the file is made for: diffusion (homogeneous "
+                  "diffusion, no weights) or learned (the WGAN generator; "
+                  "experimental, does not beat diffusion yet)")
       ->check(CLI::IsMember({"learned", "diffusion"}))
       ->capture_default_str();
   cmd->add_option(
          "-m,--mask", args->mask,
-         "Which pixels: learned (the mask network, default for the learned "
-         "inpainter), grid (regular lattice, default for diffusion), random "
-         "(seeded), ps (probabilistic sparsification, optimised for "
-         "diffusion; about 25 s per megapixel) or ps+nlpe (PS, then "
-         "non-local pixel exchange; slower, better)")
-      ->check(CLI::IsMember({"learned", "grid", "random", "ps", "ps+nlpe"}));
+         "Which pixels: grid (regular lattice), random (seeded), ps "
+         "(probabilistic sparsification, optimised for diffusion; about "
+         "25 s per megapixel), ps+nlpe (PS, then non-local pixel exchange; "
+         "slower, better) or learned (the mask network; needs "
+         "mask-m.safetensors, none is shipped yet)")
+      ->check(CLI::IsMember({"learned", "grid", "random", "ps", "ps+nlpe"}))
+      ->capture_default_str();
   cmd->add_option("--models", args->models,
                   "Directory of the weight files (default: $SPIX_MODELS, "
                   "else the weights shipped in networks/weights)");

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,17 @@ inline Image LoadKodak(const std::string& name) {
     }
   }
   return synthetic;
+}
+
+// Centre crop of `size` x `size` (the paper tables' BSDS500 protocol).
+inline Image CentreCrop(const Image& in, int size) {
+  Image out(size, size, in.channels);
+  const int x0 = (in.width - size) / 2, y0 = (in.height - size) / 2;
+  for (int y = 0; y < size; ++y) {
+    std::memcpy(out.pixel(0, y), in.pixel(x0, y0 + y),
+                size_t(size) * in.channels);
+  }
+  return out;
 }
 
 }  // namespace spix

@@ -31,17 +31,6 @@ struct Args {
   bool ps_only = false;
 };
 
-// Centre crop of `size` x `size`.
-Image CentreCrop(const Image& in, int size) {
-  Image out(size, size, in.channels);
-  const int x0 = (in.width - size) / 2, y0 = (in.height - size) / 2;
-  for (int y = 0; y < size; ++y) {
-    std::memcpy(out.pixel(0, y), in.pixel(x0, y0 + y),
-                size_t(size) * in.channels);
-  }
-  return out;
-}
-
 Image Reconstruct(const PlanarImage& f, const std::vector<uint8_t>& mask,
                   bool tonal) {
   PlanarImage u = tonal ? OptimiseTonalValues(f, mask) : f;

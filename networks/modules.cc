@@ -142,11 +142,6 @@ torch::Tensor MaskGeneratorImpl::forward(const torch::Tensor& image,
   return 0.5 + 0.2 * (y - mean) / deviation;
 }
 
-torch::Tensor HardRound(const torch::Tensor& confidence) {
-  const torch::Tensor rounded = torch::floor(confidence + 0.5);
-  return confidence + (rounded - confidence).detach();
-}
-
 torch::Tensor TopKMask(const torch::Tensor& confidence,
                        const torch::Tensor& densities) {
   const int64_t n = confidence.size(0);
@@ -164,6 +159,11 @@ torch::Tensor TopKMask(const torch::Tensor& confidence,
 torch::Tensor TopKMask(const torch::Tensor& confidence, double density) {
   return TopKMask(confidence,
                   torch::full({confidence.size(0)}, density, torch::kFloat64));
+}
+
+torch::Tensor StraightThroughTopK(const torch::Tensor& confidence,
+                                  const torch::Tensor& densities) {
+  return TopKMask(confidence, densities) + confidence - confidence.detach();
 }
 
 CriticImpl::CriticImpl(int width) {

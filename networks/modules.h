@@ -94,13 +94,14 @@ class MaskGeneratorImpl : public torch::nn::Module {
 };
 TORCH_MODULE(MaskGenerator);
 
-// b = floor(c + 0.5) forward, identity gradient backward.
-torch::Tensor HardRound(const torch::Tensor& confidence);
 // Exactly round(density * H * W) ones per image: the top confidences.
 // `densities` holds one density per image (CPU).
 torch::Tensor TopKMask(const torch::Tensor& confidence,
                        const torch::Tensor& densities);
 torch::Tensor TopKMask(const torch::Tensor& confidence, double density);
+// TopKMask() forward, identity gradient backward (into the confidences).
+torch::Tensor StraightThroughTopK(const torch::Tensor& confidence,
+                                  const torch::Tensor& densities);
 
 // d(u, c): 5x5 stride-2 convolutions with LeakyReLU, global mean, linear.
 // Kept 1-Lipschitz by ProjectToUnitSpectralNorm() after every update.

@@ -435,13 +435,12 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
       const int64_t half = o.batch / 2;
       confidence = n.m->forward(f.slice(0, 0, half), noise_m.slice(0, 0, half),
                                 density.slice(0, 0, half));
-      // Binarised as at inference: the top round(D N) confidences, with the
-      // straight-through gradient of HardRound. (The paper's threshold at
-      // 0.5 plus the density loss oscillated between 20 % and 90 % density
-      // over 600 steps in our first joint run.)
-      const torch::Tensor top = TopKMask(confidence, target.slice(0, 0, half));
-      mask = torch::cat(
-          {top + confidence - confidence.detach(), mask.slice(0, half)});
+      // Binarised as at inference: the top round(D N) confidences. (The
+      // paper's threshold at 0.5 plus the density loss oscillated between
+      // 20 % and 90 % density over 600 steps in our first joint run.)
+      mask =
+          torch::cat({StraightThroughTopK(confidence, target.slice(0, 0, half)),
+                      mask.slice(0, half)});
     }
 
     // Critic step, Eq. (2): maximise d(f) - d(u).

@@ -76,8 +76,7 @@ int RunEncode(const EncodeArgs& a) {
   const bool learned = a.inpainter == "learned";
   options.inpainter =
       learned ? Inpainter::kWganGenerator : Inpainter::kHomogeneousDiffusion;
-  options.mask =
-      ParseMaskMode(a.mask.empty() ? (learned ? "learned" : "grid") : a.mask);
+  options.mask = ParseMaskMode(a.mask);
   options.mask_error =
       a.mask_error == "mse" ? MaskError::kMse : MaskError::kMae;
   options.nlpe_cycles = a.nlpe_cycles;

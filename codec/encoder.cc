@@ -77,10 +77,12 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
 
   start = Stopwatch();
   std::vector<uint8_t> colours;
-  if (learned) {
-    SPIX_ASSIGN_OR_RETURN(colours, LearnedStoredColours(image, mask, options));
+  if (learned && options.tonal && options.tonal_steps > 0) {
+    SPIX_ASSIGN_OR_RETURN(const Image tuned,
+                          LearnedTonalImage(image, mask, options));
+    colours = StoredColours(tuned, mask, /*tonal=*/false);
   } else {
-    colours = StoredColours(image, mask, options.tonal);
+    colours = StoredColours(image, mask, options.tonal && !learned);
   }
   std::vector<int32_t> values(colours.size());
   for (size_t k = 0; k < colours.size(); k += image.channels) {

@@ -97,34 +97,25 @@ StatusOr<std::array<uint8_t, 8>> LearnedWeightsHash(
   return Prefix(g->digest());
 }
 
-StatusOr<std::vector<uint8_t>> LearnedStoredColours(
-    const Image& image, const std::vector<uint8_t>& mask,
-    const EncodeOptions& options) {
+StatusOr<Image> LearnedTonalImage(const Image& image,
+                                  const std::vector<uint8_t>& mask,
+                                  const EncodeOptions& options) {
+  SetNetworkThreads(options.threads);
+  SPIX_ASSIGN_OR_RETURN(const InpaintingNetwork* g,
+                        Shared<InpaintingNetwork>(options.models_dir));
+  std::function<void(double)> progress;
+  if (options.progress) {
+    progress = [&options](double done) {
+      options.progress("tonal optimisation", done);
+    };
+  }
   const size_t pixels = image.num_pixels();
-  const int channels = image.channels;
-  std::vector<uint8_t> tuned = image.pixels;
-  if (options.tonal && options.tonal_steps > 0) {
-    SetNetworkThreads(options.threads);
-    SPIX_ASSIGN_OR_RETURN(const InpaintingNetwork* g,
-                          Shared<InpaintingNetwork>(options.models_dir));
-    std::function<void(double)> progress;
-    if (options.progress) {
-      progress = [&options](double done) {
-        options.progress("tonal optimisation", done);
-      };
-    }
-    const std::vector<float> values = g->OptimiseKnown(
-        ToPlanes(image.pixels.data(), channels, pixels), mask, image.width,
-        image.height, options.seed, options.tonal_steps, progress);
-    FromPlanes(values, pixels, channels, tuned.data());
-  }
-  std::vector<uint8_t> colours;
-  for (size_t i = 0; i < pixels; ++i) {
-    if (!mask[i]) continue;
-    colours.insert(colours.end(), &tuned[i * channels],
-                   &tuned[(i + 1) * channels]);
-  }
-  return colours;
+  const std::vector<float> values = g->OptimiseKnown(
+      ToPlanes(image.pixels.data(), image.channels, pixels), mask, image.width,
+      image.height, options.seed, options.tonal_steps, progress);
+  Image tuned = image;
+  FromPlanes(values, pixels, image.channels, tuned.pixels.data());
+  return tuned;
 }
 
 StatusOr<Image> LearnedReconstruct(const std::vector<uint8_t>& known,

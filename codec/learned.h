@@ -20,11 +20,11 @@ StatusOr<std::vector<uint32_t>> LearnedMaskOrder(const Image& image,
                                                  const EncodeOptions& options,
                                                  double density);
 
-// Interleaved 8-bit colours of the known pixels (raster order), tuned by
-// gradient descent through g when `options.tonal`.
-StatusOr<std::vector<uint8_t>> LearnedStoredColours(
-    const Image& image, const std::vector<uint8_t>& mask,
-    const EncodeOptions& options);
+// `image` with the colours of the known pixels tuned by `options.tonal_steps`
+// Adam steps through g (the other pixels are left as they are).
+StatusOr<Image> LearnedTonalImage(const Image& image,
+                                  const std::vector<uint8_t>& mask,
+                                  const EncodeOptions& options);
 
 // The 8-byte prefix of the SHA-256 of g's weights, for the header.
 StatusOr<std::array<uint8_t, 8>> LearnedWeightsHash(

@@ -106,11 +106,24 @@ std::vector<float> TensorToPlanes(const torch::Tensor& t) {
                             c.data_ptr<float>() + c.numel());
 }
 
-Status MissingWeights(const Status& status) {
-  return Status(status.code(),
-                status.message() +
-                    " (the learned codec needs it: pass --models DIR, "
-                    "set SPIX_MODELS, or use --inpainter diffusion)");
+// Reads `file` from `models_dir` into `module` (set to eval mode).
+Status LoadNetwork(const std::string& models_dir, const char* file,
+                   const std::string& network, torch::nn::Module* module,
+                   Sha256Digest* digest) {
+  const std::string path = models_dir + "/" + file;
+  StatusOr<WeightFile> weights = ReadWeightFile(path, digest);
+  if (!weights.ok()) {
+    return Status(weights.status().code(),
+                  weights.status().message() +
+                      " (the learned codec needs it: pass --models DIR, "
+                      "set SPIX_MODELS, or use --inpainter diffusion)");
+  }
+  Status status = LoadWeightFile(*weights, network, module);
+  if (!status.ok()) {
+    return Status(status.code(), path + ": " + status.message());
+  }
+  module->eval();
+  return OkStatus();
 }
 
 }  // namespace
@@ -147,15 +160,10 @@ InpaintingNetwork::~InpaintingNetwork() = default;
 
 StatusOr<std::unique_ptr<InpaintingNetwork>> InpaintingNetwork::Load(
     const std::string& models_dir) {
-  const std::string path = models_dir + "/" + kInpaintingWeightsFile;
-  Sha256Digest digest;
-  StatusOr<WeightFile> file = ReadWeightFile(path, &digest);
-  if (!file.ok()) return MissingWeights(file.status());
   auto impl = std::make_unique<Impl>();
-  Status status = LoadWeightFile(*file, "inpaint-g", impl->g.get());
-  if (!status.ok())
-    return Status(status.code(), path + ": " + status.message());
-  impl->g->eval();
+  Sha256Digest digest;
+  SPIX_RETURN_IF_ERROR(LoadNetwork(models_dir, kInpaintingWeightsFile,
+                                   "inpaint-g", impl->g.get(), &digest));
   return std::unique_ptr<InpaintingNetwork>(
       new InpaintingNetwork(std::move(impl), digest));
 }
@@ -221,14 +229,9 @@ MaskNetwork::~MaskNetwork() = default;
 
 StatusOr<std::unique_ptr<MaskNetwork>> MaskNetwork::Load(
     const std::string& models_dir) {
-  const std::string path = models_dir + "/" + kMaskWeightsFile;
-  StatusOr<WeightFile> file = ReadWeightFile(path);
-  if (!file.ok()) return MissingWeights(file.status());
   auto impl = std::make_unique<Impl>();
-  Status status = LoadWeightFile(*file, "mask-m", impl->m.get());
-  if (!status.ok())
-    return Status(status.code(), path + ": " + status.message());
-  impl->m->eval();
+  SPIX_RETURN_IF_ERROR(LoadNetwork(models_dir, kMaskWeightsFile, "mask-m",
+                                   impl->m.get(), nullptr));
   return std::unique_ptr<MaskNetwork>(new MaskNetwork(std::move(impl)));
 }
 

@@ -32,12 +32,6 @@ std::string HexString(const uint8_t* data, size_t size) {
   return s;
 }
 
-uint64_t HashPrefix(const Sha256Digest& digest) {
-  uint64_t prefix = 0;
-  for (int i = 0; i < 8; ++i) prefix = prefix << 8 | digest[i];
-  return prefix;
-}
-
 std::vector<uint8_t> SerializeWeights(const WeightFile& file) {
   nlohmann::ordered_json header;
   header["__metadata__"] = {{"network", file.network},
@@ -53,9 +47,10 @@ std::vector<uint8_t> SerializeWeights(const WeightFile& file) {
   std::string text = header.dump();
   // Safetensors pads the header with spaces so the data is 8-byte aligned.
   while (text.size() % 8) text += ' ';
-  std::vector<uint8_t> out(8);
-  for (int i = 0; i < 8; ++i)
-    out[i] = uint8_t(uint64_t(text.size()) >> (8 * i));
+  std::vector<uint8_t> out;
+  for (int i = 0; i < 8; ++i) {
+    out.push_back(uint8_t(uint64_t(text.size()) >> (8 * i)));
+  }
   out.insert(out.end(), text.begin(), text.end());
   for (const NamedTensor& t : file.tensors) {
     const auto* bytes = reinterpret_cast<const uint8_t*>(t.values.data());

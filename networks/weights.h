@@ -32,8 +32,6 @@ using Sha256Digest = std::array<uint8_t, 32>;
 
 Sha256Digest Sha256(const uint8_t* data, size_t size);
 std::string HexString(const uint8_t* data, size_t size);
-// The 8-byte hash prefix as stored in .spix headers (big-endian).
-uint64_t HashPrefix(const Sha256Digest& digest);
 
 std::vector<uint8_t> SerializeWeights(const WeightFile& file);
 StatusOr<WeightFile> ParseWeights(const uint8_t* data, size_t size);

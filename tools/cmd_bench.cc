@@ -46,12 +46,14 @@ CommandRunner AddBenchCommand(CLI::App& app) {
       "Bjøntegaard deltas and an RD plot.");
   cmd->add_option("images", options->images, "Image folder or file")
       ->capture_default_str();
-  cmd->add_option("-c,--codecs", options->codecs,
-                  "Codec specs: comma-separated, fields by ':', one field may "
-                  "sweep values with '/'. spix fields: grid|random|ps|ps+nlpe, "
-                  "d<density>, q<luma>[x<chroma>], c<NLPE cycles>, tonal, mse. "
-                  "Others: jpeg|webp|jxl:q<1..100>, jp2:q<rate x1000>, "
-                  "avif:q<quantizer 0..63>")
+  cmd->add_option(
+         "-c,--codecs", options->codecs,
+         "Codec specs: comma-separated, fields by ':', one field may "
+         "sweep values with '/'. spix fields: g (learned generator), "
+         "grid|random|ps|ps+nlpe|learned (mask), "
+         "d<density>, q<luma>[x<chroma>], c<NLPE cycles>, tonal, notonal, mse. "
+         "Others: jpeg|webp|jxl:q<1..100>, jp2:q<rate x1000>, "
+         "avif:q<quantizer 0..63>")
       ->capture_default_str();
   cmd->add_option("-o,--out", options->out_dir, "Folder for the results")
       ->capture_default_str();

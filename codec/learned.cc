@@ -7,6 +7,7 @@
 #include <mutex>
 #include <numeric>
 
+#include "codec/planes.h"
 #include "networks/inference.h"
 
 namespace spix {
@@ -30,37 +31,6 @@ StatusOr<const Network*> Shared(const std::string& models_dir) {
     it = loaded.emplace(dir, std::move(network)).first;
   }
   return it->second.get();
-}
-
-// Three planes in [0, 1]; grey images are repeated into all three.
-std::vector<float> ToPlanes(const uint8_t* samples, int channels,
-                            size_t pixels) {
-  std::vector<float> planes(3 * pixels);
-  for (size_t i = 0; i < pixels; ++i) {
-    for (int c = 0; c < 3; ++c) {
-      planes[c * pixels + i] =
-          samples[i * channels + (channels == 3 ? c : 0)] / 255.f;
-    }
-  }
-  return planes;
-}
-
-uint8_t ToByte(float v) {
-  return uint8_t(std::clamp(std::round(v * 255.f), 0.f, 255.f));
-}
-
-// Back to interleaved samples; grey takes the mean of the three planes.
-void FromPlanes(const std::vector<float>& planes, size_t pixels, int channels,
-                uint8_t* out) {
-  for (size_t i = 0; i < pixels; ++i) {
-    if (channels == 1) {
-      out[i] =
-          ToByte((planes[i] + planes[pixels + i] + planes[2 * pixels + i]) / 3);
-    } else {
-      for (int c = 0; c < 3; ++c)
-        out[i * 3 + c] = ToByte(planes[c * pixels + i]);
-    }
-  }
 }
 
 std::array<uint8_t, 8> Prefix(const Sha256Digest& digest) {

@@ -209,15 +209,34 @@ void CriticImpl::ProjectToUnitSpectralNorm() {
   }
 }
 
-WeightFile ToWeightFile(torch::nn::Module& module, const std::string& network) {
+namespace {
+
+// Parameters, then floating-point buffers (batch-norm statistics); integer
+// buffers such as batch counters are training state and stay out.
+std::vector<std::pair<std::string, torch::Tensor>> SavedTensors(
+    torch::nn::Module& module) {
+  std::vector<std::pair<std::string, torch::Tensor>> tensors;
+  for (const auto& item : module.named_parameters())
+    tensors.emplace_back(item.key(), item.value());
+  for (const auto& item : module.named_buffers()) {
+    if (item.value().is_floating_point())
+      tensors.emplace_back(item.key(), item.value());
+  }
+  return tensors;
+}
+
+}  // namespace
+
+WeightFile ToWeightFile(torch::nn::Module& module, const std::string& network,
+                        int version) {
   WeightFile file;
   file.network = network;
-  file.version = kCodecNetworksVersion;
-  for (const auto& item : module.named_parameters()) {
+  file.version = version;
+  for (const auto& [name, value] : SavedTensors(module)) {
     const torch::Tensor t =
-        item.value().detach().contiguous().to(torch::kFloat32).cpu();
+        value.detach().contiguous().to(torch::kFloat32).cpu();
     NamedTensor named;
-    named.name = item.key();
+    named.name = name;
     named.shape = t.sizes().vec();
     named.values.assign(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
     file.tensors.push_back(std::move(named));
@@ -226,31 +245,33 @@ WeightFile ToWeightFile(torch::nn::Module& module, const std::string& network) {
 }
 
 Status LoadWeightFile(const WeightFile& file, const std::string& network,
-                      torch::nn::Module* module) {
+                      torch::nn::Module* module, int version) {
   if (file.network != network) {
     return InvalidArgument("weight file holds network '" + file.network +
                            "', expected '" + network + "'");
   }
-  if (file.version != kCodecNetworksVersion) {
+  if (file.version != version) {
     return Unsupported("weight file version " + std::to_string(file.version) +
                        " does not match this build's version " +
-                       std::to_string(kCodecNetworksVersion));
+                       std::to_string(version));
   }
-  auto params = module->named_parameters();
-  if (file.tensors.size() != params.size()) {
+  const auto targets = SavedTensors(*module);
+  if (file.tensors.size() != targets.size()) {
     return InvalidArgument(
         "weight file has " + std::to_string(file.tensors.size()) +
-        " tensors, the network " + std::to_string(params.size()));
+        " tensors, the network " + std::to_string(targets.size()));
   }
   torch::NoGradGuard no_grad;
   for (const NamedTensor& t : file.tensors) {
-    torch::Tensor* target = params.find(t.name);
-    if (!target || target->sizes().vec() != t.shape) {
+    auto it = std::find_if(targets.begin(), targets.end(),
+                           [&](const auto& p) { return p.first == t.name; });
+    if (it == targets.end() || it->second.sizes().vec() != t.shape) {
       return InvalidArgument("weight file tensor " + t.name +
                              " does not fit the network");
     }
-    target->copy_(torch::from_blob(const_cast<float*>(t.values.data()),
-                                   target->sizes(), torch::kFloat32));
+    torch::Tensor target = it->second;
+    target.copy_(torch::from_blob(const_cast<float*>(t.values.data()),
+                                  target.sizes(), torch::kFloat32));
   }
   return OkStatus();
 }

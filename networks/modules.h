@@ -121,9 +121,13 @@ class CriticImpl : public torch::nn::Module {
 TORCH_MODULE(Critic);
 
 // Conversions between modules and weight files.
-WeightFile ToWeightFile(torch::nn::Module& module, const std::string& network);
+// Parameters and floating-point buffers; `version` is the architecture
+// version of the network family (a mismatch is refused on loading).
+WeightFile ToWeightFile(torch::nn::Module& module, const std::string& network,
+                        int version = kCodecNetworksVersion);
 Status LoadWeightFile(const WeightFile& file, const std::string& network,
-                      torch::nn::Module* module);
+                      torch::nn::Module* module,
+                      int version = kCodecNetworksVersion);
 
 // Noise r from the project PRNG (uniform in [-1, 1]), never torch's. Each
 // pixel's value depends only on the seed and its index y * image_width + x,

@@ -6,15 +6,12 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
-#include <sstream>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
 #include "baselines/random.h"
 #include "networks/modules.h"
+#include "networks/train_util.h"
 
 namespace spix {
 namespace {
@@ -25,55 +22,6 @@ constexpr char kGeneratorName[] = "inpaint-g";
 constexpr char kMaskName[] = "mask-m";
 constexpr char kCriticName[] = "critic-d";
 constexpr double kValidationDensities[] = {0.05, 0.10, 0.20};
-
-double Uniform(SplitMix64& rng) { return double(rng.Next() >> 11) * 0x1.0p-53; }
-
-std::vector<std::string> ListImages(const std::string& dir) {
-  std::vector<std::string> files;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    std::string ext = entry.path().extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
-    if (ext == ".jpg" || ext == ".jpeg" || ext == ".png") {
-      files.push_back(entry.path().string());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
-// Decoded RGB images at least `crop` pixels on each side.
-StatusOr<std::vector<cv::Mat>> LoadImages(const std::vector<std::string>& dirs,
-                                          int crop, size_t limit) {
-  std::vector<cv::Mat> images;
-  for (const std::string& dir : dirs) {
-    for (const std::string& path : ListImages(dir)) {
-      if (limit && images.size() >= limit) return images;
-      cv::Mat bgr = cv::imread(path, cv::IMREAD_COLOR);
-      if (bgr.empty()) return IoError("cannot read training image " + path);
-      if (bgr.cols < crop || bgr.rows < crop) continue;
-      cv::Mat rgb;
-      cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
-      images.push_back(rgb);
-    }
-    if (images.empty()) return IoError("no images found in " + dir);
-  }
-  return images;
-}
-
-torch::Tensor CropToTensor(const cv::Mat& image, int x, int y, int crop,
-                           bool flip) {
-  torch::Tensor out = torch::empty({3, crop, crop});
-  auto a = out.accessor<float, 3>();
-  for (int r = 0; r < crop; ++r) {
-    const uint8_t* row = image.ptr<uint8_t>(y + r);
-    for (int c = 0; c < crop; ++c) {
-      const uint8_t* px = row + 3 * (x + (flip ? crop - 1 - c : c));
-      for (int ch = 0; ch < 3; ++ch) a[ch][r][c] = px[ch] / 255.0f;
-    }
-  }
-  return out;
-}
 
 torch::Tensor RandomBatch(const std::vector<cv::Mat>& images, int batch,
                           int crop, SplitMix64& rng) {
@@ -119,19 +67,6 @@ torch::Tensor RandomMasks(const torch::Tensor& densities, int crop,
     }
   }
   return mask;
-}
-
-double Psnr(const torch::Tensor& a, const torch::Tensor& b) {
-  const double mse = (a - b).pow(2).mean().item<double>();
-  return 10 * std::log10(1.0 / std::max(mse, 1e-12));
-}
-
-std::string Fixed(double v, int digits) {
-  std::ostringstream s;
-  s.setf(std::ios::fixed);
-  s.precision(digits);
-  s << v;
-  return s.str();
 }
 
 // Averages gradients (and, once, parameters) across processes.
@@ -204,60 +139,39 @@ struct Networks {
   std::unique_ptr<torch::optim::Adam> opt_g, opt_m, opt_d;
 };
 
-Status SaveModule(torch::nn::Module& module, const std::string& name,
-                  const fs::path& path) {
-  return WriteWeightFile(path.string(), ToWeightFile(module, name));
-}
-
-Status LoadModule(torch::nn::Module* module, const std::string& name,
-                  const fs::path& path) {
-  SPIX_ASSIGN_OR_RETURN(WeightFile file, ReadWeightFile(path.string()));
-  return LoadWeightFile(file, name, module);
-}
-
 Status SaveCheckpoint(Networks& n, int64_t step, const fs::path& dir) {
   // Weights go first (to CPU copies); optimiser states and the step count
   // last, so a checkpoint with a step file is complete.
   n.g->to(torch::kCPU);
   n.m->to(torch::kCPU);
   n.d->to(torch::kCPU);
-  Status status =
-      SaveModule(*n.g, kGeneratorName, dir / "inpaint-g.safetensors");
-  if (status.ok())
-    status = SaveModule(*n.m, kMaskName, dir / "mask-m.safetensors");
-  if (status.ok())
-    status = SaveModule(*n.d, kCriticName, dir / "critic-d.safetensors");
-  if (!status.ok()) return status;
-  try {
-    torch::save(*n.opt_g, (dir / "optim-g.pt").string());
-    torch::save(*n.opt_m, (dir / "optim-m.pt").string());
-    torch::save(*n.opt_d, (dir / "optim-d.pt").string());
-  } catch (const std::exception& e) {
-    return IoError(std::string("cannot save optimiser state: ") + e.what());
-  }
-  std::ofstream(dir / "step.tmp") << step << "\n";
-  fs::rename(dir / "step.tmp", dir / "step");
+  const int v = kCodecNetworksVersion;
+  SPIX_RETURN_IF_ERROR(
+      SaveModule(*n.g, kGeneratorName, v, dir / "inpaint-g.safetensors"));
+  SPIX_RETURN_IF_ERROR(
+      SaveModule(*n.m, kMaskName, v, dir / "mask-m.safetensors"));
+  SPIX_RETURN_IF_ERROR(
+      SaveModule(*n.d, kCriticName, v, dir / "critic-d.safetensors"));
+  SPIX_RETURN_IF_ERROR(SaveOptimizer(*n.opt_g, dir / "optim-g.pt"));
+  SPIX_RETURN_IF_ERROR(SaveOptimizer(*n.opt_m, dir / "optim-m.pt"));
+  SPIX_RETURN_IF_ERROR(SaveOptimizer(*n.opt_d, dir / "optim-d.pt"));
+  WriteStepFile(dir, step);
   return OkStatus();
 }
 
 StatusOr<int64_t> LoadCheckpoint(Networks& n, const fs::path& dir) {
-  std::ifstream step_file(dir / "step");
-  int64_t step = 0;
-  if (!(step_file >> step)) return int64_t(0);  // nothing to resume
+  const int64_t step = ReadStepFile(dir);
+  if (step == 0) return step;  // nothing to resume
+  const int v = kCodecNetworksVersion;
   SPIX_RETURN_IF_ERROR(
-      LoadModule(n.g.get(), kGeneratorName, dir / "inpaint-g.safetensors"));
+      LoadModule(n.g.get(), kGeneratorName, v, dir / "inpaint-g.safetensors"));
   SPIX_RETURN_IF_ERROR(
-      LoadModule(n.m.get(), kMaskName, dir / "mask-m.safetensors"));
+      LoadModule(n.m.get(), kMaskName, v, dir / "mask-m.safetensors"));
   SPIX_RETURN_IF_ERROR(
-      LoadModule(n.d.get(), kCriticName, dir / "critic-d.safetensors"));
-  try {
-    torch::load(*n.opt_g, (dir / "optim-g.pt").string());
-    torch::load(*n.opt_m, (dir / "optim-m.pt").string());
-    torch::load(*n.opt_d, (dir / "optim-d.pt").string());
-  } catch (const std::exception& e) {
-    return CorruptData("cannot load optimiser state from " + dir.string() +
-                       ": " + e.what());
-  }
+      LoadModule(n.d.get(), kCriticName, v, dir / "critic-d.safetensors"));
+  SPIX_RETURN_IF_ERROR(LoadOptimizer(*n.opt_g, dir / "optim-g.pt"));
+  SPIX_RETURN_IF_ERROR(LoadOptimizer(*n.opt_m, dir / "optim-m.pt"));
+  SPIX_RETURN_IF_ERROR(LoadOptimizer(*n.opt_d, dir / "optim-d.pt"));
   return step;
 }
 
@@ -272,13 +186,7 @@ void WriteSampleGrid(const torch::Tensor& images, const torch::Tensor& mask,
     lines.push_back(
         torch::cat({images[i], images[i] * mask[i], reconstruction[i]}, 2));
   }
-  torch::Tensor grid = torch::cat(lines, 1).permute({1, 2, 0}).contiguous();
-  grid = (grid * 255).round().clamp(0, 255).to(torch::kUInt8).cpu();
-  cv::Mat rgb(int(grid.size(0)), int(grid.size(1)), CV_8UC3,
-              grid.data_ptr<uint8_t>());
-  cv::Mat bgr;
-  cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
-  cv::imwrite(path.string(), bgr);
+  WriteRgbPng(torch::cat(lines, 1), path);
 }
 
 }  // namespace

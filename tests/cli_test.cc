@@ -174,6 +174,35 @@ TEST_F(Cli, InpainterChoiceAndMissingWeights) {
       1);
 }
 
+TEST_F(Cli, FillRefusesBadInputWithOneLine) {
+  ASSERT_TRUE(WriteImage(Path("face.png"), SyntheticImage(64, 64, 3)).ok());
+  Image hole(64, 64, 1);
+  for (int y = 16; y < 48; ++y)
+    for (int x = 16; x < 48; ++x) hole.pixel(x, y)[0] = 255;
+  ASSERT_TRUE(WriteImage(Path("hole.png"), hole).ok());
+  ASSERT_TRUE(WriteImage(Path("empty.png"), Image(64, 64, 1)).ok());
+  const std::string face = Path("face.png") + " -o " + Path("out.png");
+  ExpectError("fill " + face + " --mask " + Path("missing.png"), 3,
+              "missing.png");
+  ExpectError("fill " + Path("rgb.png") + " --mask " + Path("hole.png") +
+                  " -o " + Path("out.png"),
+              1, "64x64");
+  ExpectError("fill " + face + " --mask " + Path("empty.png"), 1, "no pixel");
+  ExpectError("fill " + face, 1, "--mask");
+  ExpectError("fill --frames " + dir_ + " -o " + Path("seq"), 1, "--masks");
+  ExpectError(
+      "fill " + face + " --mask " + Path("hole.png") + " --iterations 0", 1);
+  ExpectError("fill " + face + " --mask " + Path("hole.png") + " --loss magic",
+              1);
+  ExpectError("fill " + face + " --mask " + Path("hole.png") + " --models " +
+                  Path("none"),
+              3, "prior-dcgan-g.safetensors");
+  EXPECT_FALSE(fs::exists(Path("out.png")));
+  ExpectError("train prior --arch dcgan --data " + Path("none") +
+                  " --checkpoint-dir " + Path("run"),
+              1);
+}
+
 TEST_F(Cli, GreyStaysGrey) {
   ASSERT_EQ(Spix("encode " + Path("grey.png") + " -o " + Path("g.spix")).code,
             0);

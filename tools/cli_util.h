@@ -42,6 +42,7 @@ CommandRunner AddDecodeCommand(CLI::App& app);
 CommandRunner AddInfoCommand(CLI::App& app);
 CommandRunner AddBenchCommand(CLI::App& app);
 CommandRunner AddTrainCommand(CLI::App& app);
+CommandRunner AddFillCommand(CLI::App& app);
 
 }  // namespace spix
 

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "networks/prior_training.h"
 #include "networks/training.h"
 #include "tools/cli_util.h"
 
@@ -24,6 +25,88 @@ int RunTrainCodec(const CodecTrainingOptions& options) {
       summary->val_l1_before, summary->val_l1_after,
       summary->parameter_checksum);
   return kExitOk;
+}
+
+int RunTrainPrior(const PriorTrainingOptions& options) {
+  PriorTrainingOptions o = options;
+  o.log = [](const std::string& line) {
+    std::printf("%s\n", line.c_str());
+    std::fflush(stdout);
+  };
+  StatusOr<PriorTrainingSummary> summary = TrainPrior(o);
+  if (!summary.ok()) return ReportError(summary.status());
+  std::printf("%lld steps on %lld images, critic loss %.4f -> %.4f\n",
+              static_cast<long long>(summary->steps_run),
+              static_cast<long long>(summary->images),
+              summary->critic_loss_first, summary->critic_loss_last);
+  return kExitOk;
+}
+
+void AddPriorCommand(CLI::App* train, PriorTrainingOptions* o) {
+  CLI::App* prior = train->add_subcommand(
+      "prior",
+      "Train a GAN prior of 64x64 images for 'spix fill' (Yeh et al. DCGAN, "
+      "Vitoria et al. WGAN-GP, Cooper WGAN with weight clipping). "
+      "Re-running with the same --checkpoint-dir resumes.");
+  prior->add_option("--arch", o->arch, "dcgan, wgan-gp or wgan-clip")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"dcgan", "wgan-gp", "wgan-clip"}));
+  prior
+      ->add_option("--data", o->data_dir,
+                   "Directory of 64x64 training images (others are resized)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  prior
+      ->add_option("--holdout", o->holdout,
+                   "Last images (by name) kept out for evaluation")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000000));
+  prior
+      ->add_option("--checkpoint-dir", o->checkpoint_dir,
+                   "Where checkpoints, weight files and sample grids go")
+      ->required();
+  prior->add_option("--steps", o->steps, "Total generator steps")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t(1), int64_t(100000000)));
+  prior->add_option("--batch", o->batch, "Images per step")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 4096));
+  prior
+      ->add_option("--width", o->width,
+                   "Channels of the last generator stage (8x at 4x4)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 512));
+  prior->add_option("--latent", o->latent_dim, "Size of z (0: the paper's)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 4096));
+  prior->add_option("--lr", o->lr, "Learning rate (0: the paper's)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  prior
+      ->add_option("--critic-steps", o->critic_steps,
+                   "Critic steps per generator step (0: the paper's)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000));
+  prior
+      ->add_option("--checkpoint-minutes", o->checkpoint_minutes,
+                   "Minutes between checkpoints")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1440.0));
+  prior
+      ->add_option("--max-images", o->max_images,
+                   "Use at most this many training images (0: all)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000000));
+  prior->add_option("--seed", o->seed, "Seed of batches and latents")
+      ->capture_default_str();
+  prior->add_option("--threads", o->threads, "CPU threads of LibTorch")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  prior->add_flag("--cuda", o->cuda, "Train on the GPU when one is present");
+  prior->footer(
+      "Example (the shipped prior, see docs/models.md):\n"
+      "  spix train prior --arch dcgan --data ../shared/data/faces64 \\\n"
+      "    --checkpoint-dir runs/prior-dcgan");
 }
 
 }  // namespace
@@ -111,8 +194,11 @@ CommandRunner AddTrainCommand(CLI::App& app) {
       "&\n"
       "  spix train codec ... --world-size 2 --rank 1 --master "
       "127.0.0.1:29500");
-  return [o, codec] {
+  auto prior_options = std::make_shared<PriorTrainingOptions>();
+  AddPriorCommand(train, prior_options.get());
+  return [o, codec, prior_options, train] {
     if (codec->parsed()) return RunTrainCodec(*o);
+    if (train->got_subcommand("prior")) return RunTrainPrior(*prior_options);
     return int(kExitUsage);
   };
 }

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
       {"encode", spix::AddEncodeCommand(app)},
       {"decode", spix::AddDecodeCommand(app)},
       {"info", spix::AddInfoCommand(app)},
+      {"fill", spix::AddFillCommand(app)},
       {"bench", spix::AddBenchCommand(app)},
       {"train", spix::AddTrainCommand(app)},
   };

@@ -1,0 +1,71 @@
+// Semantic hole filling, the public API behind `spix fill`: the hole of a
+// 64x64 image is filled with G(z*) of a GAN prior, z* found by latent
+// search (Yeh et al., Vitoria et al.), started from nearest-neighbour
+// latents (Lahiri et al.), then Poisson-blended into the known pixels.
+//
+// Mask convention: a hole mask is an image of the same size whose pixels
+// with a first-channel sample >= 128 (white) are the hole; black pixels are
+// known and kept exactly.
+#ifndef SPIX_CODEC_FILL_H_
+#define SPIX_CODEC_FILL_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "bitstream/status.h"
+#include "codec/image.h"
+
+namespace spix {
+
+enum class FillLossKind {
+  kYeh,      // context + eta log(1 - D(G(z)))
+  kVitoria,  // alpha context + beta gradient - eta D(G(z))
+  kCritic,   // Cooper: -D(composite)
+};
+
+struct FillOptions {
+  std::string prior = "dcgan";  // which shipped prior: dcgan | wgan-gp | ...
+  FillLossKind loss = FillLossKind::kVitoria;
+  // Weights of the context, gradient and prior terms; negative picks the
+  // loss's defaults (yeh 1 / 0 / 0.003, vitoria 0.1 / 0.9 / 0.5).
+  double alpha = -1, beta = -1, eta = -1;
+  int iterations = 1000;
+  int restarts = 4;  // searched at once; the lowest loss wins
+  double lr = 0.03;
+  bool nn_init = true;  // nearest-neighbour start (else random z)
+  int pool_size = 300;
+  double gamma = 0.01;
+  bool poisson_blend = true;
+  // Sequences: frames are optimised in groups of `group_window`, z of one
+  // frame starting the next, with a group consistency term.
+  int group_window = 5;
+  double group_weight = 0.05;
+  uint32_t seed = 1;
+  std::string models_dir;  // empty: $SPIX_MODELS, else networks/weights
+  int threads = 2;
+  std::function<void(double)> progress;  // fraction done; may be empty
+};
+
+// The prior's image size: fill accepts only images of this size.
+inline constexpr int kFillImageSize = 64;
+
+StatusOr<Image> Fill(const Image& image, const Image& hole,
+                     const FillOptions& options);
+
+// Many images at once (one latent search batch); `traces` (optional)
+// receives, per image, the loss of the best restart at every iteration.
+StatusOr<std::vector<Image>> FillBatch(
+    const std::vector<Image>& images, const std::vector<Image>& holes,
+    const FillOptions& options,
+    std::vector<std::vector<float>>* traces = nullptr);
+
+// Frames of one sequence in order, one hole mask per frame.
+StatusOr<std::vector<Image>> FillSequence(const std::vector<Image>& frames,
+                                          const std::vector<Image>& holes,
+                                          const FillOptions& options);
+
+}  // namespace spix
+
+#endif  // SPIX_CODEC_FILL_H_

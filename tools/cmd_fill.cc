@@ -1,0 +1,259 @@
+// spix fill IN --mask HOLE.png -o OUT.png
+// spix fill --frames DIR --masks DIR -o OUTDIR
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "codec/fill.h"
+#include "codec/image_io.h"
+#include "tools/cli_util.h"
+#include "tools/progress.h"
+
+namespace spix {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct FillArgs {
+  std::string input, mask, output;
+  std::string frames, masks;
+  std::string loss = "vitoria";
+  std::string init = "nn";
+  std::string blend = "poisson";
+  bool quiet = false, json = false, force = false;
+  FillOptions options;
+};
+
+StatusOr<Image> Read(const std::string& path, bool quiet) {
+  std::vector<std::string> warnings;
+  StatusOr<Image> image = ReadImage(path, &warnings);
+  if (image.ok() && !quiet) {
+    for (const std::string& w : warnings)
+      std::fprintf(stderr, "spix: warning: %s: %s\n", path.c_str(), w.c_str());
+  }
+  return image;
+}
+
+// Image files of a directory, sorted by name.
+StatusOr<std::vector<fs::path>> ListFrames(const std::string& dir) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (!entry.is_regular_file()) continue;
+    std::string ext = entry.path().extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+    if (ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".ppm" ||
+        ext == ".pgm" || ext == ".bmp" || ext == ".tif" || ext == ".tiff") {
+      files.push_back(entry.path());
+    }
+  }
+  if (ec) return IoError("cannot list " + dir + ": " + ec.message());
+  if (files.empty()) return IoError("no images in " + dir);
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+double Seconds(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+int RunSingle(FillArgs& a, ProgressLine& progress) {
+  StatusOr<Image> image = Read(a.input, a.quiet);
+  if (!image.ok()) return ReportError(image.status());
+  StatusOr<Image> hole = Read(a.mask, a.quiet);
+  if (!hole.ok()) return ReportError(hole.status());
+  Status st = CheckOutputPath(a.input, a.output, a.force);
+  if (!st.ok()) return ReportError(st);
+  const auto start = std::chrono::steady_clock::now();
+  StatusOr<Image> filled = Fill(*image, *hole, a.options);
+  progress.Finish();
+  if (!filled.ok()) return ReportError(filled.status());
+  const double seconds = Seconds(start);
+  st = WriteImage(a.output, *filled);
+  if (!st.ok()) return ReportError(st);
+  if (a.json) {
+    std::printf(
+        "{\"input\": %s, \"mask\": %s, \"output\": %s, \"fill_seconds\": "
+        "%.4f}\n",
+        JsonString(a.input).c_str(), JsonString(a.mask).c_str(),
+        JsonString(a.output).c_str(), seconds);
+  } else if (!a.quiet) {
+    std::printf("%s -> %s: filled in %.2f s\n", a.input.c_str(),
+                a.output.c_str(), seconds);
+  }
+  return kExitOk;
+}
+
+int RunSequence(FillArgs& a, ProgressLine& progress) {
+  StatusOr<std::vector<fs::path>> frame_files = ListFrames(a.frames);
+  if (!frame_files.ok()) return ReportError(frame_files.status());
+  StatusOr<std::vector<fs::path>> mask_files = ListFrames(a.masks);
+  if (!mask_files.ok()) return ReportError(mask_files.status());
+  if (frame_files->size() != mask_files->size()) {
+    return ReportError(InvalidArgument(
+        std::to_string(frame_files->size()) + " frames in " + a.frames +
+        " but " + std::to_string(mask_files->size()) + " masks in " + a.masks));
+  }
+  std::vector<Image> frames, holes;
+  std::vector<fs::path> outputs;
+  for (size_t i = 0; i < frame_files->size(); ++i) {
+    StatusOr<Image> frame = Read((*frame_files)[i].string(), a.quiet);
+    if (!frame.ok()) return ReportError(frame.status());
+    StatusOr<Image> hole = Read((*mask_files)[i].string(), a.quiet);
+    if (!hole.ok()) return ReportError(hole.status());
+    frames.push_back(std::move(*frame));
+    holes.push_back(std::move(*hole));
+    const fs::path out =
+        fs::path(a.output) / (*frame_files)[i].stem().concat(".png");
+    Status st =
+        CheckOutputPath((*frame_files)[i].string(), out.string(), a.force);
+    if (!st.ok()) return ReportError(st);
+    outputs.push_back(out);
+  }
+  std::error_code ec;
+  if (fs::exists(a.output, ec) && !fs::is_directory(a.output, ec)) {
+    return ReportError(InvalidArgument("output '" + a.output +
+                                       "' must be a directory for --frames"));
+  }
+  const auto start = std::chrono::steady_clock::now();
+  StatusOr<std::vector<Image>> filled = FillSequence(frames, holes, a.options);
+  progress.Finish();
+  if (!filled.ok()) return ReportError(filled.status());
+  const double seconds = Seconds(start);
+  fs::create_directories(a.output, ec);
+  if (ec) {
+    return ReportError(
+        IoError("cannot create " + a.output + ": " + ec.message()));
+  }
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    Status st = WriteImage(outputs[i].string(), (*filled)[i]);
+    if (!st.ok()) return ReportError(st);
+  }
+  if (a.json) {
+    std::printf("{\"frames\": %zu, \"output\": %s, \"fill_seconds\": %.4f}\n",
+                outputs.size(), JsonString(a.output).c_str(), seconds);
+  } else if (!a.quiet) {
+    std::printf("%zu frames -> %s: filled in %.2f s\n", outputs.size(),
+                a.output.c_str(), seconds);
+  }
+  return kExitOk;
+}
+
+int RunFill(FillArgs& a) {
+  const bool sequence = !a.frames.empty() || !a.masks.empty();
+  if (sequence && (a.frames.empty() || a.masks.empty() || !a.input.empty() ||
+                   !a.mask.empty())) {
+    return ReportError(InvalidArgument(
+        "a sequence takes --frames DIR and --masks DIR (and no IN or --mask)"));
+  }
+  if (!sequence && (a.input.empty() || a.mask.empty())) {
+    return ReportError(InvalidArgument(
+        "give an image and its hole mask: spix fill IN --mask HOLE.png -o "
+        "OUT.png"));
+  }
+  a.options.loss = a.loss == "yeh"      ? FillLossKind::kYeh
+                   : a.loss == "critic" ? FillLossKind::kCritic
+                                        : FillLossKind::kVitoria;
+  a.options.nn_init = a.init == "nn";
+  a.options.poisson_blend = a.blend == "poisson";
+  ProgressLine progress(!a.quiet && !a.json);
+  a.options.progress = [&progress](double done) {
+    progress.Update("latent search", done);
+  };
+  return sequence ? RunSequence(a, progress) : RunSingle(a, progress);
+}
+
+}  // namespace
+
+CommandRunner AddFillCommand(CLI::App& app) {
+  auto a = std::make_shared<FillArgs>();
+  FillOptions& o = a->options;
+  CLI::App* cmd = app.add_subcommand(
+      "fill",
+      "Fill a hole in a 64x64 image with a GAN prior: latent search for the "
+      "z whose G(z) fits the known pixels, then Poisson blending.");
+  cmd->add_option("input", a->input, "Image with a hole (64x64)");
+  cmd->add_option("--mask", a->mask,
+                  "Hole mask, same size: white (>= 128) = hole, black = keep");
+  cmd->add_option("-o,--output", a->output,
+                  "Output image (.png, ...), or directory with --frames")
+      ->required();
+  cmd->add_option("--loss", a->loss,
+                  "yeh: context + log(1 - D); vitoria: context + gradient - "
+                  "D; critic: -D(composite)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"yeh", "vitoria", "critic"}));
+  cmd->add_option("--alpha", o.alpha,
+                  "Weight of the context loss (default per --loss)")
+      ->check(CLI::Range(0.0, 1e6));
+  cmd->add_option("--beta", o.beta,
+                  "Weight of the gradient loss (default per --loss)")
+      ->check(CLI::Range(0.0, 1e6));
+  cmd->add_option("--eta", o.eta,
+                  "Weight of the prior loss (default per --loss)")
+      ->check(CLI::Range(0.0, 1e6));
+  cmd->add_option("--iterations", o.iterations, "Adam steps on z")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--restarts", o.restarts,
+                  "Latents searched at once; the best is kept")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  cmd->add_option("--lr", o.lr, "Adam learning rate on z")
+      ->capture_default_str()
+      ->check(CLI::Range(1e-6, 10.0));
+  cmd->add_option("--init", a->init,
+                  "random z, or nn: the nearest of a pool of generated images")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"random", "nn"}));
+  cmd->add_option("--pool", o.pool_size, "Pool size of --init nn")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
+  cmd->add_option("--gamma", o.gamma,
+                  "Weight of the structure term of --init nn")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e6));
+  cmd->add_option("--blend", a->blend,
+                  "poisson: keep G's gradients, match the known pixels; none: "
+                  "paste G into the hole")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"poisson", "none"}));
+  cmd->add_option("--prior", o.prior, "Which prior: dcgan, wgan-gp, wgan-clip")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"dcgan", "wgan-gp", "wgan-clip"}));
+  cmd->add_option("--frames", a->frames,
+                  "Directory of frames of a sequence (sorted by name)");
+  cmd->add_option("--masks", a->masks,
+                  "Directory of their hole masks (same order)");
+  cmd->add_option("--group-window", o.group_window,
+                  "Sequences: frames per consistency group")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  cmd->add_option("--group-weight", o.group_weight,
+                  "Sequences: weight of the group consistency loss")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e6));
+  cmd->add_option("--models", o.models_dir,
+                  "Directory of the prior's weight files (default: "
+                  "$SPIX_MODELS, else networks/weights)");
+  cmd->add_option("--seed", o.seed, "Seed of the latents")
+      ->capture_default_str();
+  cmd->add_option("--threads", o.threads, "CPU threads of the networks")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  cmd->add_flag("-f,--force", a->force, "Replace existing output files");
+  cmd->add_flag("--quiet", a->quiet, "Print nothing on success");
+  cmd->add_flag("--json", a->json, "Print one JSON object instead of text");
+  cmd->footer(
+      "Images must be 64x64 (the prior's size). Examples:\n"
+      "  spix fill face.png --mask hole.png -o filled.png\n"
+      "  spix fill face.png --mask hole.png -o f.png --loss yeh --init random\n"
+      "  spix fill --frames clip/ --masks clip_masks/ -o filled/");
+  return [a] { return RunFill(*a); };
+}
+
+}  // namespace spix

@@ -223,7 +223,11 @@ StatusOr<PriorTrainingSummary> TrainPrior(const PriorTrainingOptions& o) {
       const torch::Tensor fake_score = t.d->forward(fake);
       torch::Tensor loss;
       if (arch == PriorArch::kDcgan) {
-        loss = torch::softplus(-real_score).mean() +
+        // One-sided label smoothing (real target 0.9, Salimans et al.):
+        // without it our first run collapsed to a few faces by step 2,600.
+        loss = (0.9 * torch::softplus(-real_score) +
+                0.1 * torch::softplus(real_score))
+                   .mean() +
                torch::softplus(fake_score).mean();
       } else {
         loss = fake_score.mean() - real_score.mean();

@@ -203,6 +203,40 @@ TEST_F(Cli, FillRefusesBadInputWithOneLine) {
               1);
 }
 
+TEST_F(Cli, FillWithTheShippedPriorAndSequences) {
+  ASSERT_TRUE(WriteImage(Path("face.png"), SyntheticImage(64, 64, 3)).ok());
+  Image hole(64, 64, 1);
+  for (int y = 20; y < 44; ++y)
+    for (int x = 20; x < 44; ++x) hole.pixel(x, y)[0] = 255;
+  ASSERT_TRUE(WriteImage(Path("hole.png"), hole).ok());
+  const std::string quick = " --iterations 3 --restarts 2 --threads 1";
+  CliRun r = Spix("fill " + Path("face.png") + " --mask " + Path("hole.png") +
+                  " -o " + Path("out.png") + quick);
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::vector<std::string> warnings;
+  StatusOr<Image> out = ReadImage(Path("out.png"), &warnings);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->width, 64);
+  // The output exists now: no clobbering without --force.
+  ExpectError("fill " + Path("face.png") + " --mask " + Path("hole.png") +
+                  " -o " + Path("out.png") + quick,
+              1, "--force");
+  // A sequence of three frames into a new directory.
+  fs::create_directories(Path("frames"));
+  fs::create_directories(Path("masks"));
+  for (int i = 0; i < 3; ++i) {
+    const std::string name = "f" + std::to_string(i) + ".png";
+    ASSERT_TRUE(
+        WriteImage(Path("frames/" + name), SyntheticImage(64, 64, 3)).ok());
+    ASSERT_TRUE(WriteImage(Path("masks/" + name), hole).ok());
+  }
+  r = Spix("fill --frames " + Path("frames") + " --masks " + Path("masks") +
+           " -o " + Path("filled") + quick);
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (int i = 0; i < 3; ++i)
+    EXPECT_TRUE(fs::exists(Path("filled/f" + std::to_string(i) + ".png")));
+}
+
 TEST_F(Cli, GreyStaysGrey) {
   ASSERT_EQ(Spix("encode " + Path("grey.png") + " -o " + Path("g.spix")).code,
             0);

@@ -11,6 +11,8 @@
 // squared grey levels (0..255), as in Vitoria et al.
 //   build/benchmarks/fill_tables [--images N] [--iterations N]
 //       [--restarts N] [--threads N] [--models DIR] [--sections 1234]
+//       [--sequences N] [--training-faces 1]
+// Section q is one line (central square, defaults) for picking checkpoints.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -40,9 +42,12 @@ struct Args {
   int sequences = 20;
   std::string models;
   std::string sections = "1234";
+  // Use the first training faces instead of the held-out ones: for picking
+  // a checkpoint without looking at the evaluation set.
+  bool training_faces = false;
 };
 
-std::vector<Image> HeldOutFaces(int count) {
+std::vector<Image> Faces(int count, bool training) {
   std::vector<std::string> files;
   for (const auto& e :
        std::filesystem::directory_iterator(DataDir() + "/faces64")) {
@@ -55,14 +60,16 @@ std::vector<Image> HeldOutFaces(int count) {
     std::exit(1);
   }
   std::vector<Image> faces;
-  for (size_t i = files.size() - kHeldOut;
+  for (size_t i = training ? 0 : files.size() - kHeldOut;
        i < files.size() && faces.size() < size_t(count); ++i) {
     std::vector<std::string> warnings;
     StatusOr<Image> image = ReadImage(files[i], &warnings);
-    if (!image.ok() || image->width != kSize || image->height != kSize) {
-      std::fprintf(stderr, "fill_tables: cannot use %s\n", files[i].c_str());
+    if (!image.ok()) {
+      std::fprintf(stderr, "fill_tables: cannot read %s\n", files[i].c_str());
       std::exit(1);
     }
+    // One training file of faces64 is 792x264; every held-out one is 64x64.
+    if (image->width != kSize || image->height != kSize) continue;
     faces.push_back(*image);
   }
   return faces;
@@ -318,6 +325,16 @@ void Lahiri(const Args& a, const std::vector<Image>& faces) {
   std::fflush(stdout);
 }
 
+// One line for checkpoint selection: the central square, default loss.
+void Quick(const Args& a, const std::vector<Image>& faces) {
+  const Scores s =
+      Score(faces, FillAll(faces, CentralSquare(), BaseOptions(a)));
+  std::printf(
+      "\ncentral square, vitoria loss: MSE %.1f, PSNR %.2f dB, SSIM "
+      "%.4f\n",
+      s.mse, s.psnr, s.ssim);
+}
+
 void Timing(const Args& a, const std::vector<Image>& faces) {
   FillOptions o;  // the defaults of `spix fill`
   o.models_dir = a.models;
@@ -355,6 +372,8 @@ int main(int argc, char** argv) {
       a.models = value;
     else if (flag == "--sections")
       a.sections = value;
+    else if (flag == "--training-faces")
+      a.training_faces = std::atoi(value) != 0;
     else {
       std::fprintf(stderr, "fill_tables: unknown flag %s\n", flag.c_str());
       return 1;
@@ -364,15 +383,18 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "fill_tables: counts must be positive\n");
     return 1;
   }
-  const std::vector<spix::Image> faces = spix::HeldOutFaces(a.images);
+  const std::vector<spix::Image> faces =
+      spix::Faces(a.images, a.training_faces);
   std::printf(
-      "## Semantic fill on faces64 (held-out faces)\n\n"
+      "## Semantic fill on faces64 (%s faces)\n\n"
       "%zu faces, %d iterations, %d restart(s) per image unless "
       "stated.\n",
-      faces.size(), a.iterations, a.restarts);
+      a.training_faces ? "training" : "held-out", faces.size(), a.iterations,
+      a.restarts);
   if (a.sections.find('1') != std::string::npos) spix::Tables12(a, faces);
   if (a.sections.find('2') != std::string::npos) spix::YehMasks(a, faces);
   if (a.sections.find('3') != std::string::npos) spix::Lahiri(a, faces);
   if (a.sections.find('4') != std::string::npos) spix::Timing(a, faces);
+  if (a.sections.find('q') != std::string::npos) spix::Quick(a, faces);
   return 0;
 }

@@ -345,9 +345,10 @@ void Timing(const Args& a, const std::vector<Image>& faces) {
   for (int r = 0; r < runs; ++r) FillAll({faces[r]}, CentralSquare(), o);
   std::printf(
       "\n### Time to fill one 64x64 face at the defaults (%d iterations, %d "
-      "restarts, nn init, Poisson blending), %d thread(s)\n\n"
+      "restarts, %s init, Poisson blending), %d thread(s)\n\n"
       "%.2f s per face (mean of %d)\n",
-      o.iterations, o.restarts, a.threads, watch.Seconds() / runs, runs);
+      o.iterations, o.restarts, o.nn_init ? "nn" : "random", a.threads,
+      watch.Seconds() / runs, runs);
 }
 
 }  // namespace

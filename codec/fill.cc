@@ -182,23 +182,38 @@ StatusOr<std::vector<LatentTarget>> MakeTargets(
   return targets;
 }
 
+// What FillBatch and FillSequence share: checked options, targets and the
+// loaded prior.
+struct FillJob {
+  LatentSearchOptions search;
+  std::vector<LatentTarget> targets;
+  const GanPrior* prior = nullptr;
+};
+
+StatusOr<FillJob> Prepare(const std::vector<Image>& images,
+                          const std::vector<Image>& holes,
+                          const FillOptions& options) {
+  FillJob job;
+  SPIX_ASSIGN_OR_RETURN(job.search, SearchOptions(options));
+  SPIX_ASSIGN_OR_RETURN(job.targets, MakeTargets(images, holes));
+  SetNetworkThreads(options.threads);
+  SPIX_ASSIGN_OR_RETURN(job.prior,
+                        SharedPrior(options.models_dir, options.prior));
+  return job;
+}
+
 }  // namespace
 
 StatusOr<std::vector<Image>> FillBatch(
     const std::vector<Image>& images, const std::vector<Image>& holes,
     const FillOptions& options, std::vector<std::vector<float>>* traces) {
-  SPIX_ASSIGN_OR_RETURN(const LatentSearchOptions search,
-                        SearchOptions(options));
-  SPIX_ASSIGN_OR_RETURN(std::vector<LatentTarget> targets,
-                        MakeTargets(images, holes));
-  SetNetworkThreads(options.threads);
-  SPIX_ASSIGN_OR_RETURN(const GanPrior* prior,
-                        SharedPrior(options.models_dir, options.prior));
-  std::vector<LatentResult> results = prior->Search(targets, search);
+  SPIX_ASSIGN_OR_RETURN(FillJob job, Prepare(images, holes, options));
+  std::vector<LatentResult> results =
+      job.prior->Search(job.targets, job.search);
   std::vector<Image> filled;
   if (traces) traces->clear();
   for (size_t i = 0; i < images.size(); ++i) {
-    filled.push_back(Composite(images[i], targets[i], results[i].generated,
+    filled.push_back(Composite(images[i], job.targets[i], results[i].generated,
                                options.poisson_blend));
     if (traces) traces->push_back(std::move(results[i].trace));
   }
@@ -215,18 +230,12 @@ StatusOr<Image> Fill(const Image& image, const Image& hole,
 StatusOr<std::vector<Image>> FillSequence(const std::vector<Image>& frames,
                                           const std::vector<Image>& holes,
                                           const FillOptions& options) {
-  SPIX_ASSIGN_OR_RETURN(const LatentSearchOptions search,
-                        SearchOptions(options));
-  SPIX_ASSIGN_OR_RETURN(std::vector<LatentTarget> targets,
-                        MakeTargets(frames, holes));
-  SetNetworkThreads(options.threads);
-  SPIX_ASSIGN_OR_RETURN(const GanPrior* prior,
-                        SharedPrior(options.models_dir, options.prior));
+  SPIX_ASSIGN_OR_RETURN(FillJob job, Prepare(frames, holes, options));
   const std::vector<LatentResult> results =
-      prior->SearchSequence(targets, search);
+      job.prior->SearchSequence(job.targets, job.search);
   std::vector<Image> filled;
   for (size_t i = 0; i < frames.size(); ++i) {
-    filled.push_back(Composite(frames[i], targets[i], results[i].generated,
+    filled.push_back(Composite(frames[i], job.targets[i], results[i].generated,
                                options.poisson_blend));
   }
   return filled;

@@ -35,7 +35,7 @@ struct LatentSearchOptions {
   double lr = 0.03;  // Adam, betas 0.9 / 0.999
   // Lahiri et al.: start from the latents of the pool images nearest to the
   // known pixels (L_D + gamma L_S) instead of random ones.
-  bool nn_init = true;
+  bool nn_init = false;
   int pool_size = 300;
   double gamma = 0.01;
   // Sequences: z of one frame starts the next; frames are optimised in

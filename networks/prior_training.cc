@@ -174,12 +174,11 @@ StatusOr<PriorTrainingSummary> TrainPrior(const PriorTrainingOptions& o) {
   const fs::path dir = o.checkpoint_dir;
   int64_t step = 0;
   if (!o.checkpoint_dir.empty()) {
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec)
-      return IoError("cannot create checkpoint directory " + dir.string());
-    SPIX_ASSIGN_OR_RETURN(step, LoadCheckpoint(t, dir));
-    if (step > 0) log("resuming from step " + std::to_string(step));
+    SPIX_ASSIGN_OR_RETURN(const int64_t saved, OpenCheckpointDir(dir));
+    if (saved > 0) {
+      SPIX_ASSIGN_OR_RETURN(step, LoadCheckpoint(t, dir));
+      log("resuming from step " + std::to_string(step));
+    }
   }
   t.g->to(device);
   t.d->to(device);

@@ -105,6 +105,13 @@ Status LoadOptimizer(torch::optim::Optimizer& optimizer, const fs::path& path) {
   return OkStatus();
 }
 
+StatusOr<int64_t> OpenCheckpointDir(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return IoError("cannot create checkpoint directory " + dir.string());
+  return ReadStepFile(dir);
+}
+
 void WriteStepFile(const fs::path& dir, int64_t step) {
   std::ofstream(dir / "step.tmp") << step << "\n";
   fs::rename(dir / "step.tmp", dir / "step");

@@ -47,6 +47,10 @@ Status SaveOptimizer(torch::optim::Optimizer& optimizer,
 Status LoadOptimizer(torch::optim::Optimizer& optimizer,
                      const std::filesystem::path& path);
 
+// Creates `dir` if needed and returns the step of the checkpoint in it
+// (0 when there is none yet).
+StatusOr<int64_t> OpenCheckpointDir(const std::filesystem::path& dir);
+
 // The step file marks a complete checkpoint: written last, atomically.
 void WriteStepFile(const std::filesystem::path& dir, int64_t step);
 int64_t ReadStepFile(const std::filesystem::path& dir);  // 0 when absent

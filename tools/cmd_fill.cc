@@ -21,7 +21,7 @@ struct FillArgs {
   std::string input, mask, output;
   std::string frames, masks;
   std::string loss = "vitoria";
-  std::string init = "nn";
+  std::string init = "random";
   std::string blend = "poisson";
   bool quiet = false, json = false, force = false;
   FillOptions options;
@@ -251,7 +251,7 @@ CommandRunner AddFillCommand(CLI::App& app) {
   cmd->footer(
       "Images must be 64x64 (the prior's size). Examples:\n"
       "  spix fill face.png --mask hole.png -o filled.png\n"
-      "  spix fill face.png --mask hole.png -o f.png --loss yeh --init random\n"
+      "  spix fill face.png --mask hole.png -o f.png --loss yeh --init nn\n"
       "  spix fill --frames clip/ --masks clip_masks/ -o filled/");
   return [a] { return RunFill(*a); };
 }

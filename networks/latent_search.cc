@@ -294,12 +294,6 @@ StatusOr<std::unique_ptr<GanPrior>> GanPrior::Load(
   return std::unique_ptr<GanPrior>(new GanPrior(std::move(impl)));
 }
 
-std::string GanPrior::arch() const { return PriorArchName(impl_->prior.arch); }
-int GanPrior::latent_dim() const {
-  return impl_->prior.generator->latent_dim();
-}
-int GanPrior::image_size() const { return kSize; }
-
 std::vector<LatentResult> GanPrior::Search(
     const std::vector<LatentTarget>& targets,
     const LatentSearchOptions& o) const {

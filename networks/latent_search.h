@@ -66,10 +66,6 @@ class GanPrior {
                                                   const std::string& arch);
   ~GanPrior();
 
-  std::string arch() const;
-  int latent_dim() const;
-  int image_size() const;  // 64
-
   // One result per target, each searched independently.
   std::vector<LatentResult> Search(const std::vector<LatentTarget>& targets,
                                    const LatentSearchOptions& options) const;

@@ -1,6 +1,6 @@
 // Semantic hole filling, the public API behind `spix fill`: the hole of a
 // 64x64 image is filled with G(z*) of a GAN prior, z* found by latent
-// search (Yeh et al., Vitoria et al.), started from nearest-neighbour
+// search (Yeh et al., Vitoria et al.) from random or nearest-neighbour
 // latents (Lahiri et al.), then Poisson-blended into the known pixels.
 //
 // Mask convention: a hole mask is an image of the same size whose pixels

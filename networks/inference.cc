@@ -263,7 +263,11 @@ std::vector<float> MaskNetwork::Confidence(const std::vector<float>& image,
             .slice(2, 0, h)
             .slice(3, 0, w);
       });
-  return TensorToPlanes(c);
+  // Its own noise stream: the mask is a sample, as in training.
+  constexpr uint64_t kGumbelSeedSalt = 0x6A09E667F3BCC909ull;
+  const torch::Tensor gumbel = GumbelNoise(
+      NoiseTile(noise_seed ^ kGumbelSeedSalt, 0, 0, width, height, width));
+  return TensorToPlanes(c + gumbel);
 }
 
 }  // namespace spix

@@ -60,8 +60,9 @@ class MaskNetwork {
       const std::string& models_dir);
   ~MaskNetwork();
 
-  // Per-pixel confidence of being worth storing at `density`; the encoder
-  // keeps the top round(density * pixels).
+  // Per-pixel confidence of being worth storing at `density` (m's score
+  // plus seeded Gumbel noise); the encoder keeps the top
+  // round(density * pixels).
   std::vector<float> Confidence(const std::vector<float>& image, int width,
                                 int height, double density,
                                 uint64_t noise_seed) const;

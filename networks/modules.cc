@@ -124,6 +124,7 @@ torch::Tensor Composite(const torch::Tensor& generated,
 
 MaskGeneratorImpl::MaskGeneratorImpl(std::array<int, 4> branches) {
   body_ = register_module("body", Hourglass(5, 1, branches));
+  body_->ZeroHead();
 }
 
 torch::Tensor MaskGeneratorImpl::forward(const torch::Tensor& image,
@@ -131,15 +132,7 @@ torch::Tensor MaskGeneratorImpl::forward(const torch::Tensor& image,
                                          const torch::Tensor& density) {
   const torch::Tensor density_plane =
       density.view({-1, 1, 1, 1}).expand_as(noise);
-  const torch::Tensor y =
-      body_->forward(torch::cat({image, noise, density_plane}, 1));
-  // Standardised per image: masks are the top-k confidences, which only
-  // depend on the ranking, and the reconstruction loss pushes every
-  // confidence up alike; without this the scores drift until they overflow
-  // (the paper's hard sigmoid would instead saturate and tie them).
-  const torch::Tensor mean = y.mean({1, 2, 3}, true);
-  const torch::Tensor deviation = y.std({1, 2, 3}, true, true).clamp_min(1e-6);
-  return 0.5 + 0.2 * (y - mean) / deviation;
+  return body_->forward(torch::cat({image, noise, density_plane}, 1));
 }
 
 torch::Tensor TopKMask(const torch::Tensor& confidence,
@@ -154,6 +147,11 @@ torch::Tensor TopKMask(const torch::Tensor& confidence,
     mask[i].scatter_(0, std::get<1>(flat[i].topk(k)), 1.0);
   }
   return mask.view_as(confidence);
+}
+
+torch::Tensor GumbelNoise(const torch::Tensor& uniform_noise) {
+  const torch::Tensor u = ((uniform_noise + 1) * 0.5).clamp(1e-7, 1 - 1e-7);
+  return -(-u.log()).log();
 }
 
 torch::Tensor TopKMask(const torch::Tensor& confidence, double density) {

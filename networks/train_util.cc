@@ -2,10 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <fstream>
+#include <sstream>
+
+#if SPIX_WITH_OPENCV
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
-#include <sstream>
+#endif
 
 #include "networks/modules.h"
 
@@ -29,36 +33,110 @@ std::vector<std::string> ListImages(const std::string& dir) {
   return files;
 }
 
-StatusOr<std::vector<cv::Mat>> LoadImages(const std::vector<std::string>& dirs,
-                                          int crop, size_t limit) {
-  std::vector<cv::Mat> images;
-  for (const std::string& dir : dirs) {
-    for (const std::string& path : ListImages(dir)) {
-      if (limit && images.size() >= limit) return images;
-      cv::Mat bgr = cv::imread(path, cv::IMREAD_COLOR);
-      if (bgr.empty()) return IoError("cannot read training image " + path);
-      if (bgr.cols < crop || bgr.rows < crop) continue;
-      cv::Mat rgb;
-      cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
-      images.push_back(rgb);
+namespace {
+
+constexpr char kPackMagic[8] = {'S', 'P', 'I', 'X', 'P', 'A', 'C', 'K'};
+constexpr uint32_t kMaxPackSide = 1 << 14;
+
+uint32_t ReadLe32(const uint8_t* p) {
+  return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 |
+         uint32_t(p[3]) << 24;
+}
+
+bool IsPack(const std::string& path) {
+  return fs::path(path).extension() == ".pack";
+}
+
+StatusOr<std::vector<RgbImage>> DecodeDirectory(const std::string& dir) {
+  std::vector<RgbImage> images;
+#if SPIX_WITH_OPENCV
+  for (const std::string& path : ListImages(dir)) {
+    cv::Mat bgr = cv::imread(path, cv::IMREAD_COLOR);
+    if (bgr.empty()) return IoError("cannot read training image " + path);
+    RgbImage image{bgr.cols, bgr.rows, {}};
+    image.pixels.resize(size_t(bgr.cols) * bgr.rows * 3);
+    cv::Mat rgb(bgr.rows, bgr.cols, CV_8UC3, image.pixels.data());
+    cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
+    images.push_back(std::move(image));
+  }
+#else
+  return InvalidArgument("this build has no image decoder; pack " + dir +
+                         " with scripts/pack_images.py and pass the .pack");
+#endif
+  return images;
+}
+
+}  // namespace
+
+StatusOr<std::vector<RgbImage>> ReadImagePack(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return IoError("cannot open image pack " + path);
+  const std::string data((std::istreambuf_iterator<char>(file)),
+                         std::istreambuf_iterator<char>());
+  const auto* bytes = reinterpret_cast<const uint8_t*>(data.data());
+  if (data.size() < 8 || std::memcmp(bytes, kPackMagic, 8) != 0) {
+    return CorruptData(path + " is not an image pack (no SPIXPACK magic)");
+  }
+  std::vector<RgbImage> images;
+  size_t at = 8;
+  while (at < data.size()) {
+    if (data.size() - at < 8) return CorruptData(path + " is truncated");
+    RgbImage image;
+    const uint32_t width = ReadLe32(bytes + at),
+                   height = ReadLe32(bytes + at + 4);
+    at += 8;
+    if (width == 0 || height == 0 || width > kMaxPackSide ||
+        height > kMaxPackSide) {
+      return CorruptData(path + " holds an image of absurd size");
     }
-    if (images.empty()) return IoError("no images found in " + dir);
+    const size_t size = size_t(width) * height * 3;
+    if (data.size() - at < size) return CorruptData(path + " is truncated");
+    image.width = int(width);
+    image.height = int(height);
+    image.pixels.assign(bytes + at, bytes + at + size);
+    at += size;
+    images.push_back(std::move(image));
   }
   return images;
 }
 
-torch::Tensor CropToTensor(const cv::Mat& image, int x, int y, int crop,
-                           bool flip) {
-  torch::Tensor out = torch::empty({3, crop, crop});
-  auto a = out.accessor<float, 3>();
-  for (int r = 0; r < crop; ++r) {
-    const uint8_t* row = image.ptr<uint8_t>(y + r);
-    for (int c = 0; c < crop; ++c) {
-      const uint8_t* px = row + 3 * (x + (flip ? crop - 1 - c : c));
-      for (int ch = 0; ch < 3; ++ch) a[ch][r][c] = px[ch] / 255.0f;
+StatusOr<std::vector<RgbImage>> LoadImages(
+    const std::vector<std::string>& sources, int crop, size_t limit) {
+  std::vector<RgbImage> images;
+  for (const std::string& source : sources) {
+    SPIX_ASSIGN_OR_RETURN(
+        std::vector<RgbImage> found,
+        IsPack(source) ? ReadImagePack(source) : DecodeDirectory(source));
+    if (found.empty()) return IoError("no images found in " + source);
+    for (RgbImage& image : found) {
+      if (limit && images.size() >= limit) return images;
+      if (image.width >= crop && image.height >= crop)
+        images.push_back(std::move(image));
     }
   }
-  return out;
+  return images;
+}
+
+void CopyCrop(const RgbImage& image, int x, int y, int crop, bool flip,
+              uint8_t* out) {
+  for (int r = 0; r < crop; ++r) {
+    const uint8_t* row =
+        image.pixels.data() + (size_t(y + r) * image.width + x) * 3;
+    if (!flip) {
+      std::memcpy(out, row, size_t(crop) * 3);
+      out += crop * 3;
+      continue;
+    }
+    for (int c = crop - 1; c >= 0; --c) {
+      std::memcpy(out, row + 3 * c, 3);
+      out += 3;
+    }
+  }
+}
+
+torch::Tensor CropsToFloat(const torch::Tensor& crops,
+                           const torch::Device& device) {
+  return crops.to(device).permute({0, 3, 1, 2}).to(torch::kFloat32).div_(255);
 }
 
 double Psnr(const torch::Tensor& a, const torch::Tensor& b) {
@@ -129,11 +207,18 @@ void WriteRgbPng(const torch::Tensor& image, const fs::path& path) {
                                 .clamp(0, 255)
                                 .to(torch::kUInt8)
                                 .contiguous();
-  cv::Mat rgb(int(hwc.size(0)), int(hwc.size(1)), CV_8UC3,
-              hwc.data_ptr<uint8_t>());
+  const int height = int(hwc.size(0)), width = int(hwc.size(1));
+#if SPIX_WITH_OPENCV
+  cv::Mat rgb(height, width, CV_8UC3, hwc.data_ptr<uint8_t>());
   cv::Mat bgr;
   cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
   cv::imwrite(path.string(), bgr);
+#else
+  std::ofstream ppm(path.string() + ".ppm", std::ios::binary);
+  ppm << "P6\n" << width << " " << height << "\n255\n";
+  ppm.write(reinterpret_cast<const char*>(hwc.data_ptr<uint8_t>()),
+            std::streamsize(hwc.numel()));
+#endif
 }
 
 }  // namespace spix

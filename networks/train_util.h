@@ -6,8 +6,8 @@
 
 #include <torch/torch.h>
 
+#include <cstdint>
 #include <filesystem>
-#include <opencv2/core.hpp>
 #include <string>
 #include <vector>
 
@@ -22,14 +22,31 @@ double Uniform(SplitMix64& rng);
 // JPEG and PNG files of `dir`, sorted by name.
 std::vector<std::string> ListImages(const std::string& dir);
 
-// Decoded RGB images at least `crop` pixels on each side (smaller ones are
-// skipped); at most `limit` (0: all).
-StatusOr<std::vector<cv::Mat>> LoadImages(const std::vector<std::string>& dirs,
-                                          int crop, size_t limit);
+// 8-bit RGB, rows packed.
+struct RgbImage {
+  int width = 0, height = 0;
+  std::vector<uint8_t> pixels;
+};
 
-// A (3, crop, crop) float tensor in [0, 1], mirrored when `flip`.
-torch::Tensor CropToTensor(const cv::Mat& image, int x, int y, int crop,
-                           bool flip);
+// Training images from `sources`: directories of JPEG/PNG files (builds with
+// OpenCV) or image packs, files named *.pack (any build; see ReadImagePack).
+// Images smaller than `crop` on a side are skipped; at most `limit` (0: all).
+StatusOr<std::vector<RgbImage>> LoadImages(
+    const std::vector<std::string>& sources, int crop, size_t limit);
+
+// An image pack, for machines without OpenCV (scripts/pack_images.py writes
+// them): the 8 bytes "SPIXPACK", then per image its width and height as
+// little-endian uint32 and width * height * 3 bytes of RGB.
+StatusOr<std::vector<RgbImage>> ReadImagePack(const std::string& path);
+
+// The crop x..x+crop, y..y+crop of `image`, mirrored when `flip`, as
+// crop * crop * 3 bytes (HWC) at `out`.
+void CopyCrop(const RgbImage& image, int x, int y, int crop, bool flip,
+              uint8_t* out);
+// (N, crop, crop, 3) uint8 crops to (N, 3, crop, crop) floats in [0, 1] on
+// `device`.
+torch::Tensor CropsToFloat(const torch::Tensor& crops,
+                           const torch::Device& device);
 
 // PSNR of images in [0, 1].
 double Psnr(const torch::Tensor& a, const torch::Tensor& b);
@@ -55,7 +72,8 @@ StatusOr<int64_t> OpenCheckpointDir(const std::filesystem::path& dir);
 void WriteStepFile(const std::filesystem::path& dir, int64_t step);
 int64_t ReadStepFile(const std::filesystem::path& dir);  // 0 when absent
 
-// A (3, H, W) RGB tensor in [0, 1] as a PNG.
+// A (3, H, W) RGB tensor in [0, 1] as a PNG (as a binary PPM next to it,
+// path.ppm, in builds without OpenCV).
 void WriteRgbPng(const torch::Tensor& image, const std::filesystem::path& path);
 
 }  // namespace spix

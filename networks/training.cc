@@ -3,8 +3,10 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <filesystem>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
@@ -23,25 +25,53 @@ constexpr char kMaskName[] = "mask-m";
 constexpr char kCriticName[] = "critic-d";
 constexpr double kValidationDensities[] = {0.05, 0.10, 0.20};
 
-torch::Tensor RandomBatch(const std::vector<cv::Mat>& images, int batch,
-                          int crop, SplitMix64& rng) {
-  std::vector<torch::Tensor> crops;
-  for (int i = 0; i < batch; ++i) {
-    const cv::Mat& image = images[rng.Below(images.size())];
-    const int x = int(rng.Below(uint64_t(image.cols - crop + 1)));
-    const int y = int(rng.Below(uint64_t(image.rows - crop + 1)));
-    crops.push_back(CropToTensor(image, x, y, crop, rng.Next() & 1));
+// Set by SIGINT / SIGTERM: the loop saves a checkpoint and returns, so an
+// interrupted or time-limited run loses no work.
+std::atomic<bool> stop_requested{false};
+extern "C" void RequestStop(int) { stop_requested = true; }
+
+class StopOnSignal {
+ public:
+  StopOnSignal() {
+    stop_requested = false;
+    previous_int_ = std::signal(SIGINT, RequestStop);
+    previous_term_ = std::signal(SIGTERM, RequestStop);
   }
-  return torch::stack(crops);
+  ~StopOnSignal() {
+    std::signal(SIGINT, previous_int_);
+    std::signal(SIGTERM, previous_term_);
+  }
+
+ private:
+  void (*previous_int_)(int);
+  void (*previous_term_)(int);
+};
+
+torch::Tensor RandomBatch(const std::vector<RgbImage>& images, int batch,
+                          int crop, SplitMix64& rng,
+                          const torch::Device& device) {
+  torch::Tensor crops = torch::empty({batch, crop, crop, 3}, torch::kUInt8);
+  uint8_t* out = crops.data_ptr<uint8_t>();
+  for (int i = 0; i < batch; ++i) {
+    const RgbImage& image = images[rng.Below(images.size())];
+    const int x = int(rng.Below(uint64_t(image.width - crop + 1)));
+    const int y = int(rng.Below(uint64_t(image.height - crop + 1)));
+    CopyCrop(image, x, y, crop, rng.Next() & 1,
+             out + size_t(i) * crop * crop * 3);
+  }
+  return CropsToFloat(crops, device);
 }
 
-torch::Tensor CentreBatch(const std::vector<cv::Mat>& images, int crop) {
-  std::vector<torch::Tensor> crops;
-  for (const cv::Mat& image : images) {
-    crops.push_back(CropToTensor(image, (image.cols - crop) / 2,
-                                 (image.rows - crop) / 2, crop, false));
+torch::Tensor CentreBatch(const std::vector<RgbImage>& images, int crop,
+                          const torch::Device& device) {
+  const int64_t n = int64_t(images.size());
+  torch::Tensor crops = torch::empty({n, crop, crop, 3}, torch::kUInt8);
+  for (int64_t i = 0; i < n; ++i) {
+    const RgbImage& image = images[size_t(i)];
+    CopyCrop(image, (image.width - crop) / 2, (image.height - crop) / 2, crop,
+             false, crops[i].data_ptr<uint8_t>());
   }
-  return torch::stack(crops);
+  return CropsToFloat(crops, device);
 }
 
 // Log-uniform densities, one per image.
@@ -207,9 +237,9 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
   const torch::Device device =
       o.cuda && torch::cuda::is_available() ? torch::kCUDA : torch::kCPU;
 
-  SPIX_ASSIGN_OR_RETURN(std::vector<cv::Mat> train,
+  SPIX_ASSIGN_OR_RETURN(std::vector<RgbImage> train,
                         LoadImages(o.data_dirs, o.crop, size_t(o.max_images)));
-  std::vector<cv::Mat> val;
+  std::vector<RgbImage> val;
   if (!o.val_dir.empty()) {
     SPIX_ASSIGN_OR_RETURN(
         val, LoadImages({o.val_dir}, o.crop, size_t(o.val_images)));
@@ -257,7 +287,7 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
   }
 
   // Fixed validation input: centre crops, random masks, noise.
-  const torch::Tensor val_images = CentreBatch(val, o.crop).to(device);
+  const torch::Tensor val_images = CentreBatch(val, o.crop, device);
   const int64_t val_count = val_images.size(0);
   const torch::Tensor val_noise =
       NoisePlane(val_count, o.crop, o.crop, o.seed).to(device);
@@ -286,10 +316,12 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
       const torch::Tensor random =
           RandomMasks(torch::full({val_count}, density), o.crop, rng)
               .to(device);
-      const torch::Tensor learned =
-          TopKMask(n.m->forward(val_images, val_noise,
-                                torch::full({val_count}, density, device)),
-                   density);
+      const torch::Tensor learned = TopKMask(
+          n.m->forward(val_images, val_noise,
+                       torch::full({val_count}, density, device)) +
+              GumbelNoise(
+                  NoisePlane(val_count, o.crop, o.crop, rng.Next()).to(device)),
+          density);
       const torch::Tensor interpolation =
           Composite(PushPull(val_images * random, random), val_images, random);
       double psnr[2];
@@ -319,7 +351,8 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
   const auto start = std::chrono::steady_clock::now();
   auto last_checkpoint = start, last_log = start;
   const int64_t first_step = step;
-  double l1_avg = 0, critic_avg = 0, density_avg = 0;
+  const StopOnSignal stop_on_signal;
+  double l1_avg = 0, critic_avg = 0, spread_avg = 0;
   int averaged = 0;
   for (; step < o.steps; ++step) {
     // Every step draws from its own seed, so a resumed run sees the same
@@ -327,7 +360,7 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
     SplitMix64 rng(o.seed * 0x9E3779B97F4A7C15ull + uint64_t(step) * 1000003 +
                    uint64_t(o.rank));
     const bool joint = step >= o.pretrain_steps;
-    const torch::Tensor f = RandomBatch(train, o.batch, o.crop, rng).to(device);
+    const torch::Tensor f = RandomBatch(train, o.batch, o.crop, rng, device);
     const torch::Tensor target =
         RandomDensities(o.batch, o.min_density, o.max_density, rng);
     const torch::Tensor density = target.to(device);
@@ -336,18 +369,20 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
     const torch::Tensor noise_m =
         NoisePlane(o.batch, o.crop, o.crop, rng.Next()).to(device);
     torch::Tensor mask = RandomMasks(target, o.crop, rng).to(device);
-    torch::Tensor confidence;
+    torch::Tensor scores;
     if (joint) {
       // Half of each batch keeps random masks so g stays a general inpainter.
       const int64_t half = o.batch / 2;
-      confidence = n.m->forward(f.slice(0, 0, half), noise_m.slice(0, 0, half),
-                                density.slice(0, 0, half));
-      // Binarised as at inference: the top round(D N) confidences. (The
-      // paper's threshold at 0.5 plus the density loss oscillated between
-      // 20 % and 90 % density over 600 steps in our first joint run.)
-      mask =
-          torch::cat({StraightThroughTopK(confidence, target.slice(0, 0, half)),
-                      mask.slice(0, half)});
+      scores = n.m->forward(f.slice(0, 0, half), noise_m.slice(0, 0, half),
+                            density.slice(0, 0, half));
+      // Centred per image: the top-k ignores a common shift, and the
+      // reconstruction loss pushes every score up alike.
+      scores = scores - scores.mean({1, 2, 3}, true);
+      const torch::Tensor gumbel =
+          GumbelNoise(NoisePlane(half, o.crop, o.crop, rng.Next()).to(device));
+      mask = torch::cat(
+          {StraightThroughTopK(scores + gumbel, target.slice(0, 0, half)),
+           mask.slice(0, half)});
     }
 
     // Critic step, Eq. (2): maximise d(f) - d(u).
@@ -365,18 +400,9 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
     // Generator (and mask) step. One backward pass serves both: m learns
     // from the reconstruction term (beta = 1) and sees the small alpha term.
     // Top-k masks have the target density by construction, so the paper's
-    // density loss |mean(b) - D| is zero in value and is only reported: its
-    // gradient would push every confidence down until all saturate at 0.
+    // density loss |mean(b) - D| is always zero and left out.
     const torch::Tensor l1 = (f - u).abs().mean();
     const torch::Tensor loss = l1 - o.alpha * n.d->forward(u, mask).mean();
-    torch::Tensor density_loss = torch::zeros({}, f.options());
-    if (joint) {
-      const int64_t half = confidence.size(0);
-      density_loss = (mask.slice(0, 0, half).detach().mean({1, 2, 3}) -
-                      density.slice(0, 0, half))
-                         .abs()
-                         .mean();
-    }
     n.opt_g->zero_grad();
     n.opt_m->zero_grad();
     loss.backward();
@@ -389,7 +415,7 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
 
     l1_avg += l1.item<double>();
     critic_avg += critic_loss.item<double>();
-    density_avg += density_loss.item<double>();
+    if (joint) spread_avg += scores.detach().std().item<double>();
     ++averaged;
     const auto now = std::chrono::steady_clock::now();
     const double elapsed = std::chrono::duration<double>(now - start).count();
@@ -401,19 +427,20 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
           (joint ? " joint" : " pretrain") + "  " +
           Fixed(images_per_second, 1) + " img/s  l1 " +
           Fixed(l1_avg / averaged, 4) + "  critic " +
-          Fixed(critic_avg / averaged, 4) + "  density " +
-          Fixed(density_avg / averaged, 4) + "  ETA " +
+          Fixed(critic_avg / averaged, 4) + "  mask scores sd " +
+          Fixed(spread_avg / averaged, 3) + "  ETA " +
           std::to_string(int(per_step * double(o.steps - step - 1) / 60)) +
           " min");
-      l1_avg = critic_avg = density_avg = 0;
+      l1_avg = critic_avg = spread_avg = 0;
       averaged = 0;
       last_log = now;
     }
     const bool checkpoint_due =
         std::chrono::duration<double>(now - last_checkpoint).count() >=
         60 * o.checkpoint_minutes;
+    const bool stopping = stop_requested;
     if (!o.checkpoint_dir.empty() && o.rank == 0 &&
-        (checkpoint_due || step + 1 == o.steps)) {
+        (checkpoint_due || stopping || step + 1 == o.steps)) {
       ++step;  // the checkpoint holds the state after this step
       log(validate_psnr(true));
       Status status = SaveCheckpoint(n, step, dir);
@@ -425,6 +452,11 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
       log("checkpoint at step " + std::to_string(step + 1) + " in " +
           dir.string());
       last_checkpoint = std::chrono::steady_clock::now();
+    }
+    if (stopping) {
+      log("stopped by a signal after step " + std::to_string(step + 1));
+      ++step;
+      break;
     }
   }
   summary.steps_run = step - first_step;

@@ -13,6 +13,7 @@
 #include "codec/spix.h"
 #include "networks/inference.h"
 #include "networks/modules.h"
+#include "networks/train_util.h"
 #include "networks/training.h"
 #include "networks/weights.h"
 #include "tests/test_images.h"
@@ -123,6 +124,44 @@ TEST_F(Networks, ShortTrainingRunLowersTheLoss) {
   ASSERT_TRUE(summary.ok());
   EXPECT_EQ(summary->steps_run, 2);
   EXPECT_TRUE(fs::exists(Path("run/samples-22.png")));
+}
+
+TEST_F(Networks, TrainsFromImagePacksAndRefusesBrokenOnes) {
+  // A pack of two 40x24 images, as scripts/pack_images.py writes it.
+  const Image image = SyntheticImage(40, 24, 3);
+  std::string pack = "SPIXPACK";
+  for (int i = 0; i < 2; ++i) {
+    for (uint32_t v : {40u, 24u}) {
+      for (int b = 0; b < 4; ++b) pack += char((v >> (8 * b)) & 0xFF);
+    }
+    pack.append(image.pixels.begin(), image.pixels.end());
+  }
+  std::ofstream(Path("good.pack"), std::ios::binary) << pack;
+  auto images = ReadImagePack(Path("good.pack"));
+  ASSERT_TRUE(images.ok()) << images.status().message();
+  ASSERT_EQ(images->size(), 2u);
+  EXPECT_EQ((*images)[1].width, 40);
+  EXPECT_EQ((*images)[1].pixels, image.pixels);
+
+  CodecTrainingOptions o;
+  o.data_dirs = {Path("good.pack")};
+  o.steps = 2;
+  o.pretrain_steps = 1;
+  o.batch = 2;
+  o.crop = 16;
+  EXPECT_TRUE(TrainCodec(o).ok());
+
+  std::ofstream(Path("short.pack"), std::ios::binary)
+      << pack.substr(0, pack.size() - 1);
+  std::ofstream(Path("huge.pack"), std::ios::binary)
+      << std::string("SPIXPACK\xff\xff\xff\x7f\x01\0\0\0", 16);
+  std::ofstream(Path("other.pack"), std::ios::binary) << "PNG....";
+  for (const char* name : {"short.pack", "huge.pack", "other.pack"}) {
+    o.data_dirs = {Path(name)};
+    auto summary = TrainCodec(o);
+    ASSERT_FALSE(summary.ok()) << name;
+    EXPECT_EQ(summary.status().code(), StatusCode::kCorruptData) << name;
+  }
 }
 
 TEST_F(Networks, WeightFilesRoundTripAndRefuseDamage) {

@@ -3,8 +3,10 @@
 #include <cstdio>
 #include <memory>
 
-#include "networks/prior_training.h"
 #include "networks/training.h"
+#if !SPIX_TRAINER_ONLY
+#include "networks/prior_training.h"
+#endif
 #include "tools/cli_util.h"
 
 namespace spix {
@@ -27,6 +29,7 @@ int RunTrainCodec(const CodecTrainingOptions& options) {
   return kExitOk;
 }
 
+#if !SPIX_TRAINER_ONLY
 int RunTrainPrior(const PriorTrainingOptions& options) {
   PriorTrainingOptions o = options;
   o.log = [](const std::string& line) {
@@ -108,6 +111,7 @@ void AddPriorCommand(CLI::App* train, PriorTrainingOptions* o) {
       "  spix train prior --arch dcgan --data ../shared/data/faces64 \\\n"
       "    --checkpoint-dir runs/prior-dcgan");
 }
+#endif  // !SPIX_TRAINER_ONLY
 
 }  // namespace
 
@@ -123,11 +127,14 @@ CommandRunner AddTrainCommand(CLI::App& app) {
       "first. Re-running with the same --checkpoint-dir resumes.");
   codec
       ->add_option("--data", o->data_dirs,
-                   "Directory of training images (JPEG/PNG, repeatable)")
+                   "Directory of training images (JPEG/PNG) or image pack "
+                   "(FILE.pack, scripts/pack_images.py); repeatable")
       ->required()
-      ->check(CLI::ExistingDirectory);
-  codec->add_option("--val", o->val_dir, "Directory of validation images")
-      ->check(CLI::ExistingDirectory);
+      ->check(CLI::ExistingPath);
+  codec
+      ->add_option("--val", o->val_dir,
+                   "Directory or image pack of validation images")
+      ->check(CLI::ExistingPath);
   codec
       ->add_option("--checkpoint-dir", o->checkpoint_dir,
                    "Where checkpoints, weight files and sample grids go")
@@ -194,6 +201,10 @@ CommandRunner AddTrainCommand(CLI::App& app) {
       "&\n"
       "  spix train codec ... --world-size 2 --rank 1 --master "
       "127.0.0.1:29500");
+#if SPIX_TRAINER_ONLY
+  return
+      [o, codec] { return codec->parsed() ? RunTrainCodec(*o) : kExitUsage; };
+#else
   auto prior_options = std::make_shared<PriorTrainingOptions>();
   AddPriorCommand(train, prior_options.get());
   return [o, codec, prior_options, train] {
@@ -201,6 +212,7 @@ CommandRunner AddTrainCommand(CLI::App& app) {
     if (train->got_subcommand("prior")) return RunTrainPrior(*prior_options);
     return int(kExitUsage);
   };
+#endif
 }
 
 }  // namespace spix

@@ -267,7 +267,7 @@ std::vector<float> MaskNetwork::Confidence(const std::vector<float>& image,
   constexpr uint64_t kGumbelSeedSalt = 0x6A09E667F3BCC909ull;
   const torch::Tensor gumbel = GumbelNoise(
       NoiseTile(noise_seed ^ kGumbelSeedSalt, 0, 0, width, height, width));
-  return TensorToPlanes(c + gumbel);
+  return TensorToPlanes(MaskScores(c) + gumbel);
 }
 
 }  // namespace spix

@@ -149,6 +149,10 @@ torch::Tensor TopKMask(const torch::Tensor& confidence,
   return mask.view_as(confidence);
 }
 
+torch::Tensor MaskScores(const torch::Tensor& raw) {
+  return kMaskScoreBound * (raw - raw.mean({1, 2, 3}, true)).tanh();
+}
+
 torch::Tensor GumbelNoise(const torch::Tensor& uniform_noise) {
   const torch::Tensor u = ((uniform_noise + 1) * 0.5).clamp(1e-7, 1 - 1e-7);
   return -(-u.log()).log();

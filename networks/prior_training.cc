@@ -82,7 +82,8 @@ Status SaveCheckpoint(Trainer& t, int64_t step, const fs::path& dir) {
   return OkStatus();
 }
 
-StatusOr<int64_t> LoadCheckpoint(Trainer& t, const fs::path& dir) {
+StatusOr<int64_t> LoadCheckpoint(Trainer& t, const fs::path& dir,
+                                 const torch::Device& device) {
   const int64_t step = ReadStepFile(dir);
   if (step == 0) return step;
   SPIX_RETURN_IF_ERROR(LoadModule(t.g.get(), PriorGeneratorName(t.arch),
@@ -91,8 +92,8 @@ StatusOr<int64_t> LoadCheckpoint(Trainer& t, const fs::path& dir) {
   SPIX_RETURN_IF_ERROR(LoadModule(t.d.get(), PriorCriticName(t.arch),
                                   kPriorNetworksVersion,
                                   dir / PriorWeightsFile(t.arch, false)));
-  SPIX_RETURN_IF_ERROR(LoadOptimizer(*t.opt_g, dir / "optim-g.pt"));
-  SPIX_RETURN_IF_ERROR(LoadOptimizer(*t.opt_d, dir / "optim-d.pt"));
+  SPIX_RETURN_IF_ERROR(LoadOptimizer(*t.opt_g, dir / "optim-g.pt", device));
+  SPIX_RETURN_IF_ERROR(LoadOptimizer(*t.opt_d, dir / "optim-d.pt", device));
   return step;
 }
 
@@ -176,7 +177,7 @@ StatusOr<PriorTrainingSummary> TrainPrior(const PriorTrainingOptions& o) {
   if (!o.checkpoint_dir.empty()) {
     SPIX_ASSIGN_OR_RETURN(const int64_t saved, OpenCheckpointDir(dir));
     if (saved > 0) {
-      SPIX_ASSIGN_OR_RETURN(step, LoadCheckpoint(t, dir));
+      SPIX_ASSIGN_OR_RETURN(step, LoadCheckpoint(t, dir, device));
       log("resuming from step " + std::to_string(step));
     }
   }

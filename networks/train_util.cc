@@ -173,9 +173,10 @@ Status SaveOptimizer(torch::optim::Optimizer& optimizer, const fs::path& path) {
   return OkStatus();
 }
 
-Status LoadOptimizer(torch::optim::Optimizer& optimizer, const fs::path& path) {
+Status LoadOptimizer(torch::optim::Optimizer& optimizer, const fs::path& path,
+                     const torch::Device& device) {
   try {
-    torch::load(optimizer, path.string());
+    torch::load(optimizer, path.string(), device);
   } catch (const std::exception& e) {
     return CorruptData("cannot load optimiser state " + path.string() + ": " +
                        e.what());

@@ -58,11 +58,13 @@ Status SaveModule(torch::nn::Module& module, const std::string& name,
 Status LoadModule(torch::nn::Module* module, const std::string& name,
                   int version, const std::filesystem::path& path);
 
-// Writes an optimiser state / reads it back, errors as values.
+// Writes an optimiser state / reads it back onto `device` (a checkpoint
+// saved on a GPU resumes on a CPU and back), errors as values.
 Status SaveOptimizer(torch::optim::Optimizer& optimizer,
                      const std::filesystem::path& path);
 Status LoadOptimizer(torch::optim::Optimizer& optimizer,
-                     const std::filesystem::path& path);
+                     const std::filesystem::path& path,
+                     const torch::Device& device);
 
 // Creates `dir` if needed and returns the step of the checkpoint in it
 // (0 when there is none yet).

@@ -8,8 +8,14 @@
 #include <cmath>
 #include <csignal>
 #include <filesystem>
+
+// pip's LibTorch ships c10d without Gloo's headers: such builds train in one
+// process.
+#if __has_include(<gloo/algorithm.h>)
+#define SPIX_HAVE_GLOO 1
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#endif
 
 #include "baselines/random.h"
 #include "networks/modules.h"
@@ -99,6 +105,7 @@ torch::Tensor RandomMasks(const torch::Tensor& densities, int crop,
   return mask;
 }
 
+#if SPIX_HAVE_GLOO
 // Averages gradients (and, once, parameters) across processes.
 class DataParallel {
  public:
@@ -162,6 +169,19 @@ class DataParallel {
   int world_size_ = 1;
 };
 
+#else
+class DataParallel {
+ public:
+  static StatusOr<std::unique_ptr<DataParallel>> Connect(
+      const CodecTrainingOptions&) {
+    return Unsupported(
+        "this build has no Gloo (c10d) and trains in one process only");
+  }
+  void Broadcast(const std::vector<torch::Tensor>&) {}
+  void AverageGradients(const std::vector<torch::Tensor>&) {}
+};
+#endif  // SPIX_HAVE_GLOO
+
 struct Networks {
   InpaintingGenerator g;
   MaskGenerator m;
@@ -186,10 +206,20 @@ Status SaveCheckpoint(Networks& n, int64_t step, const fs::path& dir) {
   SPIX_RETURN_IF_ERROR(SaveOptimizer(*n.opt_m, dir / "optim-m.pt"));
   SPIX_RETURN_IF_ERROR(SaveOptimizer(*n.opt_d, dir / "optim-d.pt"));
   WriteStepFile(dir, step);
+  // Every checkpoint's g and m stay in history/STEP, to pick from later.
+  const fs::path history = dir / "history" / std::to_string(step);
+  std::error_code ec;
+  fs::create_directories(history, ec);
+  for (const char* file : {"inpaint-g.safetensors", "mask-m.safetensors"}) {
+    fs::copy_file(dir / file, history / file,
+                  fs::copy_options::overwrite_existing, ec);
+  }
+  if (ec) return IoError("cannot write " + history.string());
   return OkStatus();
 }
 
-StatusOr<int64_t> LoadCheckpoint(Networks& n, const fs::path& dir) {
+StatusOr<int64_t> LoadCheckpoint(Networks& n, const fs::path& dir,
+                                 const torch::Device& device) {
   const int64_t step = ReadStepFile(dir);
   if (step == 0) return step;  // nothing to resume
   const int v = kCodecNetworksVersion;
@@ -199,10 +229,16 @@ StatusOr<int64_t> LoadCheckpoint(Networks& n, const fs::path& dir) {
       LoadModule(n.m.get(), kMaskName, v, dir / "mask-m.safetensors"));
   SPIX_RETURN_IF_ERROR(
       LoadModule(n.d.get(), kCriticName, v, dir / "critic-d.safetensors"));
-  SPIX_RETURN_IF_ERROR(LoadOptimizer(*n.opt_g, dir / "optim-g.pt"));
-  SPIX_RETURN_IF_ERROR(LoadOptimizer(*n.opt_m, dir / "optim-m.pt"));
-  SPIX_RETURN_IF_ERROR(LoadOptimizer(*n.opt_d, dir / "optim-d.pt"));
+  SPIX_RETURN_IF_ERROR(LoadOptimizer(*n.opt_g, dir / "optim-g.pt", device));
+  SPIX_RETURN_IF_ERROR(LoadOptimizer(*n.opt_m, dir / "optim-m.pt", device));
+  SPIX_RETURN_IF_ERROR(LoadOptimizer(*n.opt_d, dir / "optim-d.pt", device));
   return step;
+}
+
+void SetLearningRate(torch::optim::Adam& optimizer, double lr) {
+  for (auto& group : optimizer.param_groups()) {
+    static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+  }
 }
 
 // Rows of [original | known pixels | reconstruction] for 8 validation crops
@@ -259,7 +295,10 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
              nullptr};
   const auto adam = torch::optim::AdamOptions(o.lr).betas({0.5, 0.999});
   n.opt_g = std::make_unique<torch::optim::Adam>(n.g->parameters(), adam);
-  n.opt_m = std::make_unique<torch::optim::Adam>(n.m->parameters(), adam);
+  n.opt_m = std::make_unique<torch::optim::Adam>(
+      n.m->parameters(),
+      torch::optim::AdamOptions(o.mask_lr > 0 ? o.mask_lr : o.lr)
+          .betas({0.5, 0.999}));
   n.opt_d = std::make_unique<torch::optim::Adam>(n.d->parameters(), adam);
 
   const fs::path dir = o.checkpoint_dir;
@@ -267,8 +306,12 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
   if (!o.checkpoint_dir.empty()) {
     SPIX_ASSIGN_OR_RETURN(const int64_t saved, OpenCheckpointDir(dir));
     if (saved > 0) {
-      SPIX_ASSIGN_OR_RETURN(step, LoadCheckpoint(n, dir));
+      SPIX_ASSIGN_OR_RETURN(step, LoadCheckpoint(n, dir, device));
       log("resuming from step " + std::to_string(step));
+      // The saved states hold the old learning rates; this run's flags win.
+      SetLearningRate(*n.opt_g, o.lr);
+      SetLearningRate(*n.opt_d, o.lr);
+      SetLearningRate(*n.opt_m, o.mask_lr > 0 ? o.mask_lr : o.lr);
     }
   }
   n.g->to(device);
@@ -317,8 +360,8 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
           RandomMasks(torch::full({val_count}, density), o.crop, rng)
               .to(device);
       const torch::Tensor learned = TopKMask(
-          n.m->forward(val_images, val_noise,
-                       torch::full({val_count}, density, device)) +
+          MaskScores(n.m->forward(val_images, val_noise,
+                                  torch::full({val_count}, density, device))) +
               GumbelNoise(
                   NoisePlane(val_count, o.crop, o.crop, rng.Next()).to(device)),
           density);
@@ -373,11 +416,9 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
     if (joint) {
       // Half of each batch keeps random masks so g stays a general inpainter.
       const int64_t half = o.batch / 2;
-      scores = n.m->forward(f.slice(0, 0, half), noise_m.slice(0, 0, half),
-                            density.slice(0, 0, half));
-      // Centred per image: the top-k ignores a common shift, and the
-      // reconstruction loss pushes every score up alike.
-      scores = scores - scores.mean({1, 2, 3}, true);
+      scores = MaskScores(n.m->forward(f.slice(0, 0, half),
+                                       noise_m.slice(0, 0, half),
+                                       density.slice(0, 0, half)));
       const torch::Tensor gumbel =
           GumbelNoise(NoisePlane(half, o.crop, o.crop, rng.Next()).to(device));
       mask = torch::cat(

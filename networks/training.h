@@ -22,6 +22,7 @@ struct CodecTrainingOptions {
   int batch = 16;                      // per process
   int crop = 64;
   double lr = 5e-4;
+  double mask_lr = 0;    // Adam learning rate of m; 0: lr
   double alpha = 0.005;  // weight of the adversarial term of g
   double min_density = 0.02, max_density = 0.3;
   double checkpoint_minutes = 5;

@@ -3,6 +3,7 @@
 #ifndef SPIX_TOOLS_CLI_UTIL_H_
 #define SPIX_TOOLS_CLI_UTIL_H_
 
+#include <cstdint>
 #include <functional>
 #include <string>
 

@@ -156,6 +156,11 @@ CommandRunner AddTrainCommand(CLI::App& app) {
   codec->add_option("--lr", o->lr, "Adam learning rate of all three networks")
       ->capture_default_str()
       ->check(CLI::Range(1e-7, 1.0));
+  codec
+      ->add_option("--mask-lr", o->mask_lr,
+                   "Adam learning rate of the mask network (0: --lr)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
   codec->add_option("--alpha", o->alpha, "Weight of the adversarial term")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 10.0));

@@ -3,16 +3,18 @@
 //            diffusion on the same random and grid masks;
 //   Table 3: MAE and SSIM on BSDS500 test centre crops (as ps_nlpe_table);
 //   Table 4: seconds per crop for g and for its tonal optimisation.
-// No mask network is shipped yet, so there are no learned-mask columns.
+// Learned-mask columns need mask-m.safetensors beside g (else "-").
 // Values are stored exactly (no quantisation), as in the paper's tables.
 //   build/benchmarks/learned_tables [--val-images N] [--bsds-images N]
-//       [--tonal-steps S] > benchmarks/results/learned_tables.md
+//       [--tonal-steps S] [--threads T] [--models DIR]
+//       > benchmarks/results/learned_tables.md
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -75,6 +77,23 @@ Image Diffusion(const Image& image, const std::vector<uint8_t>& mask) {
 
 struct Networks {
   std::unique_ptr<InpaintingNetwork> g;
+  std::unique_ptr<MaskNetwork> m;  // optional
+
+  // The encoder's learned mask: the top round(density N) confidences.
+  std::vector<uint8_t> LearnedMask(const Image& image, double density,
+                                   uint64_t seed) const {
+    const std::vector<float> confidence =
+        m->Confidence(Planes(image), image.width, image.height, density, seed);
+    std::vector<uint32_t> order(confidence.size());
+    std::iota(order.begin(), order.end(), 0u);
+    const size_t keep = size_t(std::lround(density * double(order.size())));
+    std::partial_sort(
+        order.begin(), order.begin() + keep, order.end(),
+        [&](uint32_t a, uint32_t b) { return confidence[a] > confidence[b]; });
+    std::vector<uint8_t> mask(order.size(), 0);
+    for (size_t i = 0; i < keep; ++i) mask[order[i]] = 1;
+    return mask;
+  }
 
   Image Inpaint(const Image& image, const std::vector<uint8_t>& mask,
                 int tonal_steps = 0) const {
@@ -90,6 +109,14 @@ struct Networks {
   }
 };
 
+// A table cell, "-" for a column without its network.
+std::string Cell(bool present, double value, const char* format) {
+  if (!present) return "-";
+  char text[32];
+  std::snprintf(text, sizeof text, format, value);
+  return text;
+}
+
 void Progress(const char* what, size_t done, size_t total, const Stopwatch& t) {
   const double s = t.Seconds();
   std::fprintf(stderr, "\r%s: %zu/%zu, %.0f s, ETA %.0f s   ", what, done,
@@ -103,6 +130,7 @@ void Progress(const char* what, size_t done, size_t total, const Stopwatch& t) {
 int main(int argc, char** argv) {
   using namespace spix;
   int val_images = 1000, bsds_images = 200, tonal_steps = 10, threads = 2;
+  std::string models = DefaultModelsDir();
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--val-images"))
       val_images = std::atoi(argv[i + 1]);
@@ -111,21 +139,25 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--tonal-steps"))
       tonal_steps = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--threads")) threads = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--models")) models = argv[i + 1];
   }
   SetNetworkThreads(threads);
   Networks net;
-  auto g = InpaintingNetwork::Load(DefaultModelsDir());
+  auto g = InpaintingNetwork::Load(models);
   if (!g.ok()) {
     std::fprintf(stderr, "%s\n", g.status().message().c_str());
     return 1;
   }
   net.g = std::move(*g);
+  if (auto m = MaskNetwork::Load(models); m.ok()) net.m = std::move(*m);
+  const bool learned = net.m != nullptr;
+  const bool shipped = models == DefaultModelsDir();
 
   // Table 2: natural64/val.
   const auto val =
       SortedImages(DataDir() + "/natural64/val", size_t(val_images));
-  double psnr[3][4] =
-      {};  // density x {random: diffusion, g; grid: diffusion, g}
+  // density x {random: diffusion, g; grid: diffusion, g; learned: g}
+  double psnr[3][5] = {};
   Stopwatch t2;
   for (size_t k = 0; k < val.size(); ++k) {
     std::vector<std::string> warnings;
@@ -139,6 +171,11 @@ int main(int argc, char** argv) {
       psnr[d][1] += Psnr(*image, net.Inpaint(*image, random));
       psnr[d][2] += Psnr(*image, Diffusion(*image, grid));
       psnr[d][3] += Psnr(*image, net.Inpaint(*image, grid));
+      if (learned) {
+        psnr[d][4] += Psnr(
+            *image,
+            net.Inpaint(*image, net.LearnedMask(*image, kDensities[d], k + 1)));
+      }
     }
     Progress("natural64/val", k + 1, val.size(), t2);
   }
@@ -148,33 +185,38 @@ int main(int argc, char** argv) {
   std::printf(
       "Made by `build/benchmarks/learned_tables --val-images %d --bsds-images "
       "%d "
-      "--tonal-steps %d --threads %d` with the shipped weights "
-      "(networks/weights, docs/models.md). Known pixels keep their exact "
+      "--tonal-steps %d --threads %d%s` with %s. Known pixels keep their exact "
       "colours unless tonal optimisation is named (then 8-bit rounded); no "
       "quantisation. Random = uniformly random with the exact count; grid = "
-      "the codec's regular lattice. No mask network is shipped yet (joint "
-      "training failed, docs/models.md), so the paper's learned-mask (MG) "
-      "numbers have no counterpart here.\n\n",
-      val_images, bsds_images, tonal_steps, threads);
+      "the codec's regular lattice; learned = the mask network's top "
+      "confidences, as `spix encode --mask learned` (%s).\n\n",
+      val_images, bsds_images, tonal_steps, threads,
+      shipped ? "" : (" --models " + models).c_str(),
+      shipped ? "the shipped weights (networks/weights, docs/models.md)"
+              : "other weights",
+      learned ? "mask-m.safetensors" : "no mask network in the models dir");
   std::printf(
       "## Table 2 analogue: PSNR (dB) on the first %d natural64/val images, "
       "64x64\n\n"
       "| density | random + diffusion | random + g | grid + diffusion | grid + "
-      "g | "
-      "paper WGAN, random | paper MG |\n|---|---|---|---|---|---|---|\n",
+      "g | learned + g | paper WGAN, random | paper MG "
+      "|\n|---|---|---|---|---|---|---|---|\n",
       int(nv));
   const double paper_random[3] = {18.85, 20.78, 22.95};
   const double paper_mg[3] = {21.66, 23.63, 25.36};
   for (int d = 0; d < 3; ++d) {
-    std::printf("| %.0f %% | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |\n",
+    std::printf("| %.0f %% | %.2f | %.2f | %.2f | %.2f | %s | %.2f | %.2f |\n",
                 100 * kDensities[d], psnr[d][0] / nv, psnr[d][1] / nv,
-                psnr[d][2] / nv, psnr[d][3] / nv, paper_random[d], paper_mg[d]);
+                psnr[d][2] / nv, psnr[d][3] / nv,
+                Cell(learned, psnr[d][4] / nv, "%.2f").c_str(), paper_random[d],
+                paper_mg[d]);
   }
 
   // Table 3 and 4: BSDS500 test, 128x128 centre crops.
   const auto bsds =
       SortedImages(DataDir() + "/bsds500/test", size_t(bsds_images));
-  double mae[3][3] = {}, ssim[3][3] = {}, seconds[3][2] = {};
+  // density x {grid + g, grid + g + tonal, random + g, learned + g + tonal}
+  double mae[3][4] = {}, ssim[3][4] = {}, seconds[3][2] = {};
   Stopwatch t3;
   for (size_t k = 0; k < bsds.size(); ++k) {
     std::vector<std::string> warnings;
@@ -197,6 +239,12 @@ int main(int argc, char** argv) {
       rec = net.Inpaint(image, random);
       mae[d][2] += MeanAbsoluteError(image, rec);
       ssim[d][2] += Ssim(image, rec);
+      if (learned) {
+        rec = net.Inpaint(image, net.LearnedMask(image, kDensities[d], k + 1),
+                          tonal_steps);
+        mae[d][3] += MeanAbsoluteError(image, rec);
+        ssim[d][3] += Ssim(image, rec);
+      }
     }
     Progress("bsds500/test", k + 1, bsds.size(), t3);
   }
@@ -206,8 +254,9 @@ int main(int argc, char** argv) {
       "centre crops, RGB\n\n"
       "PS+NLPE (diffusion) is the 200-image result of ps_nlpe_bsds500.md.\n\n"
       "| density | MAE random + g | MAE grid + g | MAE grid + g + tonal | "
-      "MAE PS+NLPE | paper MG | SSIM grid + g | SSIM grid + g + tonal | "
-      "SSIM PS+NLPE | paper MG |\n|---|---|---|---|---|---|---|---|---|---|\n",
+      "MAE learned + g + tonal | MAE PS+NLPE | paper MG | SSIM grid + g | "
+      "SSIM grid + g + tonal | SSIM learned + g + tonal | SSIM PS+NLPE | "
+      "paper MG |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n",
       int(nb));
   const double nlpe_mae[3] = {10.73, 7.37, 4.25},
                nlpe_ssim[3] = {0.697, 0.815, 0.913};
@@ -215,11 +264,14 @@ int main(int argc, char** argv) {
                paper_ssim[3] = {0.71, 0.79, 0.85};
   for (int d = 0; d < 3; ++d) {
     std::printf(
-        "| %.0f %% | %.2f | %.2f | %.2f | %.2f | %.2f | %.3f | %.3f | %.3f | "
-        "%.2f |\n",
+        "| %.0f %% | %.2f | %.2f | %.2f | %s | %.2f | %.2f | %.3f | %.3f | %s "
+        "| "
+        "%.3f | %.2f |\n",
         100 * kDensities[d], mae[d][2] / nb, mae[d][0] / nb, mae[d][1] / nb,
-        nlpe_mae[d], paper_mae[d], ssim[d][0] / nb, ssim[d][1] / nb,
-        nlpe_ssim[d], paper_ssim[d]);
+        Cell(learned, mae[d][3] / nb, "%.2f").c_str(), nlpe_mae[d],
+        paper_mae[d], ssim[d][0] / nb, ssim[d][1] / nb,
+        Cell(learned, ssim[d][3] / nb, "%.3f").c_str(), nlpe_ssim[d],
+        paper_ssim[d]);
   }
   std::printf(
       "\n## Table 4 analogue: seconds per 128x128 crop, %d LibTorch threads\n\n"

@@ -403,6 +403,7 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
     SplitMix64 rng(o.seed * 0x9E3779B97F4A7C15ull + uint64_t(step) * 1000003 +
                    uint64_t(o.rank));
     const bool joint = step >= o.pretrain_steps;
+    const bool train_g = !(joint && o.freeze_generator);
     const torch::Tensor f = RandomBatch(train, o.batch, o.crop, rng, device);
     const torch::Tensor target =
         RandomDensities(o.batch, o.min_density, o.max_density, rng);
@@ -414,41 +415,49 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
     torch::Tensor mask = RandomMasks(target, o.crop, rng).to(device);
     torch::Tensor scores;
     if (joint) {
-      // Half of each batch keeps random masks so g stays a general inpainter.
-      const int64_t half = o.batch / 2;
-      scores = MaskScores(n.m->forward(f.slice(0, 0, half),
-                                       noise_m.slice(0, 0, half),
-                                       density.slice(0, 0, half)));
-      const torch::Tensor gumbel =
-          GumbelNoise(NoisePlane(half, o.crop, o.crop, rng.Next()).to(device));
+      // While g learns, half of each batch keeps random masks so g stays a
+      // general inpainter.
+      const int64_t learned = train_g ? o.batch / 2 : o.batch;
+      scores = MaskScores(n.m->forward(f.slice(0, 0, learned),
+                                       noise_m.slice(0, 0, learned),
+                                       density.slice(0, 0, learned)));
+      const torch::Tensor gumbel = GumbelNoise(
+          NoisePlane(learned, o.crop, o.crop, rng.Next()).to(device));
       mask = torch::cat(
-          {StraightThroughTopK(scores + gumbel, target.slice(0, 0, half)),
-           mask.slice(0, half)});
+          {StraightThroughTopK(scores + gumbel, target.slice(0, 0, learned)),
+           mask.slice(0, learned)});
     }
+    for (auto& p : g_params) p.set_requires_grad(train_g);
 
-    // Critic step, Eq. (2): maximise d(f) - d(u).
     torch::Tensor u = Composite(
         n.g->forward(InpaintingGenerator::Impl::Features(f, mask, noise_g)), f,
         mask);
-    n.opt_d->zero_grad();
-    torch::Tensor critic_loss = n.d->forward(u.detach(), mask.detach()).mean() -
-                                n.d->forward(f, mask.detach()).mean();
-    critic_loss.backward();
-    if (parallel) parallel->AverageGradients(d_params);
-    n.opt_d->step();
-    n.d->ProjectToUnitSpectralNorm();
+    torch::Tensor critic_loss = torch::zeros({});
+    if (train_g) {
+      // Critic step, Eq. (2): maximise d(f) - d(u).
+      n.opt_d->zero_grad();
+      critic_loss = n.d->forward(u.detach(), mask.detach()).mean() -
+                    n.d->forward(f, mask.detach()).mean();
+      critic_loss.backward();
+      if (parallel) parallel->AverageGradients(d_params);
+      n.opt_d->step();
+      n.d->ProjectToUnitSpectralNorm();
+    }
 
     // Generator (and mask) step. One backward pass serves both: m learns
     // from the reconstruction term (beta = 1) and sees the small alpha term.
     // Top-k masks have the target density by construction, so the paper's
     // density loss |mean(b) - D| is always zero and left out.
     const torch::Tensor l1 = (f - u).abs().mean();
-    const torch::Tensor loss = l1 - o.alpha * n.d->forward(u, mask).mean();
+    const torch::Tensor loss =
+        train_g ? l1 - o.alpha * n.d->forward(u, mask).mean() : l1;
     n.opt_g->zero_grad();
     n.opt_m->zero_grad();
     loss.backward();
-    if (parallel) parallel->AverageGradients(g_params);
-    n.opt_g->step();
+    if (train_g) {
+      if (parallel) parallel->AverageGradients(g_params);
+      n.opt_g->step();
+    }
     if (joint) {
       if (parallel) parallel->AverageGradients(m_params);
       n.opt_m->step();

@@ -124,6 +124,18 @@ TEST_F(Networks, ShortTrainingRunLowersTheLoss) {
   ASSERT_TRUE(summary.ok());
   EXPECT_EQ(summary->steps_run, 2);
   EXPECT_TRUE(fs::exists(Path("run/samples-22.png")));
+  // --freeze-generator: two more joint steps change m and leave g alone.
+  auto contents = [&](const char* name) {
+    std::ifstream in(Path(std::string("run/") + name), std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  const std::string g_before = contents(kInpaintingWeightsFile),
+                    m_before = contents(kMaskWeightsFile);
+  o.steps = 24;
+  o.freeze_generator = true;
+  ASSERT_TRUE(TrainCodec(o).ok());
+  EXPECT_EQ(contents(kInpaintingWeightsFile), g_before);
+  EXPECT_NE(contents(kMaskWeightsFile), m_before);
 }
 
 TEST_F(Networks, TrainsFromImagePacksAndRefusesBrokenOnes) {

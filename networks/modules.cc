@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "baselines/random.h"
 
@@ -161,6 +162,29 @@ torch::Tensor GumbelNoise(const torch::Tensor& uniform_noise) {
 torch::Tensor TopKMask(const torch::Tensor& confidence, double density) {
   return TopKMask(confidence,
                   torch::full({confidence.size(0)}, density, torch::kFloat64));
+}
+
+torch::Tensor TopKLogProbability(const torch::Tensor& scores,
+                                 const torch::Tensor& keys,
+                                 const torch::Tensor& densities) {
+  const int64_t n = scores.size(0);
+  const torch::Tensor flat = scores.reshape({n, -1});
+  const torch::Tensor flat_keys = keys.detach().reshape({n, -1});
+  const int64_t pixels = flat.size(1);
+  std::vector<torch::Tensor> log_p;
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t k = std::clamp<int64_t>(
+        std::llround(densities[i].item<double>() * double(pixels)), 1, pixels);
+    // Drawn in key order: each pick's probability is exp(its score) over
+    // the sum of exp(score) of the pixels not picked before it.
+    const torch::Tensor picked =
+        flat[i].gather(0, std::get<1>(flat_keys[i].topk(k)));
+    const torch::Tensor weights = picked.exp();
+    const torch::Tensor remaining =
+        flat[i].exp().sum() - (weights.cumsum(0) - weights);
+    log_p.push_back((picked - remaining.log()).sum());
+  }
+  return torch::stack(log_p);
 }
 
 torch::Tensor StraightThroughTopK(const torch::Tensor& confidence,

@@ -115,6 +115,14 @@ torch::Tensor MaskScores(const torch::Tensor& raw);
 // Gumbel(0, 1) noise made from uniform network noise in [-1, 1]
 // (NoisePlane, NoiseTile).
 torch::Tensor GumbelNoise(const torch::Tensor& uniform_noise);
+// Log-probability per image that drawing round(D N) pixels one at a time,
+// each with probability proportional to exp(score) among those left, picks
+// the top `keys` in their order. With keys = scores + Gumbel noise that is
+// the probability of the sampled order (Gumbel top-k trick), which gives a
+// score-function gradient for the mask network.
+torch::Tensor TopKLogProbability(const torch::Tensor& scores,
+                                 const torch::Tensor& keys,
+                                 const torch::Tensor& densities);
 // TopKMask() forward, identity gradient backward (into the confidences).
 torch::Tensor StraightThroughTopK(const torch::Tensor& confidence,
                                   const torch::Tensor& densities);

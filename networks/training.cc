@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -189,6 +190,113 @@ struct Networks {
   std::unique_ptr<torch::optim::Adam> opt_g, opt_m, opt_d;
 };
 
+// One step's data: images, target densities (CPU) and network noise.
+struct StepBatch {
+  torch::Tensor f, target, noise_g, noise_m;
+};
+
+void AverageGradients(DataParallel* parallel, torch::nn::Module& module) {
+  if (parallel) parallel->AverageGradients(module.parameters());
+}
+
+// A critic step (Eq. 2) and a generator step; in the joint phase, half of
+// the batch gets masks from m, which learns from the same backward pass by
+// the straight-through gradient. Returns the reconstruction error (mean
+// |f - u|), the critic loss and the score spread.
+std::array<double, 3> JointStep(Networks& n, const StepBatch& b, bool joint,
+                                double alpha, SplitMix64& rng,
+                                DataParallel* parallel) {
+  const torch::Device device = b.f.device();
+  const int64_t batch = b.f.size(0), height = b.f.size(2), width = b.f.size(3);
+  torch::Tensor mask = RandomMasks(b.target, height, rng).to(device);
+  torch::Tensor scores;
+  if (joint) {
+    // The other half keeps random masks so g stays a general inpainter.
+    const int64_t half = batch / 2;
+    scores = MaskScores(n.m->forward(b.f.slice(0, 0, half),
+                                     b.noise_m.slice(0, 0, half),
+                                     b.target.slice(0, 0, half).to(device)));
+    const torch::Tensor gumbel =
+        GumbelNoise(NoisePlane(half, height, width, rng.Next()).to(device));
+    mask = torch::cat(
+        {StraightThroughTopK(scores + gumbel, b.target.slice(0, 0, half)),
+         mask.slice(0, half)});
+  }
+  const torch::Tensor u = Composite(
+      n.g->forward(InpaintingGenerator::Impl::Features(b.f, mask, b.noise_g)),
+      b.f, mask);
+
+  // Critic: maximise d(f) - d(u).
+  n.opt_d->zero_grad();
+  const torch::Tensor critic_loss =
+      n.d->forward(u.detach(), mask.detach()).mean() -
+      n.d->forward(b.f, mask.detach()).mean();
+  critic_loss.backward();
+  AverageGradients(parallel, *n.d);
+  n.opt_d->step();
+  n.d->ProjectToUnitSpectralNorm();
+
+  // Generator and mask: one backward pass serves both, so m (beta = 1) also
+  // sees the small alpha term. Top-k masks have the target density by
+  // construction, so the paper's density loss |mean(b) - D| is always zero
+  // and left out.
+  const torch::Tensor l1 = (b.f - u).abs().mean();
+  n.opt_g->zero_grad();
+  n.opt_m->zero_grad();
+  (l1 - alpha * n.d->forward(u, mask).mean()).backward();
+  AverageGradients(parallel, *n.g);
+  n.opt_g->step();
+  if (joint) {
+    AverageGradients(parallel, *n.m);
+    n.opt_m->step();
+  }
+  return {l1.item<double>(), critic_loss.item<double>(),
+          joint ? scores.detach().std().item<double>() : 0.0};
+}
+
+// Draws of the mask per image in a --freeze-generator step.
+constexpr int64_t kMaskDraws = 4;
+
+// One step of m against the fixed g by the score-function gradient: each
+// image gets kMaskDraws Gumbel top-k masks; a mask whose reconstruction
+// error is below the mean of the image's other draws becomes likelier.
+// (The straight-through gradient raised the error with g fixed,
+// docs/models.md.) Returns the mean error and the score spread.
+std::array<double, 2> MaskStepByScoreFunction(Networks& n, const StepBatch& b,
+                                              SplitMix64& rng,
+                                              DataParallel* parallel) {
+  const torch::Device device = b.f.device();
+  const int64_t batch = b.f.size(0), height = b.f.size(2), width = b.f.size(3),
+                draws = batch * kMaskDraws;
+  const torch::Tensor scores =
+      MaskScores(n.m->forward(b.f, b.noise_m, b.target.to(device)))
+          .repeat_interleave(kMaskDraws, 0);
+  const torch::Tensor targets = b.target.repeat_interleave(kMaskDraws, 0);
+  const torch::Tensor keys =
+      scores.detach() +
+      GumbelNoise(NoisePlane(draws, height, width, rng.Next()).to(device));
+  const torch::Tensor mask = TopKMask(keys, targets);
+  torch::Tensor error;
+  {
+    torch::NoGradGuard no_grad;
+    const torch::Tensor images = b.f.repeat_interleave(kMaskDraws, 0);
+    const torch::Tensor u = Composite(
+        n.g->forward(InpaintingGenerator::Impl::Features(
+            images, mask, b.noise_g.repeat_interleave(kMaskDraws, 0))),
+        images, mask);
+    error = (images - u).abs().mean({1, 2, 3});
+  }
+  const torch::Tensor per_image = error.view({batch, kMaskDraws});
+  const torch::Tensor others_mean =
+      (per_image.sum(1, true) - per_image) / double(kMaskDraws - 1);
+  const torch::Tensor advantage = (per_image - others_mean).view({draws});
+  n.opt_m->zero_grad();
+  (advantage * TopKLogProbability(scores, keys, targets)).mean().backward();
+  AverageGradients(parallel, *n.m);
+  n.opt_m->step();
+  return {error.mean().item<double>(), scores.detach().std().item<double>()};
+}
+
 Status SaveCheckpoint(Networks& n, int64_t step, const fs::path& dir) {
   // Weights go first (to CPU copies); optimiser states and the step count
   // last, so a checkpoint with a step file is complete.
@@ -319,13 +427,11 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
   n.d->to(device);
 
   std::unique_ptr<DataParallel> parallel;
-  std::vector<torch::Tensor> g_params = n.g->parameters(),
-                             m_params = n.m->parameters(),
-                             d_params = n.d->parameters();
   if (o.world_size > 1) {
     SPIX_ASSIGN_OR_RETURN(parallel, DataParallel::Connect(o));
-    for (auto* params : {&g_params, &m_params, &d_params})
-      parallel->Broadcast(*params);
+    for (const auto& params :
+         {n.g->parameters(), n.m->parameters(), n.d->parameters()})
+      parallel->Broadcast(params);
     log("joined a group of " + std::to_string(o.world_size) + " processes");
   }
 
@@ -403,69 +509,23 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
     SplitMix64 rng(o.seed * 0x9E3779B97F4A7C15ull + uint64_t(step) * 1000003 +
                    uint64_t(o.rank));
     const bool joint = step >= o.pretrain_steps;
-    const bool train_g = !(joint && o.freeze_generator);
-    const torch::Tensor f = RandomBatch(train, o.batch, o.crop, rng, device);
-    const torch::Tensor target =
-        RandomDensities(o.batch, o.min_density, o.max_density, rng);
-    const torch::Tensor density = target.to(device);
-    const torch::Tensor noise_g =
-        NoisePlane(o.batch, o.crop, o.crop, rng.Next()).to(device);
-    const torch::Tensor noise_m =
-        NoisePlane(o.batch, o.crop, o.crop, rng.Next()).to(device);
-    torch::Tensor mask = RandomMasks(target, o.crop, rng).to(device);
-    torch::Tensor scores;
-    if (joint) {
-      // While g learns, half of each batch keeps random masks so g stays a
-      // general inpainter.
-      const int64_t learned = train_g ? o.batch / 2 : o.batch;
-      scores = MaskScores(n.m->forward(f.slice(0, 0, learned),
-                                       noise_m.slice(0, 0, learned),
-                                       density.slice(0, 0, learned)));
-      const torch::Tensor gumbel = GumbelNoise(
-          NoisePlane(learned, o.crop, o.crop, rng.Next()).to(device));
-      mask = torch::cat(
-          {StraightThroughTopK(scores + gumbel, target.slice(0, 0, learned)),
-           mask.slice(0, learned)});
+    StepBatch b;
+    b.f = RandomBatch(train, o.batch, o.crop, rng, device);
+    b.target = RandomDensities(o.batch, o.min_density, o.max_density, rng);
+    b.noise_g = NoisePlane(o.batch, o.crop, o.crop, rng.Next()).to(device);
+    b.noise_m = NoisePlane(o.batch, o.crop, o.crop, rng.Next()).to(device);
+    if (joint && o.freeze_generator) {
+      const auto [l1, spread] =
+          MaskStepByScoreFunction(n, b, rng, parallel.get());
+      l1_avg += l1;
+      spread_avg += spread;
+    } else {
+      const auto [l1, critic, spread] =
+          JointStep(n, b, joint, o.alpha, rng, parallel.get());
+      l1_avg += l1;
+      critic_avg += critic;
+      spread_avg += spread;
     }
-    for (auto& p : g_params) p.set_requires_grad(train_g);
-
-    torch::Tensor u = Composite(
-        n.g->forward(InpaintingGenerator::Impl::Features(f, mask, noise_g)), f,
-        mask);
-    torch::Tensor critic_loss = torch::zeros({});
-    if (train_g) {
-      // Critic step, Eq. (2): maximise d(f) - d(u).
-      n.opt_d->zero_grad();
-      critic_loss = n.d->forward(u.detach(), mask.detach()).mean() -
-                    n.d->forward(f, mask.detach()).mean();
-      critic_loss.backward();
-      if (parallel) parallel->AverageGradients(d_params);
-      n.opt_d->step();
-      n.d->ProjectToUnitSpectralNorm();
-    }
-
-    // Generator (and mask) step. One backward pass serves both: m learns
-    // from the reconstruction term (beta = 1) and sees the small alpha term.
-    // Top-k masks have the target density by construction, so the paper's
-    // density loss |mean(b) - D| is always zero and left out.
-    const torch::Tensor l1 = (f - u).abs().mean();
-    const torch::Tensor loss =
-        train_g ? l1 - o.alpha * n.d->forward(u, mask).mean() : l1;
-    n.opt_g->zero_grad();
-    n.opt_m->zero_grad();
-    loss.backward();
-    if (train_g) {
-      if (parallel) parallel->AverageGradients(g_params);
-      n.opt_g->step();
-    }
-    if (joint) {
-      if (parallel) parallel->AverageGradients(m_params);
-      n.opt_m->step();
-    }
-
-    l1_avg += l1.item<double>();
-    critic_avg += critic_loss.item<double>();
-    if (joint) spread_avg += scores.detach().std().item<double>();
     ++averaged;
     const auto now = std::chrono::steady_clock::now();
     const double elapsed = std::chrono::duration<double>(now - start).count();

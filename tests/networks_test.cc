@@ -90,6 +90,33 @@ TEST_F(Networks, StraightThroughGradientReachesTheMaskNetwork) {
   EXPECT_GT(norm, 0.0);
 }
 
+TEST_F(Networks, TopKLogProbabilityIsTheDrawingOrdersProbability) {
+  // Two of three pixels (density 2/3): the six orders of drawing them
+  // without replacement, probabilities proportional to exp(score), must
+  // have probabilities summing to one, and each must match the formula.
+  const torch::Tensor scores =
+      torch::tensor({0.5f, -0.2f, 0.9f}).view({1, 1, 1, 3});
+  const torch::Tensor density = torch::full({1}, 2.0 / 3, torch::kFloat64);
+  const float w[3] = {std::exp(0.5f), std::exp(-0.2f), std::exp(0.9f)};
+  double total = 0;
+  for (int first = 0; first < 3; ++first) {
+    for (int second = 0; second < 3; ++second) {
+      if (second == first) continue;
+      torch::Tensor keys = torch::zeros({1, 1, 1, 3});
+      keys[0][0][0][first] = 2.0;
+      keys[0][0][0][second] = 1.0;
+      const double p =
+          TopKLogProbability(scores, keys, density).exp().item<double>();
+      EXPECT_NEAR(p,
+                  w[first] / (w[0] + w[1] + w[2]) *
+                      (w[second] / (w[0] + w[1] + w[2] - w[first])),
+                  1e-6);
+      total += p;
+    }
+  }
+  EXPECT_NEAR(total, 1.0, 1e-6);
+}
+
 TEST_F(Networks, TopKMaskHasTheExactDensity) {
   const torch::Tensor c = torch::rand({3, 1, 10, 10});
   const torch::Tensor mask = TopKMask(c, 0.13);

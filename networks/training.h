@@ -24,8 +24,9 @@ struct CodecTrainingOptions {
   double lr = 5e-4;
   double mask_lr = 0;    // Adam learning rate of m; 0: lr
   double alpha = 0.005;  // weight of the adversarial term of g
-  // Joint phase trains m alone against a fixed g (no critic step): the
-  // paper's mask loss, every image of the batch on a learned mask.
+  // Joint phase trains m alone against a fixed g (no critic step) by a
+  // score-function gradient of the reconstruction error, every image of
+  // the batch on learned masks.
   bool freeze_generator = false;
   double min_density = 0.02, max_density = 0.3;
   double checkpoint_minutes = 5;

@@ -163,7 +163,7 @@ CommandRunner AddTrainCommand(CLI::App& app) {
       ->check(CLI::Range(0.0, 1.0));
   codec->add_flag("--freeze-generator", o->freeze_generator,
                   "After pre-training, train only the mask network against "
-                  "the fixed generator");
+                  "the fixed generator (score-function gradient)");
   codec->add_option("--alpha", o->alpha, "Weight of the adversarial term")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 10.0));

@@ -199,11 +199,14 @@ CommandRunner AddTrainCommand(CLI::App& app) {
                    "host:port of rank 0's rendezvous store")
       ->capture_default_str();
   codec->footer(
-      "Example (the shipped weights, see docs/models.md):\n"
+      "Example (docs/models.md has the commands behind the shipped g):\n"
       "  spix train codec --data ../shared/data/natural64/train \\\n"
       "    --data ../shared/data/bsds500/train --val "
       "../shared/data/natural64/val \\\n"
       "    --checkpoint-dir runs/codec\n"
+      "The mask network alone against a trained g (resumed at step S):\n"
+      "  spix train codec ... --checkpoint-dir runs/codec --pretrain-steps S "
+      "--freeze-generator --lr 2e-4\n"
       "Two processes on one machine:\n"
       "  spix train codec ... --world-size 2 --rank 0 --master 127.0.0.1:29500 "
       "&\n"

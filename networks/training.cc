@@ -403,10 +403,10 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
              nullptr};
   const auto adam = torch::optim::AdamOptions(o.lr).betas({0.5, 0.999});
   n.opt_g = std::make_unique<torch::optim::Adam>(n.g->parameters(), adam);
+  const double mask_lr = o.mask_lr > 0 ? o.mask_lr : o.lr;
   n.opt_m = std::make_unique<torch::optim::Adam>(
       n.m->parameters(),
-      torch::optim::AdamOptions(o.mask_lr > 0 ? o.mask_lr : o.lr)
-          .betas({0.5, 0.999}));
+      torch::optim::AdamOptions(mask_lr).betas({0.5, 0.999}));
   n.opt_d = std::make_unique<torch::optim::Adam>(n.d->parameters(), adam);
 
   const fs::path dir = o.checkpoint_dir;
@@ -419,7 +419,7 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
       // The saved states hold the old learning rates; this run's flags win.
       SetLearningRate(*n.opt_g, o.lr);
       SetLearningRate(*n.opt_d, o.lr);
-      SetLearningRate(*n.opt_m, o.mask_lr > 0 ? o.mask_lr : o.lr);
+      SetLearningRate(*n.opt_m, mask_lr);
     }
   }
   n.g->to(device);

@@ -79,8 +79,17 @@ struct Networks {
   std::unique_ptr<InpaintingNetwork> g;
   std::unique_ptr<MaskNetwork> m;  // optional
 
-  // The encoder's learned mask: the top round(density N) confidences.
+  // The encoder's learned mask: m's scores, halftoned.
   std::vector<uint8_t> LearnedMask(const Image& image, double density,
+                                   uint64_t seed) const {
+    return HalftoneMask(
+        m->Scores(Planes(image), image.width, image.height, density, seed),
+        image.width, image.height, density);
+  }
+
+  // Ablation: the top round(density N) of m's scores plus Gumbel noise, a
+  // sample of the policy m was trained as.
+  std::vector<uint8_t> SampledMask(const Image& image, double density,
                                    uint64_t seed) const {
     const std::vector<float> confidence =
         m->Confidence(Planes(image), image.width, image.height, density, seed);
@@ -157,24 +166,33 @@ int main(int argc, char** argv) {
   const auto val =
       SortedImages(DataDir() + "/natural64/val", size_t(val_images));
   // density x {random: diffusion, g; grid: diffusion, g; learned: g}
-  double psnr[3][5] = {};
+  // density x {random: diffusion, g; grid: diffusion, g; learned: g;
+  // ablation: halftone of flat scores + g, m sampled + g}
+  double psnr[3][7] = {};
   Stopwatch t2;
   for (size_t k = 0; k < val.size(); ++k) {
     std::vector<std::string> warnings;
     auto image = ReadImage(val[k], &warnings);
     if (!image.ok() || image->channels != 3) continue;
+    const int w = image->width, h = image->height;
+    const std::vector<float> flat(image->num_pixels(), 0.f);
     for (int d = 0; d < 3; ++d) {
-      const auto random =
-          RandomMask(image->width, image->height, kDensities[d], k + 1);
-      const auto grid = GridMask(image->width, image->height, kDensities[d]);
+      const double density = kDensities[d];
+      const auto random = RandomMask(w, h, density, k + 1);
+      const auto grid = GridMask(w, h, density);
       psnr[d][0] += Psnr(*image, Diffusion(*image, random));
       psnr[d][1] += Psnr(*image, net.Inpaint(*image, random));
       psnr[d][2] += Psnr(*image, Diffusion(*image, grid));
       psnr[d][3] += Psnr(*image, net.Inpaint(*image, grid));
+      psnr[d][5] +=
+          Psnr(*image, net.Inpaint(*image, HalftoneMask(flat, w, h, density)));
       if (learned) {
-        psnr[d][4] += Psnr(
-            *image,
-            net.Inpaint(*image, net.LearnedMask(*image, kDensities[d], k + 1)));
+        psnr[d][4] +=
+            Psnr(*image,
+                 net.Inpaint(*image, net.LearnedMask(*image, density, k + 1)));
+        psnr[d][6] +=
+            Psnr(*image,
+                 net.Inpaint(*image, net.SampledMask(*image, density, k + 1)));
       }
     }
     Progress("natural64/val", k + 1, val.size(), t2);
@@ -188,8 +206,9 @@ int main(int argc, char** argv) {
       "--tonal-steps %d --threads %d%s` with %s. Known pixels keep their exact "
       "colours unless tonal optimisation is named (then 8-bit rounded); no "
       "quantisation. Random = uniformly random with the exact count; grid = "
-      "the codec's regular lattice; learned = the mask network's top "
-      "confidences, as `spix encode --mask learned` (%s).\n\n",
+      "the codec's regular lattice; learned = the mask network's scores "
+      "halftoned by error diffusion, as `spix encode --mask learned` "
+      "(%s).\n\n",
       val_images, bsds_images, tonal_steps, threads,
       shipped ? "" : (" --models " + models).c_str(),
       shipped ? "the shipped weights (networks/weights, docs/models.md)"
@@ -210,6 +229,19 @@ int main(int argc, char** argv) {
                 psnr[d][2] / nv, psnr[d][3] / nv,
                 Cell(learned, psnr[d][4] / nv, "%.2f").c_str(), paper_random[d],
                 paper_mg[d]);
+  }
+  std::printf(
+      "\nAblation of the learned mask on the same images: halftoning flat "
+      "scores (m's place taken by a constant), and drawing the mask as m was "
+      "trained to, the top of its scores plus Gumbel noise, instead of "
+      "halftoning them.\n\n"
+      "| density | grid + g | halftone of flat scores + g | m sampled + g | "
+      "m halftoned + g (learned) |\n|---|---|---|---|---|\n");
+  for (int d = 0; d < 3; ++d) {
+    std::printf("| %.0f %% | %.2f | %.2f | %s | %s |\n", 100 * kDensities[d],
+                psnr[d][3] / nv, psnr[d][5] / nv,
+                Cell(learned, psnr[d][6] / nv, "%.2f").c_str(),
+                Cell(learned, psnr[d][4] / nv, "%.2f").c_str());
   }
 
   // Table 3 and 4: BSDS500 test, 128x128 centre crops.

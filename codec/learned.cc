@@ -41,23 +41,15 @@ std::array<uint8_t, 8> Prefix(const Sha256Digest& digest) {
 
 }  // namespace
 
-StatusOr<std::vector<uint32_t>> LearnedMaskOrder(const Image& image,
-                                                 const EncodeOptions& options,
-                                                 double density) {
+StatusOr<std::vector<float>> LearnedMaskScores(const Image& image,
+                                               const EncodeOptions& options,
+                                               double density) {
   SetNetworkThreads(options.threads);
   SPIX_ASSIGN_OR_RETURN(const MaskNetwork* m,
                         Shared<MaskNetwork>(options.models_dir));
-  const size_t pixels = image.num_pixels();
-  const std::vector<float> confidence =
-      m->Confidence(ToPlanes(image.pixels.data(), image.channels, pixels),
-                    image.width, image.height, density, options.seed);
-  std::vector<uint32_t> order(pixels);
-  std::iota(order.begin(), order.end(), 0u);
-  // Ties (saturated confidences) keep raster order, so masks are repeatable.
-  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    return confidence[a] > confidence[b];
-  });
-  return order;
+  return m->Scores(
+      ToPlanes(image.pixels.data(), image.channels, image.num_pixels()),
+      image.width, image.height, density, options.seed);
 }
 
 StatusOr<std::array<uint8_t, 8>> LearnedWeightsHash(

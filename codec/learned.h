@@ -1,4 +1,4 @@
-// The learned codec's stages: mask confidences from m, stored colours tuned
+// The learned codec's stages: mask scores from m, stored colours tuned
 // through g, and reconstruction by g. Networks are loaded once per models
 // directory and shared by every call in the process.
 #ifndef SPIX_CODEC_LEARNED_H_
@@ -15,10 +15,11 @@
 
 namespace spix {
 
-// Pixel indices ordered from most to least worth storing at `density`.
-StatusOr<std::vector<uint32_t>> LearnedMaskOrder(const Image& image,
-                                                 const EncodeOptions& options,
-                                                 double density);
+// m's per-pixel scores at `density` (higher: more worth storing), the
+// density map that HalftoneMask() turns into the mask.
+StatusOr<std::vector<float>> LearnedMaskScores(const Image& image,
+                                               const EncodeOptions& options,
+                                               double density);
 
 // `image` with the colours of the known pixels tuned by `options.tonal_steps`
 // Adam steps through g (the other pixels are left as they are).

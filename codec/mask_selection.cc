@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include "baselines/planar_image.h"
 #include "baselines/random.h"
@@ -49,6 +50,92 @@ std::vector<uint8_t> GridMask(int width, int height, double density) {
   return mask;
 }
 
+std::vector<uint8_t> HalftoneMask(const std::vector<float>& scores, int width,
+                                  int height, double density) {
+  const size_t pixels = size_t(width) * height;
+  const uint64_t count = KnownPixelCount(width, height, density);
+  // Inclusion probabilities proportional to exp(score), capped at 1: scale
+  // the uncapped ones to carry what the capped ones leave of the count.
+  const float top = *std::max_element(scores.begin(), scores.end());
+  std::vector<double> weight(pixels), p(pixels);
+  for (size_t i = 0; i < pixels; ++i) {
+    weight[i] = std::exp(double(scores[i] - top));
+  }
+  std::vector<uint8_t> capped(pixels, 0);
+  for (bool changed = true; changed;) {
+    double capped_count = 0, free_weight = 0;
+    for (size_t i = 0; i < pixels; ++i) {
+      if (capped[i]) {
+        capped_count += 1;
+      } else {
+        free_weight += weight[i];
+      }
+    }
+    const double scale = (double(count) - capped_count) / free_weight;
+    changed = false;
+    for (size_t i = 0; i < pixels; ++i) {
+      p[i] = capped[i] ? 1.0 : weight[i] * scale;
+      if (p[i] > 1) {
+        p[i] = 1;
+        capped[i] = 1;
+        changed = true;
+      }
+    }
+  }
+  // Floyd-Steinberg error diffusion along serpentine rows; p[i] becomes the
+  // probability plus the error pixel i received: how sure its decision was.
+  // Without help the first rows stay empty at low densities (their errors
+  // only pile up downwards), so the first row starts from seeded offsets.
+  SplitMix64 rng(0x5851F42D4C957F2Dull);
+  for (int x = 0; x < width; ++x) {
+    p[x] += double(rng.Next() >> 11) * 0x1p-53 - 0.5;
+  }
+  struct Tap {
+    int dx, dy;
+    double weight;
+  };
+  constexpr Tap kTaps[] = {
+      {1, 0, 7.0 / 16}, {-1, 1, 3.0 / 16}, {0, 1, 5.0 / 16}, {1, 1, 1.0 / 16}};
+  std::vector<uint8_t> mask(pixels, 0);
+  for (int y = 0; y < height; ++y) {
+    const int step = y % 2 == 0 ? 1 : -1;
+    for (int i = 0; i < width; ++i) {
+      const int x = step > 0 ? i : width - 1 - i;
+      const size_t at = size_t(y) * width + x;
+      mask[at] = p[at] >= 0.5;
+      // Taps that fall outside share the error too, so little is lost at
+      // the borders and the count stays close.
+      double inside = 0;
+      for (const Tap& t : kTaps) {
+        const int nx = x + t.dx * step, ny = y + t.dy;
+        if (nx >= 0 && nx < width && ny < height) inside += t.weight;
+      }
+      if (inside == 0) continue;
+      const double error = (p[at] - mask[at]) / inside;
+      for (const Tap& t : kTaps) {
+        const int nx = x + t.dx * step, ny = y + t.dy;
+        if (nx >= 0 && nx < width && ny < height) {
+          p[size_t(ny) * width + nx] += error * t.weight;
+        }
+      }
+    }
+  }
+  // Error diffusion keeps the count only roughly: drop the least sure known
+  // pixels or add the surest unknown ones until it is exact.
+  std::vector<uint32_t> order(pixels);
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t a, uint32_t b) { return p[a] > p[b]; });
+  uint64_t known = std::count(mask.begin(), mask.end(), 1);
+  for (size_t k = pixels; k > 0 && known > count; --k) {
+    if (mask[order[k - 1]]) mask[order[k - 1]] = 0, --known;
+  }
+  for (size_t k = 0; k < pixels && known < count; ++k) {
+    if (!mask[order[k]]) mask[order[k]] = 1, ++known;
+  }
+  return mask;
+}
+
 namespace {
 
 ErrorNorm NormOf(const EncodeOptions& o) {
@@ -83,21 +170,13 @@ bool IsOptimised(MaskMode mode) {
 
 }  // namespace
 
-std::vector<uint8_t> MaskFromOrder(const std::vector<uint32_t>& order,
-                                   int width, int height, double density) {
-  std::vector<uint8_t> mask(size_t(width) * height, 0);
-  const uint64_t count = KnownPixelCount(width, height, density);
-  for (uint64_t k = 0; k < count; ++k) mask[order[k]] = 1;
-  return mask;
-}
-
 StatusOr<std::vector<uint8_t>> SelectMask(const Image& image,
                                           const EncodeOptions& options) {
   const int w = image.width, h = image.height;
   if (options.mask == MaskMode::kLearned) {
-    SPIX_ASSIGN_OR_RETURN(std::vector<uint32_t> order,
-                          LearnedMaskOrder(image, options, options.density));
-    return MaskFromOrder(order, w, h, options.density);
+    SPIX_ASSIGN_OR_RETURN(std::vector<float> scores,
+                          LearnedMaskScores(image, options, options.density));
+    return HalftoneMask(scores, w, h, options.density);
   }
   if (options.mask == MaskMode::kGrid) return GridMask(w, h, options.density);
   if (options.mask == MaskMode::kRandom) {
@@ -114,10 +193,10 @@ MaskFamily::MaskFamily(const Image& image, const EncodeOptions& options,
                        double min_density)
     : image_(image), options_(options) {
   if (options.mask == MaskMode::kLearned) {
-    StatusOr<std::vector<uint32_t>> order =
-        LearnedMaskOrder(image, options, options.density);
-    status_ = order.status();
-    if (order.ok()) learned_order_ = std::move(order).value();
+    StatusOr<std::vector<float>> scores =
+        LearnedMaskScores(image, options, options.density);
+    status_ = scores.status();
+    if (scores.ok()) learned_scores_ = std::move(scores).value();
     return;
   }
   if (!IsOptimised(options.mask)) return;
@@ -130,7 +209,7 @@ MaskFamily::MaskFamily(const Image& image, const EncodeOptions& options,
 
 std::vector<uint8_t> MaskFamily::At(double density) const {
   if (options_.mask == MaskMode::kLearned) {
-    return MaskFromOrder(learned_order_, image_.width, image_.height, density);
+    return HalftoneMask(learned_scores_, image_.width, image_.height, density);
   }
   if (options_.mask == MaskMode::kGrid) {
     return GridMask(image_.width, image_.height, density);

@@ -17,8 +17,9 @@ StatusOr<std::vector<uint8_t>> SelectMask(const Image& image,
 
 // The masks of one mode at any density, for rate control: PS runs once down
 // to `min_density` and records its removal order, so every density above is
-// a prefix of it; the learned mask ranks pixels once (by m's confidences at
-// `options.density`). NLPE (ps+nlpe) is left to Refine(), for the final mask.
+// a prefix of it; the learned mask halftones m's scores at `options.density`
+// (computed once) to any density. NLPE (ps+nlpe) is left to Refine(), for the
+// final mask.
 class MaskFamily {
  public:
   MaskFamily(const Image& image, const EncodeOptions& options,
@@ -33,12 +34,8 @@ class MaskFamily {
   Status status_;
   std::vector<uint8_t> base_;  // the PS mask at min_density
   std::vector<uint32_t> removal_order_;
-  std::vector<uint32_t> learned_order_;  // best first
+  std::vector<float> learned_scores_;
 };
-
-// The first KnownPixelCount() pixels of `order`.
-std::vector<uint8_t> MaskFromOrder(const std::vector<uint32_t>& order,
-                                   int width, int height, double density);
 
 // Number of known pixels for a density: round(density * pixels), at least 1.
 uint64_t KnownPixelCount(int width, int height, double density);
@@ -46,6 +43,12 @@ uint64_t KnownPixelCount(int width, int height, double density);
 // Exactly KnownPixelCount() pixels, uniformly at random from `seed`.
 std::vector<uint8_t> RandomMask(int width, int height, double density,
                                 uint64_t seed);
+
+// Exactly KnownPixelCount() pixels spread by Floyd-Steinberg error diffusion
+// over a density proportional to exp(scores): regular where the scores are
+// flat, denser where they are high.
+std::vector<uint8_t> HalftoneMask(const std::vector<float>& scores, int width,
+                                  int height, double density);
 
 // A regular lattice with spacing 1/sqrt(density), centred in the image.
 std::vector<uint8_t> GridMask(int width, int height, double density);

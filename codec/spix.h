@@ -17,7 +17,7 @@
 namespace spix {
 
 enum class MaskMode {
-  kLearned,  // the mask generator m, exact density (top confidences)
+  kLearned,  // m's scores halftoned to the exact density
   kGrid,     // regular lattice
   kRandom,   // uniformly random, seeded
   kPs,       // probabilistic sparsification for diffusion

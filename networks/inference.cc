@@ -234,6 +234,10 @@ std::vector<float> InpaintingNetwork::OptimiseKnown(
 
 struct MaskNetwork::Impl {
   MaskGenerator m;
+
+  // m's bounded scores (MaskScores) for the whole image, tile by tile.
+  torch::Tensor Scores(const std::vector<float>& image, int width, int height,
+                       double density, uint64_t noise_seed);
 };
 
 MaskNetwork::MaskNetwork(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -247,11 +251,9 @@ StatusOr<std::unique_ptr<MaskNetwork>> MaskNetwork::Load(
   return std::unique_ptr<MaskNetwork>(new MaskNetwork(std::move(impl)));
 }
 
-std::vector<float> MaskNetwork::Confidence(const std::vector<float>& image,
-                                           int width, int height,
-                                           double density,
-                                           uint64_t noise_seed) const {
-  torch::InferenceMode inference;
+torch::Tensor MaskNetwork::Impl::Scores(const std::vector<float>& image,
+                                        int width, int height, double density,
+                                        uint64_t noise_seed) {
   const torch::Tensor f = PlanesToTensor(image, 3, width, height);
   const torch::Tensor c =
       RunTiled(width, height, 1, [&](int x0, int y0, int w, int h) {
@@ -259,15 +261,32 @@ std::vector<float> MaskNetwork::Confidence(const std::vector<float>& image,
             PadToStride(f.slice(2, y0, y0 + h).slice(3, x0, x0 + w));
         const torch::Tensor noise =
             PadToStride(NoiseTile(noise_seed, x0, y0, w, h, width));
-        return impl_->m->forward(tile, noise, torch::full({1}, density))
+        return m->forward(tile, noise, torch::full({1}, density))
             .slice(2, 0, h)
             .slice(3, 0, w);
       });
+  return MaskScores(c);
+}
+
+std::vector<float> MaskNetwork::Scores(const std::vector<float>& image,
+                                       int width, int height, double density,
+                                       uint64_t noise_seed) const {
+  torch::InferenceMode inference;
+  return TensorToPlanes(
+      impl_->Scores(image, width, height, density, noise_seed));
+}
+
+std::vector<float> MaskNetwork::Confidence(const std::vector<float>& image,
+                                           int width, int height,
+                                           double density,
+                                           uint64_t noise_seed) const {
+  torch::InferenceMode inference;
   // Its own noise stream: the mask is a sample, as in training.
   constexpr uint64_t kGumbelSeedSalt = 0x6A09E667F3BCC909ull;
   const torch::Tensor gumbel = GumbelNoise(
       NoiseTile(noise_seed ^ kGumbelSeedSalt, 0, 0, width, height, width));
-  return TensorToPlanes(MaskScores(c) + gumbel);
+  return TensorToPlanes(
+      impl_->Scores(image, width, height, density, noise_seed) + gumbel);
 }
 
 }  // namespace spix

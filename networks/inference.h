@@ -60,6 +60,11 @@ class MaskNetwork {
       const std::string& models_dir);
   ~MaskNetwork();
 
+  // m's bounded per-pixel scores (higher = worth storing), without noise.
+  std::vector<float> Scores(const std::vector<float>& image, int width,
+                            int height, double density,
+                            uint64_t noise_seed) const;
+
   // Per-pixel confidence of being worth storing at `density` (m's score
   // plus seeded Gumbel noise); the encoder keeps the top
   // round(density * pixels).

@@ -24,10 +24,12 @@ struct CodecTrainingOptions {
   double lr = 5e-4;
   double mask_lr = 0;    // Adam learning rate of m; 0: lr
   double alpha = 0.005;  // weight of the adversarial term of g
-  // Joint phase trains m alone against a fixed g (no critic step) by a
-  // score-function gradient of the reconstruction error, every image of
-  // the batch on learned masks.
+  // Joint phase trains m alone against a fixed g (no critic step), every
+  // image of the batch on learned masks, crediting each pixel with the
+  // error around it (local_credit) or each mask with the image's error
+  // (the score-function gradient).
   bool freeze_generator = false;
+  bool local_credit = false;
   double min_density = 0.02, max_density = 0.3;
   double checkpoint_minutes = 5;
   int val_images = 256;

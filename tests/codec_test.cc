@@ -160,6 +160,46 @@ TEST(MaskSelection, RandomMaskHasExactCountAndGridIsRegular) {
   EXPECT_EQ(KnownPixelCount(10, 10, 1e-9), 1u);
 }
 
+TEST(MaskSelection, HalftoneHasExactCountSpreadsOutAndFollowsScores) {
+  const int w = 97, h = 61;
+  for (double density : {0.001, 0.05, 0.2, 0.9, 1.0}) {
+    const auto mask =
+        HalftoneMask(std::vector<float>(size_t(w) * h, 0.f), w, h, density);
+    EXPECT_EQ(size_t(std::count(mask.begin(), mask.end(), 1)),
+              KnownPixelCount(w, h, density))
+        << density;
+  }
+  // Flat scores at 5 %: known pixels hardly ever touch, unlike random ones.
+  auto touching = [&](const std::vector<uint8_t>& mask) {
+    size_t pairs = 0;
+    for (int y = 0; y + 1 < h; ++y) {
+      for (int x = 0; x + 1 < w; ++x) {
+        const size_t at = size_t(y) * w + x;
+        pairs += mask[at] && (mask[at + 1] || mask[at + w]);
+      }
+    }
+    return pairs;
+  };
+  const size_t count = KnownPixelCount(w, h, 0.05);
+  EXPECT_LT(touching(HalftoneMask(std::vector<float>(size_t(w) * h, 0.f), w, h,
+                                  0.05)),
+            count / 50);
+  EXPECT_GT(touching(RandomMask(w, h, 0.05, 1)), count / 20);
+  // Scores one higher on the left half: e times as many pixels there.
+  std::vector<float> scores(size_t(w) * h, 0.f);
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w / 2; ++x) scores[size_t(y) * w + x] = 1.f;
+  }
+  const auto skewed = HalftoneMask(scores, w, h, 0.05);
+  double left = 0, right = 0;
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      (x < w / 2 ? left : right) += skewed[size_t(y) * w + x];
+    }
+  }
+  EXPECT_NEAR(left / right, std::exp(1.0) * (w / 2) / double(w - w / 2), 0.3);
+}
+
 }  // namespace
 }  // namespace spix
 

@@ -221,8 +221,8 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
          "Which pixels: grid (regular lattice), random (seeded), ps "
          "(probabilistic sparsification, optimised for diffusion; about "
          "25 s per megapixel), ps+nlpe (PS, then non-local pixel exchange; "
-         "slower, better) or learned (the mask network; needs "
-         "mask-m.safetensors, none is shipped yet)")
+         "slower, better) or learned (the mask network's scores, "
+         "halftoned; best with -i learned)")
       ->check(CLI::IsMember({"learned", "grid", "random", "ps", "ps+nlpe"}))
       ->capture_default_str();
   cmd->add_option("--models", args->models,

@@ -163,7 +163,17 @@ CommandRunner AddTrainCommand(CLI::App& app) {
       ->check(CLI::Range(0.0, 1.0));
   codec->add_flag("--freeze-generator", o->freeze_generator,
                   "After pre-training, train only the mask network against "
-                  "the fixed generator (score-function gradient)");
+                  "the fixed generator");
+  codec
+      ->add_option_function<std::string>(
+          "--mask-credit",
+          [o](const std::string& credit) {
+            o->local_credit = credit == "local";
+          },
+          "With --freeze-generator, what a pixel is credited with: the error "
+          "around it (local) or the whole image's (image, default: the "
+          "score-function gradient)")
+      ->check(CLI::IsMember({"local", "image"}));
   codec->add_option("--alpha", o->alpha, "Weight of the adversarial term")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 10.0));

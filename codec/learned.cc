@@ -5,7 +5,6 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <numeric>
 
 #include "codec/planes.h"
 #include "networks/inference.h"

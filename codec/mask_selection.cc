@@ -50,12 +50,14 @@ std::vector<uint8_t> GridMask(int width, int height, double density) {
   return mask;
 }
 
-std::vector<uint8_t> HalftoneMask(const std::vector<float>& scores, int width,
-                                  int height, double density) {
-  const size_t pixels = size_t(width) * height;
-  const uint64_t count = KnownPixelCount(width, height, density);
-  // Inclusion probabilities proportional to exp(score), capped at 1: scale
-  // the uncapped ones to carry what the capped ones leave of the count.
+namespace {
+
+// Inclusion probabilities proportional to exp(score) that sum to `count`,
+// capped at 1: the uncapped ones are scaled to carry what the capped ones
+// leave.
+std::vector<double> InclusionProbabilities(const std::vector<float>& scores,
+                                           uint64_t count) {
+  const size_t pixels = scores.size();
   const float top = *std::max_element(scores.begin(), scores.end());
   std::vector<double> weight(pixels), p(pixels);
   for (size_t i = 0; i < pixels; ++i) {
@@ -82,6 +84,16 @@ std::vector<uint8_t> HalftoneMask(const std::vector<float>& scores, int width,
       }
     }
   }
+  return p;
+}
+
+}  // namespace
+
+std::vector<uint8_t> HalftoneMask(const std::vector<float>& scores, int width,
+                                  int height, double density) {
+  const size_t pixels = size_t(width) * height;
+  const uint64_t count = KnownPixelCount(width, height, density);
+  std::vector<double> p = InclusionProbabilities(scores, count);
   // Floyd-Steinberg error diffusion along serpentine rows; p[i] becomes the
   // probability plus the error pixel i received: how sure its decision was.
   // Without help the first rows stay empty at low densities (their errors
@@ -128,10 +140,16 @@ std::vector<uint8_t> HalftoneMask(const std::vector<float>& scores, int width,
                    [&](uint32_t a, uint32_t b) { return p[a] > p[b]; });
   uint64_t known = std::count(mask.begin(), mask.end(), 1);
   for (size_t k = pixels; k > 0 && known > count; --k) {
-    if (mask[order[k - 1]]) mask[order[k - 1]] = 0, --known;
+    if (mask[order[k - 1]]) {
+      mask[order[k - 1]] = 0;
+      --known;
+    }
   }
   for (size_t k = 0; k < pixels && known < count; ++k) {
-    if (!mask[order[k]]) mask[order[k]] = 1, ++known;
+    if (!mask[order[k]]) {
+      mask[order[k]] = 1;
+      ++known;
+    }
   }
   return mask;
 }

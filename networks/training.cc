@@ -257,96 +257,93 @@ std::array<double, 3> JointStep(Networks& n, const StepBatch& b, bool joint,
 // Draws of the mask per image in a --freeze-generator step.
 constexpr int64_t kMaskDraws = 4;
 
-// One step of m against the fixed g by the score-function gradient: each
-// image gets kMaskDraws Gumbel top-k masks; a mask whose reconstruction
-// error is below the mean of the image's other draws becomes likelier.
-// (The straight-through gradient raised the error with g fixed,
-// docs/models.md.) Returns the mean error and the score spread.
+// kMaskDraws Gumbel top-k masks per image from m's scores (batch x 1 x H x
+// W, no gradient needed) and g's reconstruction error on each, per pixel
+// (mean over the colours), image-major: draw j of image i is row
+// i * kMaskDraws + j.
+struct MaskDraws {
+  torch::Tensor keys, targets, mask, error;
+};
+
+MaskDraws DrawMasks(Networks& n, const StepBatch& b,
+                    const torch::Tensor& scores, SplitMix64& rng) {
+  torch::NoGradGuard no_grad;
+  const torch::Device device = b.f.device();
+  const int64_t draws = b.f.size(0) * kMaskDraws, height = b.f.size(2),
+                width = b.f.size(3);
+  MaskDraws d;
+  d.keys = scores.repeat_interleave(kMaskDraws, 0) +
+           GumbelNoise(NoisePlane(draws, height, width, rng.Next()).to(device));
+  d.targets = b.target.repeat_interleave(kMaskDraws, 0);
+  d.mask = TopKMask(d.keys, d.targets);
+  const torch::Tensor images = b.f.repeat_interleave(kMaskDraws, 0);
+  const torch::Tensor u = Composite(
+      n.g->forward(InpaintingGenerator::Impl::Features(
+          images, d.mask, b.noise_g.repeat_interleave(kMaskDraws, 0))),
+      images, d.mask);
+  d.error = (images - u).abs().mean(1, true);
+  return d;
+}
+
+// `x` (batch x kMaskDraws x ...) minus the mean of the image's other draws.
+torch::Tensor LeaveOneOut(const torch::Tensor& x) {
+  return x - (x.sum(1, true) - x) / double(kMaskDraws - 1);
+}
+
+// One step of m against the fixed g by the score-function gradient: a mask
+// whose reconstruction error is below the mean of the image's other draws
+// becomes likelier. (The straight-through gradient raised the error with g
+// fixed, docs/models.md.) Returns the mean error and the score spread.
 std::array<double, 2> MaskStepByScoreFunction(Networks& n, const StepBatch& b,
                                               SplitMix64& rng,
                                               DataParallel* parallel) {
-  const torch::Device device = b.f.device();
-  const int64_t batch = b.f.size(0), height = b.f.size(2), width = b.f.size(3),
-                draws = batch * kMaskDraws;
   const torch::Tensor scores =
-      MaskScores(n.m->forward(b.f, b.noise_m, b.target.to(device)))
-          .repeat_interleave(kMaskDraws, 0);
-  const torch::Tensor targets = b.target.repeat_interleave(kMaskDraws, 0);
-  const torch::Tensor keys =
-      scores.detach() +
-      GumbelNoise(NoisePlane(draws, height, width, rng.Next()).to(device));
-  const torch::Tensor mask = TopKMask(keys, targets);
-  torch::Tensor error;
-  {
-    torch::NoGradGuard no_grad;
-    const torch::Tensor images = b.f.repeat_interleave(kMaskDraws, 0);
-    const torch::Tensor u = Composite(
-        n.g->forward(InpaintingGenerator::Impl::Features(
-            images, mask, b.noise_g.repeat_interleave(kMaskDraws, 0))),
-        images, mask);
-    error = (images - u).abs().mean({1, 2, 3});
-  }
-  const torch::Tensor per_image = error.view({batch, kMaskDraws});
-  const torch::Tensor others_mean =
-      (per_image.sum(1, true) - per_image) / double(kMaskDraws - 1);
-  const torch::Tensor advantage = (per_image - others_mean).view({draws});
+      MaskScores(n.m->forward(b.f, b.noise_m, b.target.to(b.f.device())));
+  const MaskDraws d = DrawMasks(n, b, scores.detach(), rng);
+  const torch::Tensor advantage =
+      LeaveOneOut(d.error.mean({1, 2, 3}).view({-1, kMaskDraws})).view({-1});
   n.opt_m->zero_grad();
-  (advantage * TopKLogProbability(scores, keys, targets)).mean().backward();
+  (advantage * TopKLogProbability(scores.repeat_interleave(kMaskDraws, 0),
+                                  d.keys, d.targets))
+      .mean()
+      .backward();
   AverageGradients(parallel, *n.m);
   n.opt_m->step();
-  return {error.mean().item<double>(), scores.detach().std().item<double>()};
+  return {d.error.mean().item<double>(), scores.detach().std().item<double>()};
 }
 
 // Side of the square over which a pixel's draws are credited with the
 // reconstruction error around it.
 constexpr int64_t kCreditWindow = 7;
 
-// One step of m against the fixed g with local credit: each image gets
-// kMaskDraws Gumbel top-k masks, and a pixel's score rises when the draws
-// that kept it reconstructed its neighbourhood better than the image's
-// other draws did there. Unlike the score-function gradient of the whole
-// mask, a pixel is not blamed for errors far from it, which cuts the noise
-// by roughly the number of windows per image, at the price of ignoring
-// long-range effects. Returns the mean error and the score spread.
+// One step of m against the fixed g with local credit: a pixel's score
+// rises when the draws that kept it reconstructed its neighbourhood better
+// than the image's other draws did there. Unlike the score-function
+// gradient of the whole mask, a pixel is not blamed for errors far from
+// it, which cuts the noise by roughly the number of windows per image, at
+// the price of ignoring long-range effects. Returns the mean error and the
+// score spread.
 std::array<double, 2> MaskStepByLocalCredit(Networks& n, const StepBatch& b,
                                             SplitMix64& rng,
                                             DataParallel* parallel) {
-  const torch::Device device = b.f.device();
-  const int64_t batch = b.f.size(0), height = b.f.size(2), width = b.f.size(3),
-                draws = batch * kMaskDraws;
+  const int64_t batch = b.f.size(0), height = b.f.size(2), width = b.f.size(3);
   const torch::Tensor scores =
-      MaskScores(n.m->forward(b.f, b.noise_m, b.target.to(device)));
-  torch::Tensor credit, error;
-  {
-    torch::NoGradGuard no_grad;
-    const torch::Tensor keys =
-        scores.repeat_interleave(kMaskDraws, 0) +
-        GumbelNoise(NoisePlane(draws, height, width, rng.Next()).to(device));
-    const torch::Tensor mask =
-        TopKMask(keys, b.target.repeat_interleave(kMaskDraws, 0));
-    const torch::Tensor images = b.f.repeat_interleave(kMaskDraws, 0);
-    const torch::Tensor u = Composite(
-        n.g->forward(InpaintingGenerator::Impl::Features(
-            images, mask, b.noise_g.repeat_interleave(kMaskDraws, 0))),
-        images, mask);
-    error = (images - u).abs().mean(1, true);
-    const torch::Tensor local =
-        torch::avg_pool2d(error, kCreditWindow, 1, kCreditWindow / 2,
-                          /*ceil_mode=*/false, /*count_include_pad=*/false)
-            .view({batch, kMaskDraws, height, width});
-    const torch::Tensor others_mean =
-        (local.sum(1, true) - local) / double(kMaskDraws - 1);
-    // Leave-one-out advantages sum to zero over the draws, so weighting
-    // them by b alone equals weighting by b minus its expectation.
-    credit =
-        ((local - others_mean) * mask.view({batch, kMaskDraws, height, width}))
-            .mean(1, true);
-  }
+      MaskScores(n.m->forward(b.f, b.noise_m, b.target.to(b.f.device())));
+  const MaskDraws d = DrawMasks(n, b, scores.detach(), rng);
+  const torch::Tensor local =
+      torch::avg_pool2d(d.error, kCreditWindow, 1, kCreditWindow / 2,
+                        /*ceil_mode=*/false, /*count_include_pad=*/false)
+          .view({batch, kMaskDraws, height, width});
+  // Leave-one-out advantages sum to zero over the draws, so weighting them
+  // by b alone equals weighting by b minus its expectation.
+  const torch::Tensor credit =
+      (LeaveOneOut(local) * d.mask.view({batch, kMaskDraws, height, width}))
+          .mean(1, true);
   n.opt_m->zero_grad();
   (credit * scores).sum({1, 2, 3}).mean().backward();
   AverageGradients(parallel, *n.m);
   n.opt_m->step();
-  return {error.mean().item<double>(), scores.detach().std().item<double>()};
+  return {d.error.mean().item<double>(), scores.detach().std().item<double>()};
 }
 
 Status SaveCheckpoint(Networks& n, int64_t step, const fs::path& dir) {

@@ -48,6 +48,7 @@ Status ApplyField(const std::string& codec, const std::string& field,
   if (field == "learned") return o.mask = MaskMode::kLearned, OkStatus();
   if (field == "notonal") return o.tonal = false, OkStatus();
   if (field == "grid") return o.mask = MaskMode::kGrid, OkStatus();
+  if (field == "halftone") return o.mask = MaskMode::kHalftone, OkStatus();
   if (field == "random") return o.mask = MaskMode::kRandom, OkStatus();
   if (field == "ps") return o.mask = MaskMode::kPs, OkStatus();
   if (field == "ps+nlpe") return o.mask = MaskMode::kPsNlpe, OkStatus();

@@ -7,6 +7,7 @@
 #include "bitstream/byte_io.h"
 #include "bitstream/dec_arith.h"
 #include "bitstream/format.h"
+#include "bitstream/halftone.h"
 #include "bitstream/mask_bitmap.h"
 #include "bitstream/mask_context.h"
 
@@ -78,6 +79,11 @@ StatusOr<std::vector<uint8_t>> DecodeMask(const uint8_t* data, size_t size,
     mask = DecodeContextArithmetic(r, width, height, declared);
   } else if (method == uint8_t(MaskMethod::kZstdBitmap)) {
     mask = DecodeZstdBitmap(r, width, height);
+  } else if (method == uint8_t(MaskMethod::kFlatHalftone)) {
+    if (declared == 0 || r.remaining() != 0) {
+      return CorruptData("mask: bad flat halftone");
+    }
+    mask = FlatHalftone(width, height, declared);
   }
   if (!mask.ok()) return mask;
   uint64_t ones = 0;

@@ -2,9 +2,12 @@
 
 #include <zstd.h>
 
+#include <algorithm>
+
 #include "bitstream/byte_io.h"
 #include "bitstream/enc_arith.h"
 #include "bitstream/format.h"
+#include "bitstream/halftone.h"
 #include "bitstream/mask_bitmap.h"
 #include "bitstream/mask_context.h"
 
@@ -98,6 +101,13 @@ std::vector<uint8_t> EncodeMask(const uint8_t* mask, int width, int height) {
     }
   }
   const uint64_t ones = xs.size();
+  if (ones > 0 && std::equal(mask, mask + size_t(width) * height,
+                             FlatHalftone(width, height, ones).begin())) {
+    ByteWriter w;
+    w.U32(uint32_t(ones));
+    w.U8(uint8_t(MaskMethod::kFlatHalftone));
+    return std::move(w.bytes());
+  }
   // Offsets below these are inside the fixed template already.
   const int ax = StrongestLag(mask, width, height, false, 5, xs, ys);
   const int ay = StrongestLag(mask, width, height, true, 3, xs, ys);

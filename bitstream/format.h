@@ -40,10 +40,13 @@ inline constexpr char kValuesChunkTag[5] = "VALS";
 //   kContextArithmetic: u8 horizontal and u8 vertical context offset
 //     (0: unused), then the arithmetic-coded bilevel image;
 //   kZstdBitmap: a zstd frame of the bitmap packed 8 pixels a byte, MSB
-//     first, each row starting on a byte (wins on periodic masks).
+//     first, each row starting on a byte (wins on periodic masks);
+//   kFlatHalftone: nothing; the mask is FlatHalftone() of the point count
+//     (bitstream/halftone.h).
 enum class MaskMethod : uint8_t {
   kContextArithmetic = 0,
   kZstdBitmap = 1,
+  kFlatHalftone = 2,
 };
 inline constexpr uint8_t kMaxMaskContextOffset = 64;
 inline constexpr int kMaskZstdLevel = 19;

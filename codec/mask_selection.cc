@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 
 #include "baselines/planar_image.h"
 #include "baselines/random.h"
 #include "baselines/spatial_optimisation.h"
+#include "bitstream/halftone.h"
 #include "codec/learned.h"
 
 namespace spix {
@@ -91,67 +91,13 @@ std::vector<double> InclusionProbabilities(const std::vector<float>& scores,
 
 std::vector<uint8_t> HalftoneMask(const std::vector<float>& scores, int width,
                                   int height, double density) {
-  const size_t pixels = size_t(width) * height;
   const uint64_t count = KnownPixelCount(width, height, density);
-  std::vector<double> p = InclusionProbabilities(scores, count);
-  // Floyd-Steinberg error diffusion along serpentine rows; p[i] becomes the
-  // probability plus the error pixel i received: how sure its decision was.
-  // Without help the first rows stay empty at low densities (their errors
-  // only pile up downwards), so the first row starts from seeded offsets.
-  SplitMix64 rng(0x5851F42D4C957F2Dull);
-  for (int x = 0; x < width; ++x) {
-    p[x] += double(rng.Next() >> 11) * 0x1p-53 - 0.5;
+  const std::vector<double> p = InclusionProbabilities(scores, count);
+  std::vector<int32_t> levels(p.size());
+  for (size_t i = 0; i < p.size(); ++i) {
+    levels[i] = int32_t(std::lround(p[i] * kHalftoneOne));
   }
-  struct Tap {
-    int dx, dy;
-    double weight;
-  };
-  constexpr Tap kTaps[] = {
-      {1, 0, 7.0 / 16}, {-1, 1, 3.0 / 16}, {0, 1, 5.0 / 16}, {1, 1, 1.0 / 16}};
-  std::vector<uint8_t> mask(pixels, 0);
-  for (int y = 0; y < height; ++y) {
-    const int step = y % 2 == 0 ? 1 : -1;
-    for (int i = 0; i < width; ++i) {
-      const int x = step > 0 ? i : width - 1 - i;
-      const size_t at = size_t(y) * width + x;
-      mask[at] = p[at] >= 0.5;
-      // Taps that fall outside share the error too, so little is lost at
-      // the borders and the count stays close.
-      double inside = 0;
-      for (const Tap& t : kTaps) {
-        const int nx = x + t.dx * step, ny = y + t.dy;
-        if (nx >= 0 && nx < width && ny < height) inside += t.weight;
-      }
-      if (inside == 0) continue;
-      const double error = (p[at] - mask[at]) / inside;
-      for (const Tap& t : kTaps) {
-        const int nx = x + t.dx * step, ny = y + t.dy;
-        if (nx >= 0 && nx < width && ny < height) {
-          p[size_t(ny) * width + nx] += error * t.weight;
-        }
-      }
-    }
-  }
-  // Error diffusion keeps the count only roughly: drop the least sure known
-  // pixels or add the surest unknown ones until it is exact.
-  std::vector<uint32_t> order(pixels);
-  std::iota(order.begin(), order.end(), 0u);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](uint32_t a, uint32_t b) { return p[a] > p[b]; });
-  uint64_t known = std::count(mask.begin(), mask.end(), 1);
-  for (size_t k = pixels; k > 0 && known > count; --k) {
-    if (mask[order[k - 1]]) {
-      mask[order[k - 1]] = 0;
-      --known;
-    }
-  }
-  for (size_t k = 0; k < pixels && known < count; ++k) {
-    if (!mask[order[k]]) {
-      mask[order[k]] = 1;
-      ++known;
-    }
-  }
-  return mask;
+  return HalftoneLevels(std::move(levels), width, height, count);
 }
 
 namespace {
@@ -186,6 +132,16 @@ bool IsOptimised(MaskMode mode) {
   return mode == MaskMode::kPs || mode == MaskMode::kPsNlpe;
 }
 
+// The masks that do not look at the image.
+std::vector<uint8_t> FixedMask(const EncodeOptions& o, int w, int h,
+                               double density) {
+  if (o.mask == MaskMode::kGrid) return GridMask(w, h, density);
+  if (o.mask == MaskMode::kHalftone) {
+    return FlatHalftone(w, h, KnownPixelCount(w, h, density));
+  }
+  return RandomMask(w, h, density, o.seed);
+}
+
 }  // namespace
 
 StatusOr<std::vector<uint8_t>> SelectMask(const Image& image,
@@ -196,9 +152,8 @@ StatusOr<std::vector<uint8_t>> SelectMask(const Image& image,
                           LearnedMaskScores(image, options, options.density));
     return HalftoneMask(scores, w, h, options.density);
   }
-  if (options.mask == MaskMode::kGrid) return GridMask(w, h, options.density);
-  if (options.mask == MaskMode::kRandom) {
-    return RandomMask(w, h, options.density, options.seed);
+  if (!IsOptimised(options.mask)) {
+    return FixedMask(options, w, h, options.density);
   }
   const PlanarImage f = ToPlanar(image.pixels.data(), w, h, image.channels);
   std::vector<uint8_t> mask = ProbabilisticSparsification(
@@ -229,11 +184,8 @@ std::vector<uint8_t> MaskFamily::At(double density) const {
   if (options_.mask == MaskMode::kLearned) {
     return HalftoneMask(learned_scores_, image_.width, image_.height, density);
   }
-  if (options_.mask == MaskMode::kGrid) {
-    return GridMask(image_.width, image_.height, density);
-  }
-  if (options_.mask == MaskMode::kRandom) {
-    return RandomMask(image_.width, image_.height, density, options_.seed);
+  if (!IsOptimised(options_.mask)) {
+    return FixedMask(options_, image_.width, image_.height, density);
   }
   // Put back the last-removed pixels until the count is reached.
   std::vector<uint8_t> mask = base_;

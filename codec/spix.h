@@ -17,11 +17,12 @@
 namespace spix {
 
 enum class MaskMode {
-  kLearned,  // m's scores halftoned to the exact density
-  kGrid,     // regular lattice
-  kRandom,   // uniformly random, seeded
-  kPs,       // probabilistic sparsification for diffusion
-  kPsNlpe,   // PS, then non-local pixel exchange
+  kLearned,   // m's scores halftoned to the exact density
+  kGrid,      // regular lattice
+  kHalftone,  // flat error-diffusion halftone: the decoder redraws it
+  kRandom,    // uniformly random, seeded
+  kPs,        // probabilistic sparsification for diffusion
+  kPsNlpe,    // PS, then non-local pixel exchange
 };
 
 // What PS and NLPE minimise.

@@ -1,6 +1,7 @@
 // Bit-exact round trips and bad-input handling of the bitstream layer.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -12,6 +13,7 @@
 #include "bitstream/enc_arith.h"
 #include "bitstream/enc_mask.h"
 #include "bitstream/enc_values.h"
+#include "bitstream/halftone.h"
 
 namespace spix {
 namespace {
@@ -155,6 +157,70 @@ TEST(Mask, TruncationAndBadFieldsAreErrors) {
   auto bad_offset = coded;
   bad_offset[5] = 200;
   EXPECT_FALSE(DecodeMask(bad_offset.data(), bad_offset.size(), 120, 80).ok());
+}
+
+TEST(Mask, FlatHalftoneIsRedrawnFromItsCountAlone) {
+  struct Case {
+    int w, h;
+    uint64_t count;
+  };
+  for (const Case c : {Case{1, 1, 1}, Case{1, 97, 9}, Case{97, 1, 9},
+                       Case{13, 17, 1}, Case{13, 17, 221}, Case{97, 61, 296},
+                       Case{256, 192, 9830}, Case{1031, 769, 15857}}) {
+    const std::vector<uint8_t> mask = FlatHalftone(c.w, c.h, c.count);
+    EXPECT_EQ(uint64_t(std::count(mask.begin(), mask.end(), 1)), c.count)
+        << c.w << "x" << c.h;
+    const auto coded = EncodeMask(mask.data(), c.w, c.h);
+    ASSERT_EQ(coded.size(), 5u);  // the count and the method
+    EXPECT_EQ(coded[4], uint8_t(MaskMethod::kFlatHalftone));
+    auto decoded = DecodeMask(coded.data(), coded.size(), c.w, c.h);
+    ASSERT_TRUE(decoded.ok()) << decoded.status().message();
+    EXPECT_EQ(*decoded, mask);
+  }
+  // One pixel moved: no longer the halftone, so its positions are coded.
+  std::vector<uint8_t> moved = FlatHalftone(97, 61, 296);
+  const size_t first = std::find(moved.begin(), moved.end(), 1) - moved.begin();
+  moved[first] = 0;
+  moved[std::find(moved.begin(), moved.end(), 0) - moved.begin()] = 1;
+  const auto coded = EncodeMask(moved.data(), 97, 61);
+  EXPECT_NE(coded[4], uint8_t(MaskMethod::kFlatHalftone));
+  auto decoded = DecodeMask(coded.data(), coded.size(), 97, 61);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(*decoded, moved);
+}
+
+TEST(Mask, FlatHalftoneSpreadsEvenly) {
+  // At 5 % the points sit about 4.5 pixels apart: hardly any two touch
+  // (a random mask has ~150 such pairs), and every 12x12 window holds some.
+  const int w = 200, h = 150;
+  const std::vector<uint8_t> mask = FlatHalftone(w, h, 1500);
+  int touching = 0;
+  for (int y = 0; y + 1 < h; ++y) {
+    for (int x = 0; x + 1 < w; ++x) {
+      const size_t at = size_t(y) * w + x;
+      touching += mask[at] && (mask[at + 1] || mask[at + w]);
+    }
+  }
+  EXPECT_LE(touching, 3);
+  for (int y0 = 0; y0 + 12 <= h; y0 += 6) {
+    for (int x0 = 0; x0 + 12 <= w; x0 += 6) {
+      int ones = 0;
+      for (int y = y0; y < y0 + 12; ++y) {
+        for (int x = x0; x < x0 + 12; ++x) ones += mask[size_t(y) * w + x];
+      }
+      EXPECT_GT(ones, 0) << x0 << "," << y0;
+    }
+  }
+}
+
+TEST(Mask, BadFlatHalftoneFieldsAreErrors) {
+  const uint8_t zero_count[] = {0, 0, 0, 0, uint8_t(MaskMethod::kFlatHalftone)};
+  EXPECT_FALSE(DecodeMask(zero_count, sizeof zero_count, 10, 10).ok());
+  const uint8_t too_many[] = {101, 0, 0, 0, uint8_t(MaskMethod::kFlatHalftone)};
+  EXPECT_FALSE(DecodeMask(too_many, sizeof too_many, 10, 10).ok());
+  const uint8_t trailing[] = {5, 0, 0, 0, uint8_t(MaskMethod::kFlatHalftone),
+                              0};
+  EXPECT_FALSE(DecodeMask(trailing, sizeof trailing, 10, 10).ok());
 }
 
 ValueCodingParams Params(int channels, int lo, int hi) {

@@ -15,7 +15,8 @@ namespace spix {
 namespace {
 
 const char* const kGolden[] = {"grey_random_d20_q1", "rgb_grid_d10_q4",
-                               "rgb_random_d30_q1", "tall_random_d50_q16"};
+                               "rgb_halftone_d8_q8", "rgb_random_d30_q1",
+                               "tall_random_d50_q16"};
 
 class Golden : public ::testing::TestWithParam<const char*> {};
 

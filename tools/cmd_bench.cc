@@ -50,7 +50,7 @@ CommandRunner AddBenchCommand(CLI::App& app) {
          "-c,--codecs", options->codecs,
          "Codec specs: comma-separated, fields by ':', one field may "
          "sweep values with '/'. spix fields: g (learned generator), "
-         "grid|random|ps|ps+nlpe|learned (mask), "
+         "grid|halftone|random|ps|ps+nlpe|learned (mask), "
          "d<density>, q<luma>[x<chroma>], c<NLPE cycles>, tonal, notonal, mse. "
          "Others: jpeg|webp|jxl:q<1..100>, jp2:q<rate x1000>, "
          "avif:q<quantizer 0..63>")

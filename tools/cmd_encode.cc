@@ -60,6 +60,7 @@ Status ParseQuant(const std::string& text, EncodeOptions* o) {
 MaskMode ParseMaskMode(const std::string& name) {
   if (name == "learned") return MaskMode::kLearned;
   if (name == "random") return MaskMode::kRandom;
+  if (name == "halftone") return MaskMode::kHalftone;
   if (name == "ps") return MaskMode::kPs;
   if (name == "ps+nlpe") return MaskMode::kPsNlpe;
   return MaskMode::kGrid;
@@ -218,12 +219,15 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option(
          "-m,--mask", args->mask,
-         "Which pixels: grid (regular lattice), random (seeded), ps "
+         "Which pixels: grid (regular lattice), halftone (evenly "
+         "spread by error diffusion; the decoder redraws it, so positions "
+         "cost no bits), random (seeded), ps "
          "(probabilistic sparsification, optimised for diffusion; about "
          "25 s per megapixel), ps+nlpe (PS, then non-local pixel exchange; "
          "slower, better) or learned (the mask network's scores, "
          "halftoned; best with -i learned)")
-      ->check(CLI::IsMember({"learned", "grid", "random", "ps", "ps+nlpe"}))
+      ->check(CLI::IsMember(
+          {"learned", "grid", "halftone", "random", "ps", "ps+nlpe"}))
       ->capture_default_str();
   cmd->add_option("--models", args->models,
                   "Directory of the weight files (default: $SPIX_MODELS, "

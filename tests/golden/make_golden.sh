@@ -33,6 +33,7 @@ PY
 "$spix" encode "$tmp/grey.pgm" -o "$here/grey_random_d20_q1.spix" -d 0.2 -m random -q 1 --seed 5 -f --quiet
 "$spix" encode "$tmp/rgb.ppm" -o "$here/rgb_grid_d10_q4.spix" -d 0.1 -m grid -q 4,8 -f --quiet
 "$spix" encode "$tmp/rgb.ppm" -o "$here/rgb_random_d30_q1.spix" -d 0.3 -m random -q 1 --seed 9 -f --quiet
+"$spix" encode "$tmp/rgb.ppm" -o "$here/rgb_halftone_d8_q8.spix" -d 0.08 -m halftone -q 8 -f --quiet
 "$spix" encode "$tmp/tall.ppm" -o "$here/tall_random_d50_q16.spix" -d 0.5 -m random -q 16,32 --seed 2 -f --quiet
 for f in "$here"/*.spix; do
   "$spix" decode "$f" -o "${f%.spix}.png" -f --quiet

@@ -121,11 +121,15 @@ StatusOr<std::vector<CodecCurve>> ParseCodecSpecs(const std::string& specs) {
           "codec spec '" + item + "' sets no " +
           (curve.codec == "spix" ? "density (d...)" : "quality (q...)"));
     }
+    // A spix item starts from the diffusion codec on a grid with the
+    // original colours, so specs keep their meaning when the encoder's
+    // defaults change; g starts from the learned codec with tonal steps.
     CodecPoint base;
-    if (std::find(fields.begin(), fields.end(), "g") != fields.end()) {
-      base.spix.inpainter = Inpainter::kWganGenerator;
-      base.spix.tonal = true;
-    }
+    const bool g = std::find(fields.begin(), fields.end(), "g") != fields.end();
+    base.spix.inpainter =
+        g ? Inpainter::kWganGenerator : Inpainter::kHomogeneousDiffusion;
+    base.spix.mask = MaskMode::kGrid;
+    base.spix.tonal = g;
     for (size_t k = 1; k < fields.size(); ++k) {
       if (k == swept) continue;
       SPIX_RETURN_IF_ERROR(ApplyField(curve.codec, fields[k], &base));

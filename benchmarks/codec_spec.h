@@ -2,9 +2,11 @@
 //   spix:grid:d0.02/0.05/0.1,spix:ps+nlpe:c1:tonal:d0.05,jpeg:q10/30
 // Items are separated by commas, fields by colons. One field may list
 // values separated by '/': that sweep makes the item's rate-distortion curve.
-//   spix fields: g (the learned inpainting generator instead of diffusion;
-//                its tonal optimisation is on unless notonal),
-//                learned|grid|random|ps|ps+nlpe (mask), d<density>,
+//   spix fields (an item starts from diffusion, a grid mask and the
+//                original colours): g (the learned inpainting generator
+//                instead of diffusion; its tonal optimisation is on unless
+//                notonal), learned|grid|halftone|random|ps|ps+nlpe (mask),
+//                d<density>,
 //                q<luma>[x<chroma>] (quantisation steps), c<NLPE cycles>,
 //                tonal, notonal, mse (PS/NLPE minimise MSE instead of MAE)
 //   jpeg, webp: q<quality 1..100>; jp2: q<compression x1000, 1..1000>;
@@ -36,6 +38,7 @@ StatusOr<std::vector<CodecCurve>> ParseCodecSpecs(const std::string& specs);
 
 // What `spix bench` runs when no --codecs is given.
 inline constexpr char kDefaultCodecSpecs[] =
+    "spix:g:halftone:d0.02/0.05/0.1/0.2,"
     "spix:grid:d0.01/0.02/0.05/0.1/0.2,"
     "jpeg:q5/10/20/30/50/70/90,"
     "webp:q5/10/20/30/50/70/90,"

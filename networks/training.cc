@@ -19,6 +19,7 @@
 #endif
 
 #include "baselines/random.h"
+#include "bitstream/halftone.h"
 #include "networks/modules.h"
 #include "networks/train_util.h"
 
@@ -104,6 +105,36 @@ torch::Tensor RandomMasks(const torch::Tensor& densities, int crop,
     }
   }
   return mask;
+}
+
+// Windows of flat halftones (what `-m halftone` gives a whole image), each
+// from a canvas four crops wide at its density.
+torch::Tensor HalftoneMasks(const torch::Tensor& densities, int crop,
+                            SplitMix64& rng) {
+  const int64_t batch = densities.size(0);
+  const int canvas = 4 * crop;
+  torch::Tensor mask = torch::empty({batch, 1, crop, crop});
+  float* out = mask.data_ptr<float>();
+  for (int64_t i = 0; i < batch; ++i) {
+    const double want = densities[i].item<double>() * canvas * canvas;
+    const std::vector<uint8_t> halftone =
+        FlatHalftone(canvas, canvas, uint64_t(std::max(1.0, std::round(want))));
+    const uint64_t x0 = rng.Below(canvas - crop + 1),
+                   y0 = rng.Below(canvas - crop + 1);
+    for (int y = 0; y < crop; ++y) {
+      for (int x = 0; x < crop; ++x) {
+        *out++ = halftone[(y0 + y) * canvas + x0 + x];
+      }
+    }
+  }
+  return mask;
+}
+
+// The masks g trains and is validated on besides m's.
+torch::Tensor GeneratorMasks(const torch::Tensor& densities, int crop,
+                             bool halftone, SplitMix64& rng) {
+  return halftone ? HalftoneMasks(densities, crop, rng)
+                  : RandomMasks(densities, crop, rng);
 }
 
 #if SPIX_HAVE_GLOO
@@ -204,11 +235,12 @@ void AverageGradients(DataParallel* parallel, torch::nn::Module& module) {
 // the straight-through gradient. Returns the reconstruction error (mean
 // |f - u|), the critic loss and the score spread.
 std::array<double, 3> JointStep(Networks& n, const StepBatch& b, bool joint,
-                                double alpha, SplitMix64& rng,
+                                const CodecTrainingOptions& o, SplitMix64& rng,
                                 DataParallel* parallel) {
   const torch::Device device = b.f.device();
   const int64_t batch = b.f.size(0), height = b.f.size(2), width = b.f.size(3);
-  torch::Tensor mask = RandomMasks(b.target, height, rng).to(device);
+  torch::Tensor mask =
+      GeneratorMasks(b.target, height, o.halftone_masks, rng).to(device);
   torch::Tensor scores;
   if (joint) {
     // The other half keeps random masks so g stays a general inpainter.
@@ -243,7 +275,7 @@ std::array<double, 3> JointStep(Networks& n, const StepBatch& b, bool joint,
   const torch::Tensor l1 = (b.f - u).abs().mean();
   n.opt_g->zero_grad();
   n.opt_m->zero_grad();
-  (l1 - alpha * n.d->forward(u, mask).mean()).backward();
+  (l1 - o.alpha * n.d->forward(u, mask).mean()).backward();
   AverageGradients(parallel, *n.g);
   n.opt_g->step();
   if (joint) {
@@ -484,7 +516,7 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
     log("joined a group of " + std::to_string(o.world_size) + " processes");
   }
 
-  // Fixed validation input: centre crops, random masks, noise.
+  // Fixed validation input: centre crops, g's masks, noise.
   const torch::Tensor val_images = CentreBatch(val, o.crop, device);
   const int64_t val_count = val_images.size(0);
   const torch::Tensor val_noise =
@@ -493,8 +525,9 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
     torch::NoGradGuard no_grad;
     n.g->eval();
     SplitMix64 rng(o.seed);
-    const torch::Tensor mask =
-        RandomMasks(torch::full({val_count}, 0.1), o.crop, rng).to(device);
+    const torch::Tensor mask = GeneratorMasks(torch::full({val_count}, 0.1),
+                                              o.crop, o.halftone_masks, rng)
+                                   .to(device);
     const torch::Tensor u =
         Composite(n.g->forward(InpaintingGenerator::Impl::Features(
                       val_images, mask, val_noise)),
@@ -506,13 +539,14 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
     torch::NoGradGuard no_grad;
     n.g->eval();
     n.m->eval();
-    std::string line =
-        "validation PSNR (push-pull on random mask / g on random / g on "
-        "learned):";
+    const std::string kind = o.halftone_masks ? "halftone" : "random";
+    std::string line = "validation PSNR (push-pull on " + kind +
+                       " mask / g on " + kind + " / g on learned):";
     for (double density : kValidationDensities) {
       SplitMix64 rng(o.seed + uint64_t(density * 1000));
-      const torch::Tensor random =
-          RandomMasks(torch::full({val_count}, density), o.crop, rng)
+      const torch::Tensor plain =
+          GeneratorMasks(torch::full({val_count}, density), o.crop,
+                         o.halftone_masks, rng)
               .to(device);
       const torch::Tensor learned = TopKMask(
           MaskScores(n.m->forward(val_images, val_noise,
@@ -521,10 +555,10 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
                   NoisePlane(val_count, o.crop, o.crop, rng.Next()).to(device)),
           density);
       const torch::Tensor interpolation =
-          Composite(PushPull(val_images * random, random), val_images, random);
+          Composite(PushPull(val_images * plain, plain), val_images, plain);
       double psnr[2];
       for (int k = 0; k < 2; ++k) {
-        const torch::Tensor& mask = k == 0 ? random : learned;
+        const torch::Tensor& mask = k == 0 ? plain : learned;
         const torch::Tensor u =
             Composite(n.g->forward(InpaintingGenerator::Impl::Features(
                           val_images, mask, val_noise)),
@@ -571,7 +605,7 @@ StatusOr<CodecTrainingSummary> TrainCodec(const CodecTrainingOptions& o) {
       spread_avg += spread;
     } else {
       const auto [l1, critic, spread] =
-          JointStep(n, b, joint, o.alpha, rng, parallel.get());
+          JointStep(n, b, joint, o, rng, parallel.get());
       l1_avg += l1;
       critic_avg += critic;
       spread_avg += spread;

@@ -30,6 +30,8 @@ struct CodecTrainingOptions {
   // (the score-function gradient).
   bool freeze_generator = false;
   bool local_credit = false;
+  // g's masks: windows of flat halftones (`-m halftone`) instead of random.
+  bool halftone_masks = false;
   double min_density = 0.02, max_density = 0.3;
   double checkpoint_minutes = 5;
   int val_images = 256;

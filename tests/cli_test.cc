@@ -144,14 +144,16 @@ TEST_F(Cli, OptimisedMasksRateControlAndBench) {
 }
 
 TEST_F(Cli, InpainterChoiceAndMissingWeights) {
-  ASSERT_EQ(
-      Spix("encode -i learned " + Path("rgb.png") + " -o " + Path("l.spix"))
-          .code,
-      0);
+  // The default is the learned codec on a halftone mask.
+  ASSERT_EQ(Spix("encode " + Path("rgb.png") + " -o " + Path("l.spix")).code,
+            0);
   CliRun r = Spix("info " + Path("l.spix"));
   EXPECT_NE(r.out.find("wgan-generator"), std::string::npos) << r.out;
-  ASSERT_EQ(Spix("encode " + Path("rgb.png") + " -o " + Path("d.spix")).code,
-            0);
+  EXPECT_NE(r.out.find("MASK  5 bytes"), std::string::npos) << r.out;
+  ASSERT_EQ(
+      Spix("encode -i diffusion " + Path("rgb.png") + " -o " + Path("d.spix"))
+          .code,
+      0);
   r = Spix("info " + Path("d.spix"));
   EXPECT_NE(r.out.find("homogeneous-diffusion"), std::string::npos) << r.out;
   // The diffusion file needs no weights; the learned one says what is missing.

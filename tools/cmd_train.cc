@@ -144,7 +144,7 @@ CommandRunner AddTrainCommand(CLI::App& app) {
       ->check(CLI::Range(int64_t(1), int64_t(100000000)));
   codec
       ->add_option("--pretrain-steps", o->pretrain_steps,
-                   "Steps of generator-only training on random masks")
+                   "Steps of generator-only training (on --train-masks)")
       ->capture_default_str()
       ->check(CLI::Range(int64_t(0), int64_t(100000000)));
   codec->add_option("--batch", o->batch, "Images per step and process")
@@ -174,6 +174,15 @@ CommandRunner AddTrainCommand(CLI::App& app) {
           "around it (local) or the whole image's (image, default: the "
           "score-function gradient)")
       ->check(CLI::IsMember({"local", "image"}));
+  codec
+      ->add_option_function<std::string>(
+          "--train-masks",
+          [o](const std::string& kind) {
+            o->halftone_masks = kind == "halftone";
+          },
+          "The masks g trains on besides m's: random (default) or halftone "
+          "(windows of the flat halftone of `encode -m halftone`)")
+      ->check(CLI::IsMember({"random", "halftone"}));
   codec->add_option("--alpha", o->alpha, "Weight of the adversarial term")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 10.0));

@@ -49,7 +49,9 @@ CommandRunner AddBenchCommand(CLI::App& app) {
   cmd->add_option(
          "-c,--codecs", options->codecs,
          "Codec specs: comma-separated, fields by ':', one field may "
-         "sweep values with '/'. spix fields: g (learned generator), "
+         "sweep values with '/'. A spix item is the diffusion codec on a "
+         "grid with the original colours unless its fields say otherwise: "
+         "g (learned generator, with tonal steps), "
          "grid|halftone|random|ps|ps+nlpe|learned (mask), "
          "d<density>, q<luma>[x<chroma>], c<NLPE cycles>, tonal, notonal, mse. "
          "Others: jpeg|webp|jxl:q<1..100>, jp2:q<rate x1000>, "

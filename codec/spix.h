@@ -34,7 +34,8 @@ struct EncodeOptions {
   // g, needs the weight files (see models_dir); kHomogeneousDiffusion none.
   // On Kodak, g with halftone masks and tonal steps needs 25 % fewer bits
   // than diffusion with grid masks and least-squares colours
-  // (benchmarks/results/kodak_halftone).
+  // (benchmarks/results/kodak_halftone), but 31 % more than diffusion with
+  // PS+NLPE masks and least-squares colours (kodak_final).
   Inpainter inpainter = Inpainter::kWganGenerator;
   // The halftone costs no position bits and beats the grid under both
   // decoders; kLearned (the mask network) pays ~0.3 bpp for its positions.

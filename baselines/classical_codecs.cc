@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -9,8 +10,12 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+// After <cstdio>: jpeglib.h needs FILE. Only for the version number.
+#include <jpeglib.h>
 
+#include "baselines/openjpeg_codec.h"
 #include "baselines/stopwatch.h"
+#include "baselines/webp_codec.h"
 
 namespace spix {
 namespace {
@@ -51,18 +56,21 @@ StatusOr<std::vector<uint8_t>> FromBgr(const cv::Mat& decoded, int w, int h,
   return std::vector<uint8_t>(m.data, m.data + size_t(w) * h * channels);
 }
 
-StatusOr<ClassicalResult> RunOpenCv(const std::string& ext, int param,
-                                    int quality, const uint8_t* pixels, int w,
-                                    int h, int channels) {
+// OpenCV 4.6 leaves libjpeg's default 4:2:0 sampling alone.
+StatusOr<ClassicalResult> RunOpenCvJpeg(int quality, const uint8_t* pixels,
+                                        int w, int h, int channels) {
   const cv::Mat bgr = ToBgr(pixels, w, h, channels);
   ClassicalResult result;
   std::vector<uint8_t> encoded;
   Stopwatch t0;
-  if (!cv::imencode(ext, bgr, encoded, {param, quality})) {
-    return IoError("OpenCV cannot encode " + ext);
+  if (!cv::imencode(
+          ".jpg", bgr, encoded,
+          {cv::IMWRITE_JPEG_QUALITY, quality, cv::IMWRITE_JPEG_OPTIMIZE, 1})) {
+    return IoError("OpenCV cannot encode JPEG");
   }
   result.encode_seconds = t0.Seconds();
   result.bytes = encoded.size();
+  result.file = encoded;
   t0 = Stopwatch();
   const cv::Mat decoded = cv::imdecode(encoded, cv::IMREAD_UNCHANGED);
   result.decode_seconds = t0.Seconds();
@@ -96,7 +104,9 @@ StatusOr<ClassicalResult> RunTool(const std::string& encode_cmd,
     return IoError("'" + encode_cmd + "' failed");
   }
   result.encode_seconds = t0.Seconds();
-  result.bytes = std::filesystem::file_size(coded);
+  std::ifstream coded_file(coded, std::ios::binary);
+  result.file.assign(std::istreambuf_iterator<char>(coded_file), {});
+  result.bytes = result.file.size();
   t0 = Stopwatch();
   if (!run(decode_cmd + " '" + coded + "' '" + out + "'")) {
     return IoError("'" + decode_cmd + "' failed");
@@ -106,6 +116,19 @@ StatusOr<ClassicalResult> RunTool(const std::string& encode_cmd,
       result.decoded,
       FromBgr(cv::imread(out, cv::IMREAD_COLOR), w, h, channels));
   return result;
+}
+
+// The first line a tool prints about its version.
+std::string ToolVersion(const char* command) {
+  std::string line;
+  if (FILE* pipe = popen(command, "r")) {
+    char buf[256];
+    if (std::fgets(buf, sizeof buf, pipe)) line = buf;
+    pclose(pipe);
+  }
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
+    line.pop_back();
+  return line.empty() ? "version unknown" : line;
 }
 
 }  // namespace
@@ -126,22 +149,55 @@ bool ClassicalCodecAvailable(const std::string& codec, std::string* why) {
   return false;
 }
 
-StatusOr<ClassicalResult> RunClassicalCodec(const std::string& codec,
-                                            int quality, const uint8_t* pixels,
-                                            int width, int height,
-                                            int channels) {
-  const std::string q = std::to_string(quality);
+std::string ClassicalCodecSettings(const std::string& codec) {
   if (codec == "jpeg") {
-    return RunOpenCv(".jpg", cv::IMWRITE_JPEG_QUALITY, quality, pixels, width,
-                     height, channels);
+    const int v = LIBJPEG_TURBO_VERSION_NUMBER;
+    return "libjpeg-turbo " + std::to_string(v / 1000000) + "." +
+           std::to_string(v / 1000 % 1000) + "." + std::to_string(v % 1000) +
+           " through OpenCV " + CV_VERSION +
+           " imencode: baseline, 4:2:0, optimised Huffman tables "
+           "(IMWRITE_JPEG_OPTIMIZE), quality qN (IJG scale); like `cjpeg "
+           "-optimize -quality N`";
   }
   if (codec == "webp") {
-    return RunOpenCv(".webp", cv::IMWRITE_WEBP_QUALITY, quality, pixels, width,
-                     height, channels);
+    return "libwebp " + WebpVersion() +
+           " API: lossy, method 6, default preset, quality qN; like `cwebp "
+           "-q N -m 6`";
   }
   if (codec == "jp2") {
-    return RunOpenCv(".jp2", cv::IMWRITE_JPEG2000_COMPRESSION_X1000, quality,
-                     pixels, width, height, channels);
+    return "OpenJPEG " + OpenJpegVersion() +
+           " API: JP2 file, one quality layer at the target bN bpp "
+           "(compression ratio 8 x channels / N), irreversible 9/7 wavelet, "
+           "colour transform, library defaults otherwise (6 resolutions, "
+           "64x64 code-blocks); like `opj_compress -r 24/N -I`";
+  }
+  if (codec == "avif") {
+    return ToolVersion("avifenc --version 2>&1") +
+           ": `avifenc -j 1 -s 6 --min N --max N` (speed 6 is avifenc's "
+           "default; YUV 4:4:4, its default for PNG input), `avifdec`";
+  }
+  if (codec == "jxl") {
+    return ToolVersion("cjxl --version 2>&1") +
+           ": `cjxl --num_threads=1 -e 7 -q N` (effort 7 is cjxl's default), "
+           "`djxl --num_threads=1`";
+  }
+  return "unknown codec";
+}
+
+StatusOr<ClassicalResult> RunClassicalCodec(const std::string& codec,
+                                            double setting,
+                                            const uint8_t* pixels, int width,
+                                            int height, int channels) {
+  const int quality = int(setting);
+  const std::string q = std::to_string(quality);
+  if (codec == "jpeg") {
+    return RunOpenCvJpeg(quality, pixels, width, height, channels);
+  }
+  if (codec == "webp") {
+    return RunWebp(quality, pixels, width, height, channels);
+  }
+  if (codec == "jp2") {
+    return RunOpenJpeg(setting, pixels, width, height, channels);
   }
   if (codec == "avif") {
     return RunTool("avifenc -j 1 -s 6 --min " + q + " --max " + q, "avifdec",

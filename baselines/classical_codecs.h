@@ -1,6 +1,8 @@
-// The classical codecs spix is compared against: JPEG, WebP and JPEG 2000
-// through OpenCV, AVIF and JPEG XL through their Debian command-line tools
-// (avifenc/avifdec, cjxl/djxl) when installed.
+// The classical codecs spix is compared against, each run the way its own
+// tools run it: JPEG through libjpeg-turbo (in OpenCV) with optimised
+// Huffman tables, WebP through libwebp at method 6, JPEG 2000 through
+// OpenJPEG with its rate allocation, AVIF and JPEG XL through their Debian
+// command-line tools (avifenc/avifdec, cjxl/djxl) when installed.
 #ifndef SPIX_BASELINES_CLASSICAL_CODECS_H_
 #define SPIX_BASELINES_CLASSICAL_CODECS_H_
 
@@ -14,23 +16,28 @@ namespace spix {
 
 struct ClassicalResult {
   size_t bytes = 0;              // the real encoded file size
+  std::vector<uint8_t> file;     // the encoded file itself
   std::vector<uint8_t> decoded;  // interleaved, same layout as the input
   double encode_seconds = 0;
   double decode_seconds = 0;
 };
 
-// Codec names: jpeg, webp, jp2, avif, jxl. `quality` is the codec's own
-// scale: JPEG and WebP quality 1..100, JPEG 2000 compression x1000 (1..1000,
-// OpenCV's IMWRITE_JPEG2000_COMPRESSION_X1000), AVIF quantizer 0..63 (lower
+// Codec names: jpeg, webp, jp2, avif, jxl. `setting` is the codec's own
+// scale: JPEG and WebP quality 1..100, JPEG 2000 target bits per pixel
+// (the encoder's rate allocation aims at it), AVIF quantizer 0..63 (lower
 // is better), JPEG XL quality 1..100. The external tools' times include
 // process start and PNG I/O.
 StatusOr<ClassicalResult> RunClassicalCodec(const std::string& codec,
-                                            int quality, const uint8_t* pixels,
-                                            int width, int height,
-                                            int channels);
+                                            double setting,
+                                            const uint8_t* pixels, int width,
+                                            int height, int channels);
 
 // False, with the reason, when `codec` is unknown or its tool is missing.
 bool ClassicalCodecAvailable(const std::string& codec, std::string* why);
+
+// One line saying exactly how `codec` is run: library or tool, version and
+// every setting that is not the swept one.
+std::string ClassicalCodecSettings(const std::string& codec);
 
 }  // namespace spix
 

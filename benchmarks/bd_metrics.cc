@@ -7,10 +7,12 @@
 namespace spix {
 namespace {
 
+int Degree(size_t points) { return std::min<int>(3, int(points) - 1); }
+
 // Least-squares polynomial y(x), degree min(3, points - 1).
 Eigen::VectorXd Fit(const std::vector<double>& x,
                     const std::vector<double>& y) {
-  const int degree = std::min<int>(3, int(x.size()) - 1);
+  const int degree = Degree(x.size());
   Eigen::MatrixXd a(x.size(), degree + 1);
   Eigen::VectorXd b(x.size());
   for (size_t i = 0; i < x.size(); ++i) {
@@ -53,6 +55,31 @@ std::vector<double> Log(const std::vector<double>& v) {
 }
 
 }  // namespace
+
+int BdFitDegree(const RdCurve& anchor, const RdCurve& test) {
+  return std::min(Degree(anchor.bpp.size()), Degree(test.bpp.size()));
+}
+
+std::optional<double> PsnrAtRate(const RdCurve& curve, double bpp) {
+  std::vector<std::pair<double, double>> points;
+  for (size_t i = 0; i < curve.bpp.size(); ++i) {
+    if (curve.bpp[i] > 0) points.emplace_back(curve.bpp[i], curve.psnr[i]);
+  }
+  std::sort(points.begin(), points.end());
+  for (size_t i = 0; i + 1 < points.size(); ++i) {
+    const auto [b0, p0] = points[i];
+    const auto [b1, p1] = points[i + 1];
+    if (bpp < b0 || bpp > b1) continue;
+    if (b1 == b0) return std::max(p0, p1);
+    const double t = std::log(bpp / b0) / std::log(b1 / b0);
+    return p0 + t * (p1 - p0);
+  }
+  // A single point exactly at the target also counts.
+  for (const auto& [b, p] : points) {
+    if (b == bpp) return p;
+  }
+  return std::nullopt;
+}
 
 std::optional<BdResult> BdRate(const RdCurve& anchor, const RdCurve& test) {
   auto gap = MeanGap(anchor.psnr, Log(anchor.bpp), test.psnr, Log(test.bpp));

@@ -27,20 +27,32 @@ Status ApplyField(const std::string& codec, const std::string& field,
                   CodecPoint* p) {
   const std::string bad =
       "codec spec '" + codec + "': bad field '" + field + "'";
+  if (codec == "jp2") {
+    double bpp = 0;
+    if (field.size() < 2 || field[0] != 'b' ||
+        !ParseNumber(field.substr(1), &bpp) || !(bpp > 0) || bpp > 24) {
+      return InvalidArgument(bad + " (expected b<target bpp in (0, 24]>)");
+    }
+    p->value = bpp;
+    return OkStatus();
+  }
   if (codec != "spix") {
     double q = 0;
     if (field.size() < 2 || field[0] != 'q' ||
         !ParseNumber(field.substr(1), &q)) {
       return InvalidArgument(bad + " (expected q<number>)");
     }
-    const int lo = codec == "avif" ? 0 : 1;
-    const int hi = codec == "jp2" ? 1000 : codec == "avif" ? 63 : 100;
+    // cjxl 0.7 refuses qualities below 5 (distances above 25).
+    const int lo = codec == "avif" || codec == "webp" ? 0
+                   : codec == "jxl"                   ? 5
+                                                      : 1;
+    const int hi = codec == "avif" ? 63 : 100;
     if (q < lo || q > hi || q != int(q)) {
       return InvalidArgument(bad + " (quality must be an integer in " +
                              std::to_string(lo) + ".." + std::to_string(hi) +
                              ")");
     }
-    p->quality = int(q);
+    p->value = q;
     return OkStatus();
   }
   EncodeOptions& o = p->spix;
@@ -112,14 +124,17 @@ StatusOr<std::vector<CodecCurve>> ParseCodecSpecs(const std::string& specs) {
       }
       swept = k;
     }
-    const char sweep_letter = curve.codec == "spix" ? 'd' : 'q';
+    const char sweep_letter = curve.codec == "spix"  ? 'd'
+                              : curve.codec == "jp2" ? 'b'
+                                                     : 'q';
     for (size_t k = 1; k < fields.size() && swept == 0; ++k) {
       if (!fields[k].empty() && fields[k][0] == sweep_letter) swept = k;
     }
     if (swept == 0) {
-      return InvalidArgument(
-          "codec spec '" + item + "' sets no " +
-          (curve.codec == "spix" ? "density (d...)" : "quality (q...)"));
+      return InvalidArgument("codec spec '" + item + "' sets no " +
+                             (curve.codec == "spix"  ? "density (d...)"
+                              : curve.codec == "jp2" ? "target bpp (b...)"
+                                                     : "quality (q...)"));
     }
     // A spix item starts from the diffusion codec on a grid with the
     // original colours, so specs keep their meaning when the encoder's

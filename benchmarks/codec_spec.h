@@ -9,7 +9,7 @@
 //                d<density>,
 //                q<luma>[x<chroma>] (quantisation steps), c<NLPE cycles>,
 //                tonal, notonal, mse (PS/NLPE minimise MSE instead of MAE)
-//   jpeg, webp: q<quality 1..100>; jp2: q<compression x1000, 1..1000>;
+//   jpeg, webp: q<quality 1..100>; jp2: b<target bits per pixel>;
 //   avif: q<quantizer 0..63, lower is better>; jxl: q<quality 1..100>
 #ifndef SPIX_BENCHMARKS_CODEC_SPEC_H_
 #define SPIX_BENCHMARKS_CODEC_SPEC_H_
@@ -25,7 +25,7 @@ namespace spix {
 struct CodecPoint {
   std::string setting;  // the swept field, e.g. "d0.05" or "q30"
   EncodeOptions spix;   // for codec == "spix"
-  int quality = 0;      // for the classical codecs
+  double value = 0;     // for the classical codecs: quality or target bpp
 };
 
 struct CodecCurve {
@@ -40,11 +40,11 @@ StatusOr<std::vector<CodecCurve>> ParseCodecSpecs(const std::string& specs);
 inline constexpr char kDefaultCodecSpecs[] =
     "spix:g:halftone:d0.02/0.05/0.1/0.2,"
     "spix:grid:d0.01/0.02/0.05/0.1/0.2,"
-    "jpeg:q5/10/20/30/50/70/90,"
-    "webp:q5/10/20/30/50/70/90,"
-    "jp2:q5/10/20/40/80/160,"
-    "avif:q58/50/42/34/26/18,"
-    "jxl:q10/20/35/50/70/90";
+    "jpeg:q3/5/8/10/15/20/30/40/50/70/90,"
+    "webp:q0/3/10/20/30/50/70/90,"
+    "jp2:b0.06/0.1/0.15/0.25/0.4/0.6/1/2,"
+    "avif:q60/56/50/44/38/30/22,"
+    "jxl:q5/10/20/35/50/70/90";
 
 }  // namespace spix
 

@@ -4,9 +4,12 @@
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <mutex>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 #include "baselines/classical_codecs.h"
 #include "baselines/stopwatch.h"
@@ -61,7 +64,7 @@ StatusOr<PointResult> RunPoint(const CodecCurve& curve, const CodecPoint& point,
   } else {
     SPIX_ASSIGN_OR_RETURN(
         ClassicalResult c,
-        RunClassicalCodec(curve.codec, point.quality, image.pixels.data(),
+        RunClassicalCodec(curve.codec, point.value, image.pixels.data(),
                           image.width, image.height, image.channels));
     decoded = Image(image.width, image.height, image.channels);
     decoded.pixels = std::move(c.decoded);
@@ -73,6 +76,55 @@ StatusOr<PointResult> RunPoint(const CodecCurve& curve, const CodecPoint& point,
   r.psnr = Psnr(image, decoded);
   r.ms_ssim = MsSsim(image, decoded);
   return r;
+}
+
+// Rows of an earlier per_image.csv, keyed by (curve label, setting, image).
+using ReusedRows =
+    std::map<std::tuple<std::string, std::string, std::string>, PointResult>;
+
+StatusOr<ReusedRows> ReadReusedRows(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  if (!in || !std::getline(in, line) ||
+      line.rfind("image,codec,setting,bytes,bpp,psnr_rgb", 0) != 0) {
+    return IoError("'" + path + "' is not a per_image.csv of spix bench");
+  }
+  ReusedRows rows;
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    std::stringstream fields(line);
+    for (std::string part; std::getline(fields, part, ',');) f.push_back(part);
+    PointResult r;
+    char* end = nullptr;
+    if (f.size() != 9) return CorruptData("bad row in '" + path + "': " + line);
+    r.image = f[0];
+    r.bytes = std::strtoull(f[3].c_str(), &end, 10);
+    r.bpp = std::strtod(f[4].c_str(), &end);
+    r.psnr = std::strtod(f[5].c_str(), &end);
+    r.ms_ssim = std::strtod(f[6].c_str(), &end);
+    r.encode_seconds = std::strtod(f[7].c_str(), &end);
+    r.decode_seconds = std::strtod(f[8].c_str(), &end);
+    rows[{f[1], f[2], f[0]}] = r;
+  }
+  return rows;
+}
+
+// The curve's rows for every image, or nothing when any is missing.
+std::vector<PointResult> TakeReused(const ReusedRows& rows,
+                                    const CodecCurve& curve, size_t index,
+                                    const std::vector<std::string>& files) {
+  std::vector<PointResult> out;
+  for (const std::string& file : files) {
+    for (size_t p = 0; p < curve.points.size(); ++p) {
+      const auto it = rows.find(
+          {curve.label, curve.points[p].setting, fs::path(file).filename()});
+      if (it == rows.end()) return {};
+      out.push_back(it->second);
+      out.back().curve = index;
+      out.back().point = p;
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -98,8 +150,26 @@ Status RunRdBenchmark(const BenchOptions& options) {
   if (ec)
     return IoError("cannot create '" + options.out_dir + "': " + ec.message());
 
+  std::vector<PointResult> reused;
+  std::vector<bool> is_reused(runnable.size(), false);
+  if (!options.reuse_csv.empty()) {
+    SPIX_ASSIGN_OR_RETURN(const ReusedRows rows,
+                          ReadReusedRows(options.reuse_csv));
+    for (size_t c = 0; c < runnable.size(); ++c) {
+      std::vector<PointResult> r = TakeReused(rows, runnable[c], c, files);
+      if (r.empty()) continue;
+      is_reused[c] = true;
+      reused.insert(reused.end(), r.begin(), r.end());
+      if (options.notice) {
+        options.notice("reusing " + runnable[c].label + " from " +
+                       options.reuse_csv);
+      }
+    }
+  }
   size_t points_per_image = 0;
-  for (const CodecCurve& c : runnable) points_per_image += c.points.size();
+  for (size_t c = 0; c < runnable.size(); ++c) {
+    if (!is_reused[c]) points_per_image += runnable[c].points.size();
+  }
   const size_t total = points_per_image * files.size();
   std::vector<std::vector<PointResult>> results(files.size());
   std::atomic<size_t> next_image{0};
@@ -113,6 +183,7 @@ Status RunRdBenchmark(const BenchOptions& options) {
       std::vector<std::string> warnings;
       StatusOr<Image> image = ReadImage(files[k], &warnings);
       for (size_t ci = 0; ci < runnable.size() && image.ok(); ++ci) {
+        if (is_reused[ci]) continue;
         for (size_t pi = 0; pi < runnable[ci].points.size(); ++pi) {
           StatusOr<PointResult> r =
               RunPoint(runnable[ci], runnable[ci].points[pi], *image);
@@ -147,9 +218,10 @@ Status RunRdBenchmark(const BenchOptions& options) {
   for (auto& t : threads) t.join();
   SPIX_RETURN_IF_ERROR(failure);
 
-  std::vector<PointResult> flat;
+  std::vector<PointResult> flat = reused;
   for (auto& r : results) flat.insert(flat.end(), r.begin(), r.end());
-  ReportInput report{runnable, flat, files.size(), options.images};
+  ReportInput report{runnable,       flat,      files.size(), options.images,
+                     options.at_bpp, is_reused, options.jobs};
   return WriteReports(report, options.out_dir, options.notice);
 }
 

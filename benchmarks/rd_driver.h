@@ -18,7 +18,11 @@ struct BenchOptions {
   int limit = 0;       // use only the first N images (by name); 0 = all
   std::string codecs;  // codec specs (codec_spec.h)
   std::string out_dir;
-  int jobs = 1;  // images processed in parallel
+  int jobs = 1;                // images processed in parallel
+  std::vector<double> at_bpp;  // rates of the fixed-rate PSNR table
+  // An earlier run's per_image.csv: a curve whose label and settings it
+  // holds for every image is taken from it instead of being coded again.
+  std::string reuse_csv;
   // (fraction done, elapsed seconds); called from one thread at a time.
   std::function<void(double, double)> progress;
   // One line per notice (codecs skipped, plot not drawn, ...).
@@ -27,7 +31,8 @@ struct BenchOptions {
 
 // Runs the benchmark and writes into options.out_dir:
 //   per_image.csv   one row per image and codec point
-//   summary.md      means per codec point, BD-rate and BD-PSNR tables
+//   summary.md      settings, means per codec point, PSNR at fixed rates,
+//                   BD-rate and BD-PSNR tables
 //   <curve>.json    {name, description, results: {bpp, psnr-rgb, ms-ssim,
 //                   encoding_time, decoding_time}} per curve (CompressAI)
 //   rd.gp, rd.svg, rd.png   the RD plot (when gnuplot is installed)

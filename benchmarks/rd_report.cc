@@ -3,9 +3,12 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <sstream>
 
+#include "baselines/classical_codecs.h"
 #include "benchmarks/bd_metrics.h"
+#include "bitstream/format.h"
 #include "codec/image_io.h"
 
 namespace spix {
@@ -86,7 +89,8 @@ std::string Json(const CodecCurve& curve, const std::vector<Mean>& means,
   out << "{\n  \"name\": \"" << curve.label << "\",\n"
       << "  \"description\": \"" << curve.label << " on " << in.images
       << " images of " << in.source
-      << "; means over images; real file bytes; times in seconds, one core\",\n"
+      << "; means over images; real file bytes; times in seconds (see "
+         "summary.md for threads)\",\n"
       << "  \"results\": {\n"
       << "    \"bpp\": " << list([](const Mean& m) { return m.bpp; }) << ",\n"
       << "    \"psnr-rgb\": " << list([](const Mean& m) { return m.psnr; })
@@ -117,9 +121,28 @@ std::string Summary(const ReportInput& in,
   out << "# Rate-distortion benchmark\n\n"
       << in.images << " images from `" << in.source
       << "`. Means over the images; bpp from real file bytes; PSNR over RGB "
-         "(or grey) samples; times in seconds (spix: library calls, one core; "
-         "OpenCV codecs: in memory; avif/jxl: their command-line tools, "
+         "(or grey) samples; times in seconds per image, with "
+      << in.jobs
+      << " image(s) coded in parallel (spix: library calls, the LibTorch "
+         "threads its settings give, diffusion on one core; JPEG, WebP, JPEG "
+         "2000: library calls in memory; avif/jxl: their command-line tools, "
          "including process start and PNG I/O).\n\n"
+      << "## Settings\n\n";
+  for (size_t c = 0; c < in.curves.size(); ++c) {
+    const CodecCurve& curve = in.curves[c];
+    out << "- `" << curve.label << "`: ";
+    if (curve.codec == "spix") {
+      const EncodeOptions& o = curve.points.front().spix;
+      out << "spix library, format version " << int(kFormatVersion) << ", "
+          << o.threads << " LibTorch thread(s), quantisation "
+          << o.quant_step_luma << "/" << o.quant_step_chroma;
+    } else {
+      out << ClassicalCodecSettings(curve.codec);
+    }
+    if (in.reused[c]) out << " (rows reused from an earlier run, see README)";
+    out << "\n";
+  }
+  out << "\n## Means per codec point\n\n"
       << "| codec | setting | bpp | PSNR (dB) | MS-SSIM | encode (s) | decode "
          "(s) |\n"
       << "|---|---|---|---|---|---|---|\n";
@@ -131,6 +154,27 @@ std::string Summary(const ReportInput& in,
           << " | " << Fmt("%.2f", m.psnr) << " | " << Fmt("%.4f", m.ms_ssim)
           << " | " << Fmt("%.3f", m.encode) << " | " << Fmt("%.3f", m.decode)
           << " |\n";
+    }
+  }
+  if (!in.at_bpp.empty()) {
+    out << "\n## PSNR at fixed rates\n\nEach image's PSNR at the rate, "
+           "interpolated linearly in log(bpp) between the two points of its "
+           "curve around it, then the mean over the images whose curve "
+           "reaches the rate; in brackets the number of images whose curve "
+           "does not.\n\n| codec |";
+    for (double b : in.at_bpp) out << " " << Fmt("%g", b) << " bpp |";
+    out << "\n|---|";
+    for (size_t i = 0; i < in.at_bpp.size(); ++i) out << "---|";
+    out << "\n";
+    for (size_t c = 0; c < in.curves.size(); ++c) {
+      out << "| " << in.curves[c].label << " |";
+      for (double b : in.at_bpp) {
+        const FixedRatePsnr f = PsnrAtBpp(in, c, b);
+        out << " " << (f.images ? Fmt("%.2f", f.mean_psnr) : "-");
+        if (f.not_reached) out << " (" << f.not_reached << " not reached)";
+        out << " |";
+      }
+      out << "\n";
     }
   }
   // Anchors: JPEG, JPEG 2000 and the first diffusion spix curve (so the
@@ -154,10 +198,13 @@ std::string Summary(const ReportInput& in,
     out << "\n## Bjøntegaard deltas against " << in.curves[anchor].label
         << "\n\nBD-rate: mean bit-rate difference at equal PSNR over the PSNR "
            "range both curves cover (negative: fewer bits). BD-PSNR: mean PSNR "
-           "difference at equal rate over the bpp range both cover. Cubic fits "
-           "of log-rate and PSNR (VCEG-M33).\n\n"
-        << "| codec | BD-rate | over PSNR (dB) | BD-PSNR (dB) | over bpp |\n"
-        << "|---|---|---|---|---|\n";
+           "difference at equal rate over the bpp range both cover. "
+           "Least-squares polynomial fits of log-rate and PSNR (VCEG-M33), of "
+           "the degree in the fit column: cubic with four or more points per "
+           "curve, lower with fewer (less reliable, marked *).\n\n"
+        << "| codec | BD-rate | over PSNR (dB) | BD-PSNR (dB) | over bpp | fit "
+           "|\n"
+        << "|---|---|---|---|---|---|\n";
     for (size_t c = 0; c < in.curves.size(); ++c) {
       if (c == anchor) continue;
       const RdCurve t = ToCurve(means[c]);
@@ -168,6 +215,7 @@ std::string Summary(const ReportInput& in,
           << (rate ? Fmt("%.2f", rate->lo) + "-" + Fmt("%.2f", rate->hi) : "-")
           << " | " << (psnr ? Fmt("%+.2f", psnr->value) : "no overlap") << " | "
           << (psnr ? Fmt("%.3f", psnr->lo) + "-" + Fmt("%.3f", psnr->hi) : "-")
+          << " | " << BdFitDegree(a, t) << (BdFitDegree(a, t) < 3 ? "*" : "")
           << " |\n";
     }
   }
@@ -201,6 +249,26 @@ std::string GnuplotScript(const ReportInput& in,
 }
 
 }  // namespace
+
+FixedRatePsnr PsnrAtBpp(const ReportInput& in, size_t curve, double bpp) {
+  std::map<std::string, RdCurve> per_image;
+  for (const PointResult& r : in.results) {
+    if (r.curve != curve || !std::isfinite(r.psnr)) continue;
+    per_image[r.image].bpp.push_back(r.bpp);
+    per_image[r.image].psnr.push_back(r.psnr);
+  }
+  FixedRatePsnr f;
+  for (const auto& [image, rd] : per_image) {
+    if (const auto psnr = PsnrAtRate(rd, bpp)) {
+      f.mean_psnr += *psnr;
+      ++f.images;
+    } else {
+      ++f.not_reached;
+    }
+  }
+  if (f.images) f.mean_psnr /= f.images;
+  return f;
+}
 
 Status WriteReports(const ReportInput& in, const std::string& dir,
                     const std::function<void(const std::string&)>& notice) {

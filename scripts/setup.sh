@@ -10,7 +10,9 @@ packages=(
   libopencv-dev libeigen3-dev libzstd-dev zlib1g-dev libjbig-dev libcli11-dev
   libgtest-dev libbenchmark-dev
   libtorch-dev libgloo-dev nlohmann-json3-dev libssl-dev  # networks/
+  libopenjp2-7-dev libwebp-dev  # spix bench: JPEG 2000 and WebP anchors
   libavif-bin libjxl-tools gnuplot-nox  # spix bench: AVIF, JPEG XL, RD plots
+  libopenjp2-tools  # tests: the bench's JPEG 2000 against opj_compress
   clang libclang-rt-14-dev  # the fuzzer and sanitizer builds
 )
 missing=()

@@ -54,7 +54,9 @@ CommandRunner AddBenchCommand(CLI::App& app) {
          "g (learned generator, with tonal steps), "
          "grid|halftone|random|ps|ps+nlpe|learned (mask), "
          "d<density>, q<luma>[x<chroma>], c<NLPE cycles>, tonal, notonal, mse. "
-         "Others: jpeg|webp|jxl:q<1..100>, jp2:q<rate x1000>, "
+         "Anchors, each run as its own tool runs it (summary.md lists the "
+         "exact settings): jpeg:q<1..100>, webp:q<0..100>, jxl:q<5..100>, "
+         "jp2:b<target bpp> (OpenJPEG's rate allocation), "
          "avif:q<quantizer 0..63>")
       ->capture_default_str();
   cmd->add_option("-o,--out", options->out_dir, "Folder for the results")
@@ -65,11 +67,23 @@ CommandRunner AddBenchCommand(CLI::App& app) {
   cmd->add_option("-j,--jobs", options->jobs, "Images coded in parallel")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
+  options->at_bpp = {0.1, 0.25, 0.5};
+  cmd->add_option("--at-bpp", options->at_bpp,
+                  "Rates (bpp, comma-separated) of the fixed-rate table: each "
+                  "image's PSNR there, interpolated in log(bpp), averaged")
+      ->delimiter(',')
+      ->check(CLI::Range(1e-6, 64.0))
+      ->capture_default_str();
+  cmd->add_option("--reuse", options->reuse_csv,
+                  "An earlier run's per_image.csv: curves it holds for every "
+                  "image (same label and settings) are taken from it, not "
+                  "coded again (their times are the earlier run's)")
+      ->check(CLI::ExistingFile);
   cmd->add_flag("--quiet", *quiet, "No progress, notices or summary line");
   cmd->footer(
       "Example: spix bench ../shared/data/kodak -c "
-      "'spix:grid:d0.02/0.05/0.1,spix:ps+nlpe:c1:d0.05/0.1,jpeg:q10/30/50' -j "
-      "2");
+      "'spix:grid:d0.02/0.05/0.1,spix:ps+nlpe:c1:d0.05/0.1,jpeg:q10/30/50,"
+      "jp2:b0.1/0.25/0.5' -j 2 --at-bpp 0.1,0.25,0.5");
   return [options, quiet] { return RunBench(*options, *quiet); };
 }
 

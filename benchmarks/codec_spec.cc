@@ -64,12 +64,19 @@ Status ApplyField(const std::string& codec, const std::string& field,
   if (field == "random") return o.mask = MaskMode::kRandom, OkStatus();
   if (field == "ps") return o.mask = MaskMode::kPs, OkStatus();
   if (field == "ps+nlpe") return o.mask = MaskMode::kPsNlpe, OkStatus();
+  if (field == "density") return o.mask = MaskMode::kDensity, OkStatus();
+  if (field == "ps-density") return o.mask = MaskMode::kPsDensity, OkStatus();
   if (field == "tonal") return o.tonal = true, OkStatus();
   if (field == "mse") return o.mask_error = MaskError::kMse, OkStatus();
   double v = 0;
   if (field.size() >= 2 && field[0] == 'd' &&
       ParseNumber(field.substr(1), &v) && v > 0 && v <= 1) {
     o.density = v;
+    return OkStatus();
+  }
+  if (field.size() >= 3 && field.compare(0, 2, "cf") == 0 &&
+      ParseNumber(field.substr(2), &v) && v > 0 && v <= 1) {
+    o.chroma_fraction = v;
     return OkStatus();
   }
   if (field.size() >= 2 && field[0] == 'c' &&
@@ -150,12 +157,18 @@ StatusOr<std::vector<CodecCurve>> ParseCodecSpecs(const std::string& specs) {
       SPIX_RETURN_IF_ERROR(ApplyField(curve.codec, fields[k], &base));
       curve.label += ":" + fields[k];
     }
-    // Later values may omit the field letter: d0.02/0.05 = d0.02/d0.05.
+    // Later values may omit the field's letters: d0.02/0.05 = d0.02/d0.05.
     std::vector<std::string> sweep;
-    for (const std::string& v : Split(fields[swept], '/')) {
+    const std::string& first = fields[swept];
+    size_t letters = 0;
+    while (letters < first.size() &&
+           std::isalpha(static_cast<unsigned char>(first[letters]))) {
+      ++letters;
+    }
+    for (const std::string& v : Split(first, '/')) {
       const bool named =
           !v.empty() && std::isalpha(static_cast<unsigned char>(v[0]));
-      sweep.push_back(named ? v : fields[swept].substr(0, 1) + v);
+      sweep.push_back(named ? v : first.substr(0, letters) + v);
     }
     for (const std::string& value : sweep) {
       CodecPoint p = base;

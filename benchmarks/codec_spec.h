@@ -8,6 +8,8 @@
 //                notonal), learned|grid|halftone|random|ps|ps+nlpe (mask),
 //                d<density>,
 //                q<luma>[x<chroma>] (quantisation steps), c<NLPE cycles>,
+//                cf<chroma fraction> (luma preference, diffusion only),
+//                density|ps-density (density-field masks),
 //                tonal, notonal, mse (PS/NLPE minimise MSE instead of MAE)
 //   jpeg, webp: q<quality 1..100>; jp2: b<target bits per pixel>;
 //   avif: q<quantizer 0..63, lower is better>; jxl: q<quality 1..100>

@@ -159,9 +159,10 @@ std::string Summary(const ReportInput& in,
   if (!in.at_bpp.empty()) {
     out << "\n## PSNR at fixed rates\n\nEach image's PSNR at the rate, "
            "interpolated linearly in log(bpp) between the two points of its "
-           "curve around it, then the mean over the images whose curve "
-           "reaches the rate; in brackets the number of images whose curve "
-           "does not.\n\n| codec |";
+           "curve around it, then the mean over the images. Where some "
+           "curves do not reach the rate, the cell is in brackets: the mean "
+           "over the images that do (a biased sample), and how many do "
+           "not.\n\n| codec |";
     for (double b : in.at_bpp) out << " " << Fmt("%g", b) << " bpp |";
     out << "\n|---|";
     for (size_t i = 0; i < in.at_bpp.size(); ++i) out << "---|";
@@ -170,9 +171,14 @@ std::string Summary(const ReportInput& in,
       out << "| " << in.curves[c].label << " |";
       for (double b : in.at_bpp) {
         const FixedRatePsnr f = PsnrAtBpp(in, c, b);
-        out << " " << (f.images ? Fmt("%.2f", f.mean_psnr) : "-");
-        if (f.not_reached) out << " (" << f.not_reached << " not reached)";
-        out << " |";
+        if (f.not_reached == 0) {
+          out << " " << Fmt("%.2f", f.mean_psnr) << " |";
+        } else if (f.images == 0) {
+          out << " - (none reached) |";
+        } else {
+          out << " (" << Fmt("%.2f", f.mean_psnr) << "; " << f.not_reached
+              << " not reached) |";
+        }
       }
       out << "\n";
     }

@@ -9,8 +9,9 @@
 namespace spix {
 namespace {
 
-bool IsKnownChunk(const std::string& tag) {
-  return tag == kMaskChunkTag || tag == kValuesChunkTag;
+bool IsKnownChunk(const std::string& tag, uint8_t version) {
+  return tag == kMaskChunkTag || tag == kValuesChunkTag ||
+         (tag == kChromaChunkTag && version >= 2);
 }
 
 bool IsPrintableTag(const uint8_t* p) {
@@ -85,7 +86,7 @@ std::vector<uint8_t> WriteContainer(const Header& h,
                                     const std::vector<Chunk>& chunks) {
   ByteWriter w;
   w.Bytes(kMagic, 4);
-  w.U8(kFormatVersion);
+  w.U8(h.version);
   w.U8(h.channels);
   w.U8(uint8_t(h.transform));
   w.U8(uint8_t(h.inpainter));
@@ -112,9 +113,10 @@ StatusOr<ParsedContainer> ParseContainer(const uint8_t* data, size_t size,
     return CorruptData("not a .spix file (wrong magic bytes)");
   }
   if (size < 5) return CorruptData("truncated file: no version byte");
-  if (data[4] != kFormatVersion) {
+  if (data[4] < kOldestFormatVersion || data[4] > kFormatVersion) {
     return Unsupported("unsupported .spix version " + std::to_string(data[4]) +
-                       " (this decoder reads version " +
+                       " (this decoder reads versions " +
+                       std::to_string(kOldestFormatVersion) + " to " +
                        std::to_string(kFormatVersion) + ")");
   }
   if (size < kHeaderSize + kChecksumSize) {
@@ -137,7 +139,8 @@ StatusOr<ParsedContainer> ParseContainer(const uint8_t* data, size_t size,
   Header& h = out.header;
   ByteReader r(data, body);
   uint8_t u8 = 0;
-  SPIX_RETURN_IF_ERROR(r.Skip(5, "magic and version"));
+  SPIX_RETURN_IF_ERROR(r.Skip(4, "magic"));
+  SPIX_RETURN_IF_ERROR(r.U8(&h.version, "version"));
   SPIX_RETURN_IF_ERROR(r.U8(&h.channels, "channels"));
   SPIX_RETURN_IF_ERROR(r.U8(&u8, "colour transform"));
   h.transform = ColorTransform(u8);
@@ -182,7 +185,7 @@ StatusOr<ParsedContainer> ParseContainer(const uint8_t* data, size_t size,
     chunk.data = r.cursor();
     chunk.size = length;
     SPIX_RETURN_IF_ERROR(r.Skip(length, "chunk payload"));
-    if (!IsKnownChunk(chunk.tag)) {
+    if (!IsKnownChunk(chunk.tag, h.version)) {
       const bool ancillary = chunk.tag[0] >= 'a' && chunk.tag[0] <= 'z';
       if (ancillary) continue;
       return Unsupported("unknown critical chunk '" + chunk.tag + "'");

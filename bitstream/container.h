@@ -15,6 +15,7 @@
 namespace spix {
 
 struct Header {
+  uint8_t version = kOldestFormatVersion;
   uint32_t width = 0;
   uint32_t height = 0;
   uint8_t channels = 0;

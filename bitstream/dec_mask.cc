@@ -6,6 +6,7 @@
 
 #include "bitstream/byte_io.h"
 #include "bitstream/dec_arith.h"
+#include "bitstream/density_field.h"
 #include "bitstream/format.h"
 #include "bitstream/halftone.h"
 #include "bitstream/mask_bitmap.h"
@@ -61,7 +62,9 @@ StatusOr<std::vector<uint8_t>> DecodeContextArithmetic(ByteReader& r, int width,
 }  // namespace
 
 StatusOr<std::vector<uint8_t>> DecodeMask(const uint8_t* data, size_t size,
-                                          int width, int height) {
+                                          int width, int height,
+                                          uint8_t version,
+                                          std::optional<DensityField>* field) {
   ByteReader r(data, size);
   uint32_t declared = 0;
   uint8_t method = 0;
@@ -84,6 +87,13 @@ StatusOr<std::vector<uint8_t>> DecodeMask(const uint8_t* data, size_t size,
       return CorruptData("mask: bad flat halftone");
     }
     mask = FlatHalftone(width, height, declared);
+  } else if (method == uint8_t(MaskMethod::kDensityField) && version >= 2) {
+    if (declared == 0) return CorruptData("mask: empty density field mask");
+    StatusOr<DensityField> levels =
+        DecodeDensityField(r.cursor(), r.remaining(), width, height);
+    if (!levels.ok()) return levels.status();
+    mask = DensityFieldMask(*levels, width, height, declared);
+    if (field) *field = std::move(levels).value();
   }
   if (!mask.ok()) return mask;
   uint64_t ones = 0;

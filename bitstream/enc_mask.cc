@@ -90,6 +90,16 @@ std::vector<uint8_t> EncodeMaskWithOffsets(const uint8_t* mask, int width,
   return std::move(w.bytes());
 }
 
+std::vector<uint8_t> EncodeDensityFieldMask(const DensityField& field,
+                                            uint64_t count) {
+  ByteWriter w;
+  w.U32(uint32_t(count));
+  w.U8(uint8_t(MaskMethod::kDensityField));
+  const std::vector<uint8_t> coded = EncodeDensityField(field);
+  w.Bytes(coded.data(), coded.size());
+  return std::move(w.bytes());
+}
+
 std::vector<uint8_t> EncodeMask(const uint8_t* mask, int width, int height) {
   std::vector<uint32_t> xs, ys;
   for (int y = 0; y < height; ++y) {

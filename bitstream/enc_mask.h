@@ -6,12 +6,19 @@
 #include <cstdint>
 #include <vector>
 
+#include "bitstream/density_field.h"
+
 namespace spix {
 
 // `mask` holds width*height bytes, 1 = known pixel. Returns the MASK chunk
 // payload: the context coder with the adaptive template offsets that code
 // smallest, or zstd on the packed bitmap when that is smaller still.
 std::vector<uint8_t> EncodeMask(const uint8_t* mask, int width, int height);
+
+// The MASK chunk payload of a density-field mask (format version 2): the
+// mask is DensityFieldMask(field, width, height, count).
+std::vector<uint8_t> EncodeDensityFieldMask(const DensityField& field,
+                                            uint64_t count);
 
 // The context coder with fixed adaptive offsets (0 = unused); for tests.
 std::vector<uint8_t> EncodeMaskWithOffsets(const uint8_t* mask, int width,

@@ -9,7 +9,10 @@
 namespace spix {
 
 inline constexpr uint8_t kMagic[4] = {'S', 'P', 'I', 'X'};
-inline constexpr uint8_t kFormatVersion = 1;
+// The newest version this code reads. Writers use the lowest version that
+// holds what a file uses: 1, or 2 when the mask is a density field.
+inline constexpr uint8_t kFormatVersion = 2;
+inline constexpr uint8_t kOldestFormatVersion = 1;
 
 inline constexpr size_t kHeaderSize = 32;
 inline constexpr size_t kChunkHeaderSize = 8;  // 4-byte tag + u32 length
@@ -35,6 +38,8 @@ enum class Inpainter : uint8_t {
 // lower-case first letter: ancillary (an unknown one is skipped).
 inline constexpr char kMaskChunkTag[5] = "MASK";
 inline constexpr char kValuesChunkTag[5] = "VALS";
+// Version 2, luma preference: VALS holds luma only, CHRM the chroma.
+inline constexpr char kChromaChunkTag[5] = "CHRM";
 
 // Mask chunk: u32 point count, u8 method, then
 //   kContextArithmetic: u8 horizontal and u8 vertical context offset
@@ -42,17 +47,26 @@ inline constexpr char kValuesChunkTag[5] = "VALS";
 //   kZstdBitmap: a zstd frame of the bitmap packed 8 pixels a byte, MSB
 //     first, each row starting on a byte (wins on periodic masks);
 //   kFlatHalftone: nothing; the mask is FlatHalftone() of the point count
-//     (bitstream/halftone.h).
+//     (bitstream/halftone.h);
+//   kDensityField (version 2): u8 block log2, then the arithmetic-coded
+//     levels; the mask is the field's halftone (bitstream/density_field.h).
 enum class MaskMethod : uint8_t {
   kContextArithmetic = 0,
   kZstdBitmap = 1,
   kFlatHalftone = 2,
+  kDensityField = 3,
 };
 inline constexpr uint8_t kMaxMaskContextOffset = 64;
 inline constexpr int kMaskZstdLevel = 19;
 
 // Values chunk: u8 prediction radius, then the arithmetic-coded residuals.
 inline constexpr uint8_t kMaxPredictionRadius = 64;
+
+// Chroma chunk (luma preference, colour images): u8 level drop, u32 chroma
+// point count, then a values payload (as VALS) of the two chroma channels
+// at the chroma mask: the luma density field `drop` levels lower when the
+// mask is a density field, else the flat halftone of the count.
+inline constexpr uint8_t kMaxChromaLevelDrop = 31;
 
 }  // namespace spix
 

@@ -1,6 +1,7 @@
 // Decoder: container -> mask and values (integer only) -> inpainting.
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "baselines/diffusion.h"
@@ -9,6 +10,7 @@
 #include "bitstream/dec_mask.h"
 #include "bitstream/dec_values.h"
 #include "codec/learned.h"
+#include "codec/luma_preference.h"
 #include "codec/quantize.h"
 #include "codec/spix.h"
 
@@ -24,10 +26,11 @@ StatusOr<const ChunkView*> RequireChunk(const ParsedContainer& c,
   return chunk;
 }
 
-StatusOr<std::vector<uint8_t>> ParseMask(const ParsedContainer& c) {
+StatusOr<std::vector<uint8_t>> ParseMask(
+    const ParsedContainer& c, std::optional<DensityField>* field = nullptr) {
   SPIX_ASSIGN_OR_RETURN(const ChunkView* chunk, RequireChunk(c, kMaskChunkTag));
   return DecodeMask(chunk->data, chunk->size, int(c.header.width),
-                    int(c.header.height));
+                    int(c.header.height), c.header.version, field);
 }
 
 }  // namespace
@@ -45,12 +48,23 @@ StatusOr<Image> Decode(const uint8_t* data, size_t size,
   }
 
   Stopwatch start;
-  SPIX_ASSIGN_OR_RETURN(std::vector<uint8_t> mask, ParseMask(container));
+  std::optional<DensityField> field;
+  SPIX_ASSIGN_OR_RETURN(std::vector<uint8_t> mask,
+                        ParseMask(container, &field));
   if (times) times->mask = start.Seconds();
 
   start = Stopwatch();
   SPIX_ASSIGN_OR_RETURN(const ChunkView* vals,
                         RequireChunk(container, kValuesChunkTag));
+  if (const ChunkView* chrm = FindChunk(container, kChromaChunkTag)) {
+    if (h.inpainter != Inpainter::kHomogeneousDiffusion) {
+      return CorruptData("chroma chunk in a file for a learned decoder");
+    }
+    StatusOr<Image> image = DecodeLumaPreferred(
+        h, mask, field, vals->data, vals->size, chrm->data, chrm->size);
+    if (times) times->inpaint = start.Seconds();
+    return image;
+  }
   SPIX_ASSIGN_OR_RETURN(std::vector<int32_t> values,
                         DecodeValues(vals->data, vals->size, mask.data(), width,
                                      height, ValueParamsForHeader(h)));
@@ -93,7 +107,7 @@ StatusOr<FileInfo> Inspect(const uint8_t* data, size_t size) {
   SPIX_ASSIGN_OR_RETURN(ParsedContainer container, ParseContainer(data, size));
   const Header& h = container.header;
   FileInfo info;
-  info.version = kFormatVersion;
+  info.version = h.version;
   info.width = int(h.width);
   info.height = int(h.height);
   info.channels = h.channels;
@@ -111,12 +125,38 @@ StatusOr<FileInfo> Inspect(const uint8_t* data, size_t size) {
   }
   info.noise_seed = h.noise_seed;
   info.file_size = container.file_size;
-  for (const ChunkView& c : container.chunks) {
-    info.chunks.push_back({c.tag, c.size});
-  }
   SPIX_ASSIGN_OR_RETURN(std::vector<uint8_t> mask, ParseMask(container));
   for (uint8_t m : mask) info.known_pixels += m;
+  const ChunkView* chroma = FindChunk(container, kChromaChunkTag);
+  if (chroma != nullptr && chroma->size >= 5) {
+    info.chroma_points = uint64_t(chroma->data[1]) | chroma->data[2] << 8 |
+                         chroma->data[3] << 16 |
+                         uint64_t(chroma->data[4]) << 24;
+  }
+  for (const ChunkView& c : container.chunks) {
+    std::string what = "unknown";
+    if (c.tag == kMaskChunkTag && c.size >= 5) {
+      static const char* kMethods[] = {"context-coded positions", "zstd bitmap",
+                                       "flat halftone", "density field"};
+      what = "positions: " + std::string(c.data[4] < 4 ? kMethods[c.data[4]]
+                                                       : "unknown method");
+    } else if (c.tag == kValuesChunkTag) {
+      what = chroma != nullptr ? "luma values" : "values, every channel";
+    } else if (c.tag == kChromaChunkTag) {
+      what =
+          "chroma values at " + std::to_string(info.chroma_points) + " points";
+    }
+    info.chunks.push_back({c.tag, c.size, what});
+  }
   return info;
+}
+
+StatusOr<Image> DecodeKnownMask(const uint8_t* data, size_t size) {
+  SPIX_ASSIGN_OR_RETURN(ParsedContainer container, ParseContainer(data, size));
+  SPIX_ASSIGN_OR_RETURN(std::vector<uint8_t> mask, ParseMask(container));
+  Image image(int(container.header.width), int(container.header.height), 1);
+  for (size_t i = 0; i < mask.size(); ++i) image.pixels[i] = mask[i] ? 255 : 0;
+  return image;
 }
 
 }  // namespace spix

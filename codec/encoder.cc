@@ -1,6 +1,7 @@
 // Encoder: mask selection -> quantised colours -> entropy coding -> container.
 #include "codec/encoder.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -9,6 +10,7 @@
 #include "bitstream/enc_mask.h"
 #include "bitstream/enc_values.h"
 #include "codec/learned.h"
+#include "codec/luma_preference.h"
 #include "codec/mask_selection.h"
 #include "codec/quantize.h"
 #include "codec/spix.h"
@@ -40,6 +42,15 @@ Status ValidateEncode(const Image& image, const EncodeOptions& o) {
   if (o.threads < 1 || o.threads > 1024) {
     return InvalidArgument("threads must be in 1..1024");
   }
+  if (!(o.chroma_fraction > 0.0 && o.chroma_fraction <= 1.0)) {
+    return InvalidArgument("chroma fraction must be in (0, 1]");
+  }
+  if (o.chroma_fraction < 1.0 &&
+      o.inpainter != Inpainter::kHomogeneousDiffusion) {
+    return InvalidArgument(
+        "luma preference (chroma fraction below 1) needs the diffusion "
+        "inpainter (-i diffusion)");
+  }
   if (o.quant_step_luma < 1 || o.quant_step_luma > 255 ||
       o.quant_step_chroma < 1 || o.quant_step_chroma > 255) {
     return InvalidArgument("quantisation steps must be in 1..255");
@@ -48,9 +59,10 @@ Status ValidateEncode(const Image& image, const EncodeOptions& o) {
 }
 
 StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
-                                              const std::vector<uint8_t>& mask,
+                                              const MaskChoice& choice,
                                               const EncodeOptions& options,
                                               StageTimes* times) {
+  const std::vector<uint8_t>& mask = choice.mask;
   SPIX_RETURN_IF_ERROR(ValidateEncode(image, options));
   Header header;
   header.width = uint32_t(image.width);
@@ -73,9 +85,32 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
   std::vector<Chunk> chunks(2);
   chunks[0].tag = kMaskChunkTag;
   chunks[0].data = EncodeMask(mask.data(), image.width, image.height);
+  if (choice.field) {
+    // The field is the cheaper description unless a free list (or the flat
+    // halftone) happens to code smaller.
+    std::vector<uint8_t> field = EncodeDensityFieldMask(
+        *choice.field, std::count(mask.begin(), mask.end(), 1));
+    if (field.size() < chunks[0].data.size()) {
+      chunks[0].data.swap(field);
+      header.version = 2;
+    }
+  }
   if (times) times->mask += start.Seconds();
 
   start = Stopwatch();
+  const int drop =
+      image.channels == 3 ? ChromaLevelDrop(options.chroma_fraction) : 0;
+  if (drop > 0) {
+    SPIX_ASSIGN_OR_RETURN(
+        LumaPreferredChunks stored,
+        EncodeLumaPreferred(image, choice, header, drop, options.tonal));
+    header.version = 2;
+    chunks[1].tag = kValuesChunkTag;
+    chunks[1].data = std::move(stored.luma);
+    chunks.push_back({kChromaChunkTag, std::move(stored.chroma)});
+    if (times) times->values = start.Seconds();
+    return WriteContainer(header, chunks);
+  }
   std::vector<uint8_t> colours;
   if (learned && options.tonal && options.tonal_steps > 0) {
     SPIX_ASSIGN_OR_RETURN(const Image tuned,
@@ -101,10 +136,9 @@ StatusOr<std::vector<uint8_t>> Encode(const Image& image,
                                       StageTimes* times) {
   SPIX_RETURN_IF_ERROR(ValidateEncode(image, options));
   Stopwatch start;
-  SPIX_ASSIGN_OR_RETURN(const std::vector<uint8_t> mask,
-                        SelectMask(image, options));
+  SPIX_ASSIGN_OR_RETURN(const MaskChoice choice, SelectMask(image, options));
   if (times) times->mask = start.Seconds();
-  return EncodeWithMask(image, mask, options, times);
+  return EncodeWithMask(image, choice, options, times);
 }
 
 }  // namespace spix

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "codec/mask_selection.h"
 #include "codec/spix.h"
 
 namespace spix {
@@ -14,7 +15,7 @@ Status ValidateEncode(const Image& image, const EncodeOptions& options);
 // Everything after mask selection: stored colours, quantisation, entropy
 // coding, container. `options.mask` and `options.density` are not used.
 StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
-                                              const std::vector<uint8_t>& mask,
+                                              const MaskChoice& choice,
                                               const EncodeOptions& options,
                                               StageTimes* times = nullptr);
 

@@ -7,6 +7,7 @@
 #include "baselines/random.h"
 #include "baselines/spatial_optimisation.h"
 #include "bitstream/halftone.h"
+#include "codec/density_mask.h"
 #include "codec/learned.h"
 
 namespace spix {
@@ -128,8 +129,26 @@ void RunNlpe(const PlanarImage& f, const EncodeOptions& o,
   NonLocalPixelExchange(f, mask, nlpe);
 }
 
+// The modes that run probabilistic sparsification.
 bool IsOptimised(MaskMode mode) {
-  return mode == MaskMode::kPs || mode == MaskMode::kPsNlpe;
+  return mode == MaskMode::kPs || mode == MaskMode::kPsNlpe ||
+         mode == MaskMode::kPsDensity;
+}
+
+// The density field of `weights` at `density`, and its mask.
+MaskChoice FromWeights(const std::vector<double>& weights, int w, int h,
+                       double density) {
+  MaskChoice c;
+  c.field = FitDensityField(weights, w, h, density, kDensityBlockLog2);
+  c.mask = DensityFieldMask(*c.field, w, h, DensityFieldCount(*c.field, w, h));
+  return c;
+}
+
+// A PS mask at `density` redrawn from its local density.
+MaskChoice PsDensity(const std::vector<uint8_t>& ps, int w, int h,
+                     double density) {
+  return FromWeights(MaskBlockWeights(ps, w, h, kDensityBlockLog2), w, h,
+                     density);
 }
 
 // The masks that do not look at the image.
@@ -144,22 +163,29 @@ std::vector<uint8_t> FixedMask(const EncodeOptions& o, int w, int h,
 
 }  // namespace
 
-StatusOr<std::vector<uint8_t>> SelectMask(const Image& image,
-                                          const EncodeOptions& options) {
+StatusOr<MaskChoice> SelectMask(const Image& image,
+                                const EncodeOptions& options) {
   const int w = image.width, h = image.height;
   if (options.mask == MaskMode::kLearned) {
     SPIX_ASSIGN_OR_RETURN(std::vector<float> scores,
                           LearnedMaskScores(image, options, options.density));
-    return HalftoneMask(scores, w, h, options.density);
+    return MaskChoice{HalftoneMask(scores, w, h, options.density), {}};
+  }
+  if (options.mask == MaskMode::kDensity) {
+    return FromWeights(AnalyticBlockWeights(image, kDensityBlockLog2), w, h,
+                       options.density);
   }
   if (!IsOptimised(options.mask)) {
-    return FixedMask(options, w, h, options.density);
+    return MaskChoice{FixedMask(options, w, h, options.density), {}};
   }
   const PlanarImage f = ToPlanar(image.pixels.data(), w, h, image.channels);
   std::vector<uint8_t> mask = ProbabilisticSparsification(
       f, KnownPixelCount(w, h, options.density), PsOptions(options));
+  if (options.mask == MaskMode::kPsDensity) {
+    return PsDensity(mask, w, h, options.density);
+  }
   if (options.mask == MaskMode::kPsNlpe) RunNlpe(f, options, &mask);
-  return mask;
+  return MaskChoice{std::move(mask), {}};
 }
 
 MaskFamily::MaskFamily(const Image& image, const EncodeOptions& options,
@@ -172,6 +198,10 @@ MaskFamily::MaskFamily(const Image& image, const EncodeOptions& options,
     if (scores.ok()) learned_scores_ = std::move(scores).value();
     return;
   }
+  if (options.mask == MaskMode::kDensity) {
+    analytic_weights_ = AnalyticBlockWeights(image, kDensityBlockLog2);
+    return;
+  }
   if (!IsOptimised(options.mask)) return;
   const PlanarImage f =
       ToPlanar(image.pixels.data(), image.width, image.height, image.channels);
@@ -180,12 +210,16 @@ MaskFamily::MaskFamily(const Image& image, const EncodeOptions& options,
       PsOptions(options), &removal_order_);
 }
 
-std::vector<uint8_t> MaskFamily::At(double density) const {
+MaskChoice MaskFamily::At(double density) const {
+  const int w = image_.width, h = image_.height;
   if (options_.mask == MaskMode::kLearned) {
-    return HalftoneMask(learned_scores_, image_.width, image_.height, density);
+    return {HalftoneMask(learned_scores_, w, h, density), {}};
+  }
+  if (options_.mask == MaskMode::kDensity) {
+    return FromWeights(analytic_weights_, w, h, density);
   }
   if (!IsOptimised(options_.mask)) {
-    return FixedMask(options_, image_.width, image_.height, density);
+    return {FixedMask(options_, w, h, density), {}};
   }
   // Put back the last-removed pixels until the count is reached.
   std::vector<uint8_t> mask = base_;
@@ -194,14 +228,17 @@ std::vector<uint8_t> MaskFamily::At(double density) const {
   for (size_t k = removal_order_.size(); k > 0 && have < want; --k, ++have) {
     mask[removal_order_[k - 1]] = 1;
   }
-  return mask;
+  if (options_.mask == MaskMode::kPsDensity) {
+    return PsDensity(mask, w, h, density);
+  }
+  return {std::move(mask), {}};
 }
 
-void MaskFamily::Refine(std::vector<uint8_t>* mask) const {
+void MaskFamily::Refine(MaskChoice* choice) const {
   if (options_.mask != MaskMode::kPsNlpe) return;
   RunNlpe(ToPlanar(image_.pixels.data(), image_.width, image_.height,
                    image_.channels),
-          options_, mask);
+          options_, &choice->mask);
 }
 
 }  // namespace spix

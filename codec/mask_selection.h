@@ -3,17 +3,26 @@
 #define SPIX_CODEC_MASK_SELECTION_H_
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
+#include "bitstream/density_field.h"
 #include "codec/image.h"
 #include "codec/spix.h"
 
 namespace spix {
 
-// The mask for `options.mask` at `options.density` (1 = known pixel).
-// Fails only for learned masks whose weights cannot be loaded.
-StatusOr<std::vector<uint8_t>> SelectMask(const Image& image,
-                                          const EncodeOptions& options);
+// A mask (1 = known pixel) and, for the density modes, the field the
+// decoder redraws it from.
+struct MaskChoice {
+  std::vector<uint8_t> mask;
+  std::optional<DensityField> field;
+};
+
+// The mask for `options.mask` at `options.density`. Fails only for learned
+// masks whose weights cannot be loaded.
+StatusOr<MaskChoice> SelectMask(const Image& image,
+                                const EncodeOptions& options);
 
 // The masks of one mode at any density, for rate control: PS runs once down
 // to `min_density` and records its removal order, so every density above is
@@ -25,8 +34,8 @@ class MaskFamily {
   MaskFamily(const Image& image, const EncodeOptions& options,
              double min_density);
   const Status& status() const { return status_; }  // check before At()
-  std::vector<uint8_t> At(double density) const;
-  void Refine(std::vector<uint8_t>* mask) const;
+  MaskChoice At(double density) const;
+  void Refine(MaskChoice* choice) const;
 
  private:
   const Image& image_;
@@ -35,6 +44,7 @@ class MaskFamily {
   std::vector<uint8_t> base_;  // the PS mask at min_density
   std::vector<uint32_t> removal_order_;
   std::vector<float> learned_scores_;
+  std::vector<double> analytic_weights_;  // kDensity
 };
 
 // Number of known pixels for a density: round(density * pixels), at least 1.

@@ -36,15 +36,27 @@ ValueCodingParams ValueParamsForHeader(const Header& h) {
   return p;
 }
 
+void RgbToYCoCgR(const uint8_t* s, int32_t* v) {
+  const int32_t co = int32_t(s[0]) - s[2];
+  const int32_t t = s[2] + FloorHalf(co);
+  const int32_t cg = int32_t(s[1]) - t;
+  v[0] = t + FloorHalf(cg);
+  v[1] = co;
+  v[2] = cg;
+}
+
+int32_t QuantStep(const Header& h, int channel) { return StepOf(h, channel); }
+
+int32_t QuantizeValue(const Header& h, int channel, int32_t value) {
+  const ValueCodingParams p = ValueParamsForHeader(h);
+  return std::clamp(Quantize(value, StepOf(h, channel)), p.lo[channel],
+                    p.hi[channel]);
+}
+
 void QuantizePixel(const Header& h, const uint8_t* s, int32_t* q) {
   int32_t v[3] = {s[0], 0, 0};
   if (h.transform == ColorTransform::kYCoCgR) {
-    const int32_t co = int32_t(s[0]) - s[2];
-    const int32_t t = s[2] + FloorHalf(co);
-    const int32_t cg = int32_t(s[1]) - t;
-    v[0] = t + FloorHalf(cg);
-    v[1] = co;
-    v[2] = cg;
+    RgbToYCoCgR(s, v);
   } else {
     for (int c = 1; c < h.channels; ++c) v[c] = s[c];
   }

@@ -19,6 +19,14 @@ void QuantizePixel(const Header& header, const uint8_t* samples,
 void DequantizePixel(const Header& header, const int32_t* indices,
                      uint8_t* samples);
 
+// The pieces of the above, for stores that keep channels apart (luma
+// preference): the forward YCoCg-R transform of one RGB pixel, the step of
+// a channel, and the rounded index of a value (clamped to the channel's
+// range).
+void RgbToYCoCgR(const uint8_t* rgb, int32_t* ycocg);
+int32_t QuantStep(const Header& header, int channel);
+int32_t QuantizeValue(const Header& header, int channel, int32_t value);
+
 }  // namespace spix
 
 #endif  // SPIX_CODEC_QUANTIZE_H_

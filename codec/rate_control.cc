@@ -44,7 +44,7 @@ class Search {
     return options_.mask == MaskMode::kPsNlpe || LearnedTonal();
   }
 
-  StatusOr<Trial> Run(double density, const std::vector<uint8_t>& mask,
+  StatusOr<Trial> Run(double density, const MaskChoice& mask,
                       bool final_encode = false) {
     Trial t;
     t.density = density;
@@ -121,7 +121,7 @@ class Search {
     const bool size_target = target_.kind != RateTarget::Kind::kPsnr;
     double density = found.density;
     for (int k = 0; k < kRefineRetries; ++k) {
-      std::vector<uint8_t> mask = family_.At(density);
+      MaskChoice mask = family_.At(density);
       family_.Refine(&mask);
       SPIX_ASSIGN_OR_RETURN(Trial t, Run(density, mask, /*final_encode=*/true));
       if (Meets(t)) return t;

@@ -23,6 +23,10 @@ enum class MaskMode {
   kRandom,    // uniformly random, seeded
   kPs,        // probabilistic sparsification for diffusion
   kPsNlpe,    // PS, then non-local pixel exchange
+  // Density fields the decoder halftones (format version 2); positions cost
+  // about 0.01 bpp instead of their entropy:
+  kDensity,    // density from |Laplacian| of the smoothed image (fast)
+  kPsDensity,  // the local density of a PS mask, redrawn by the halftone
 };
 
 // What PS and NLPE minimise.
@@ -53,7 +57,10 @@ struct EncodeOptions {
   // beats 4/8 by ~1 dB at equal bpp (benchmarks/results/quantisation.md).
   int quant_step_luma = 12;
   int quant_step_chroma = 24;  // used for colour images only
-  uint32_t seed = 1;           // random mask positions; stored in the header
+  // Luma preference (colour images, diffusion only): chroma is stored at
+  // this fraction of the points, luma at all of them; 1 = off.
+  double chroma_fraction = 1.0;
+  uint32_t seed = 1;  // random mask positions; stored in the header
   // Called with (stage name, fraction done) during slow stages; may be empty.
   std::function<void(const char*, double)> progress;
 };
@@ -119,15 +126,21 @@ struct FileInfo {
   std::string weights_hash;  // hex
   uint32_t noise_seed = 0;
   uint64_t known_pixels = 0;
+  uint64_t chroma_points = 0;  // luma preference: where chroma is stored
   size_t file_size = 0;
   struct ChunkInfo {
     std::string tag;
     size_t size = 0;
+    std::string what;  // e.g. "positions (density field)", "luma values"
   };
   std::vector<ChunkInfo> chunks;
 };
 
 StatusOr<FileInfo> Inspect(const uint8_t* data, size_t size);
+
+// The known-pixel mask of a file as a grey image (255 = known; with luma
+// preference, where luma is known), to see where the points went.
+StatusOr<Image> DecodeKnownMask(const uint8_t* data, size_t size);
 
 }  // namespace spix
 

@@ -10,6 +10,7 @@
 #include "bitstream/dec_arith.h"
 #include "bitstream/dec_mask.h"
 #include "bitstream/dec_values.h"
+#include "bitstream/density_field.h"
 #include "bitstream/enc_arith.h"
 #include "bitstream/enc_mask.h"
 #include "bitstream/enc_values.h"
@@ -213,6 +214,105 @@ TEST(Mask, FlatHalftoneSpreadsEvenly) {
   }
 }
 
+DensityField RandomField(int w, int h, int block_log2, uint32_t seed) {
+  DensityField f = EmptyDensityField(w, h, block_log2);
+  std::mt19937 rng(seed);
+  // Smooth runs with jumps, like real fields, and the extreme levels.
+  int level = 12;
+  for (auto& v : f.levels) {
+    level = std::clamp(level + int(rng() % 5) - 2, 0, kDensityLevels - 1);
+    if (rng() % 17 == 0) level = int(rng() % kDensityLevels);
+    v = uint8_t(level);
+  }
+  return f;
+}
+
+TEST(DensityField, LevelsRoundTripAtEveryBlockSize) {
+  const int sizes[][2] = {{1, 1}, {7, 300}, {300, 7}, {97, 61}, {768, 512}};
+  for (const auto& s : sizes) {
+    for (int b = kMinDensityBlockLog2; b <= kMaxDensityBlockLog2; ++b) {
+      const DensityField f = RandomField(s[0], s[1], b, uint32_t(s[0] + b));
+      const std::vector<uint8_t> coded = EncodeDensityField(f);
+      auto decoded = DecodeDensityField(coded.data(), coded.size(), s[0], s[1]);
+      ASSERT_TRUE(decoded.ok()) << decoded.status().message();
+      EXPECT_EQ(decoded->levels, f.levels) << s[0] << "x" << s[1] << " " << b;
+      EXPECT_EQ(decoded->cols, f.cols);
+    }
+  }
+}
+
+TEST(DensityField, MaskIsRedrawnExactlyAndFollowsTheField) {
+  // Left half dense (level 25, 1/4), right half sparse (level 13, 1/64).
+  const int w = 256, h = 128;
+  DensityField f = EmptyDensityField(w, h, 4);
+  for (int by = 0; by < f.rows; ++by) {
+    for (int bx = 0; bx < f.cols; ++bx) {
+      f.levels[size_t(by) * f.cols + bx] = bx < f.cols / 2 ? 25 : 13;
+    }
+  }
+  const uint64_t count = DensityFieldCount(f, w, h);
+  // About (1/4 + 1/64) / 2 of the pixels.
+  EXPECT_NEAR(double(count) / (w * h), (0.25 + 1.0 / 64) / 2, 0.004);
+  const std::vector<uint8_t> mask = DensityFieldMask(f, w, h, count);
+  EXPECT_EQ(uint64_t(std::count(mask.begin(), mask.end(), 1)), count);
+  uint64_t left = 0;
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w / 4; ++x) left += mask[size_t(y) * w + x];
+  }
+  uint64_t right = 0;
+  for (int y = 0; y < h; ++y) {
+    for (int x = 3 * w / 4; x < w; ++x) right += mask[size_t(y) * w + x];
+  }
+  EXPECT_NEAR(double(left) / (w / 4 * h), 0.25, 0.01);
+  EXPECT_NEAR(double(right) / (w / 4 * h), 1.0 / 64, 0.005);
+  // The MASK chunk carries the field, and the decoder redraws the mask.
+  const std::vector<uint8_t> chunk = EncodeDensityFieldMask(f, count);
+  EXPECT_EQ(chunk[4], uint8_t(MaskMethod::kDensityField));
+  EXPECT_LT(chunk.size(), 40u);
+  auto decoded = DecodeMask(chunk.data(), chunk.size(), w, h);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().message();
+  EXPECT_EQ(*decoded, mask);
+  // Version 1 has no density fields.
+  EXPECT_FALSE(DecodeMask(chunk.data(), chunk.size(), w, h, 1).ok());
+}
+
+TEST(DensityField, NearestLevelIsNearestInLog) {
+  EXPECT_EQ(NearestDensityLevel(1.0), kDensityLevels - 1);
+  EXPECT_EQ(NearestDensityLevel(0.25), 25);
+  EXPECT_EQ(NearestDensityLevel(0.26), 25);
+  EXPECT_EQ(NearestDensityLevel(1e-12), 0);
+  EXPECT_EQ(NearestDensityLevel(5.0), kDensityLevels - 1);
+  EXPECT_EQ(DensityLevelValue(25), kHalftoneOne / 4);
+}
+
+TEST(DensityField, TruncatedAndBadPayloadsAreErrorsNotCrashes) {
+  const int w = 300, h = 200;
+  const DensityField f = RandomField(w, h, 3, 7);
+  const std::vector<uint8_t> chunk =
+      EncodeDensityFieldMask(f, DensityFieldCount(f, w, h));
+  // Losing more than the coder's flush bytes runs the levels out.
+  for (size_t len = 0; len + 8 < chunk.size(); ++len) {
+    EXPECT_FALSE(DecodeMask(chunk.data(), len, w, h).ok()) << len;
+  }
+  for (uint8_t block : {0, 2, 7, 255}) {
+    std::vector<uint8_t> bad = chunk;
+    bad[5] = block;
+    EXPECT_FALSE(DecodeMask(bad.data(), bad.size(), w, h).ok()) << int(block);
+  }
+  std::vector<uint8_t> zero = chunk;
+  zero[0] = zero[1] = zero[2] = zero[3] = 0;
+  EXPECT_FALSE(DecodeMask(zero.data(), zero.size(), w, h).ok());
+  // Any flipped byte decodes to some valid mask or is refused, never more.
+  for (size_t i = 4; i < chunk.size(); ++i) {
+    std::vector<uint8_t> flipped = chunk;
+    flipped[i] ^= 0x5A;
+    auto mask = DecodeMask(flipped.data(), flipped.size(), w, h);
+    if (mask.ok()) {
+      EXPECT_EQ(mask->size(), size_t(w) * h);
+    }
+  }
+}
+
 TEST(Mask, BadFlatHalftoneFieldsAreErrors) {
   const uint8_t zero_count[] = {0, 0, 0, 0, uint8_t(MaskMethod::kFlatHalftone)};
   EXPECT_FALSE(DecodeMask(zero_count, sizeof zero_count, 10, 10).ok());
@@ -377,10 +477,10 @@ TEST(Container, FieldChecksGiveClearErrors) {
   EXPECT_NE(ParseStatus(magic).message().find("magic"), std::string::npos);
 
   auto version = good;
-  version[4] = 2;
+  version[4] = 3;
   Status st = ParseStatus(Reseal(version));
   EXPECT_EQ(st.code(), StatusCode::kUnsupported);
-  EXPECT_NE(st.message().find("version 2"), std::string::npos);
+  EXPECT_NE(st.message().find("version 3"), std::string::npos);
 
   Header zero = SmallHeader();
   zero.width = 0;

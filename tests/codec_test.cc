@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include "bitstream/container.h"
+#include "bitstream/enc_mask.h"
 #include "codec/mask_selection.h"
 #include "codec/spix.h"
 #include "tests/test_images.h"
@@ -146,6 +148,160 @@ TEST(Codec, InspectReportsHeaderAndPointCount) {
   EXPECT_EQ(info->known_pixels, KnownPixelCount(50, 40, 0.1));
   EXPECT_EQ(info->file_size, bytes.size());
   ASSERT_EQ(info->chunks.size(), 2u);
+}
+
+// Curved detail on the left, a flat ramp on the right (where an adaptive
+// mask pays), with smooth chroma (where luma preference pays).
+Image HalfTexturedImage(int w, int h) {
+  Image image(w, h, 3);
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      const double luma =
+          x < w / 2 ? 128 + 80 * std::sin(0.45 * x) * std::cos(0.35 * y)
+                    : 100 + 40.0 * x / w;
+      const double tint_r = 30.0 * x / w, tint_b = -30.0 * y / h;
+      uint8_t* p = image.pixel(x, y);
+      p[0] = uint8_t(std::clamp(luma + tint_r, 0.0, 255.0));
+      p[1] = uint8_t(std::clamp(luma, 0.0, 255.0));
+      p[2] = uint8_t(std::clamp(luma + tint_b, 0.0, 255.0));
+    }
+  }
+  return image;
+}
+
+EncodeOptions DiffusionOptions(MaskMode mask, double density) {
+  EncodeOptions o;
+  o.inpainter = Inpainter::kHomogeneousDiffusion;
+  o.mask = mask;
+  o.density = density;
+  o.tonal = false;
+  return o;
+}
+
+const ChunkView* ChunkOf(const std::vector<uint8_t>& bytes, const char* tag,
+                         ParsedContainer* keep) {
+  auto parsed = ParseContainer(bytes.data(), bytes.size());
+  EXPECT_TRUE(parsed.ok());
+  if (!parsed.ok()) return nullptr;
+  *keep = *parsed;
+  return FindChunk(*keep, tag);
+}
+
+TEST(DensityMasks, RoundTripWithKnownPixelsExactAndCheapPositions) {
+  for (MaskMode mode : {MaskMode::kDensity, MaskMode::kPsDensity}) {
+    const Image image = HalfTexturedImage(128, 64);
+    EncodeOptions o = DiffusionOptions(mode, 0.08);
+    o.quant_step_luma = o.quant_step_chroma = 1;
+    const auto bytes = MustEncode(image, o);
+    ParsedContainer parsed;
+    const ChunkView* mask_chunk = ChunkOf(bytes, kMaskChunkTag, &parsed);
+    ASSERT_NE(mask_chunk, nullptr);
+    EXPECT_EQ(parsed.header.version, 2);
+    EXPECT_EQ(mask_chunk->data[4], uint8_t(MaskMethod::kDensityField));
+    // 32 blocks of 16x16: a few bytes, where the positions take hundreds.
+    auto choice = SelectMask(image, o);
+    ASSERT_TRUE(choice.ok());
+    const auto free_list =
+        EncodeMask(choice->mask.data(), image.width, image.height);
+    EXPECT_LT(mask_chunk->size * 8, free_list.size()) << int(mode);
+    const Image decoded = MustDecode(bytes);
+    const size_t n = image.num_pixels();
+    ASSERT_EQ(decoded.pixels.size(), n * 3);
+    for (size_t i = 0; i < n; ++i) {
+      if (!choice->mask[i]) continue;
+      for (int c = 0; c < 3; ++c) {
+        ASSERT_EQ(decoded.pixels[i * 3 + c], image.pixels[i * 3 + c]) << i;
+      }
+    }
+    // More points where the detail is.
+    size_t left = 0, right = 0;
+    for (int y = 0; y < image.height; ++y) {
+      for (int x = 0; x < image.width; ++x) {
+        (x < image.width / 2 ? left : right) +=
+            choice->mask[size_t(y) * image.width + x];
+      }
+    }
+    EXPECT_GT(left, 3 * right) << int(mode);
+  }
+}
+
+TEST(DensityMasks, BeatTheFlatHalftoneAtEqualDensity) {
+  const Image image = HalfTexturedImage(192, 128);
+  const double flat =
+      Psnr(image, MustDecode(MustEncode(
+                      image, DiffusionOptions(MaskMode::kHalftone, 0.06))));
+  const double adaptive =
+      Psnr(image, MustDecode(MustEncode(
+                      image, DiffusionOptions(MaskMode::kDensity, 0.06))));
+  EXPECT_GT(adaptive, flat + 1.0);
+}
+
+TEST(DensityMasks, TheMaskChunkIsNeverBiggerThanTheFreeList) {
+  // Tiny images and full densities: the field can lose to the free list
+  // (or the flat halftone), and then the encoder keeps that.
+  for (const auto& [w, h, density] :
+       {std::tuple{3, 2, 1.0}, std::tuple{40, 1, 0.5}, std::tuple{64, 48, 0.02},
+        std::tuple{64, 48, 1.0}}) {
+    const Image image = SyntheticImage(w, h, 3);
+    const EncodeOptions o = DiffusionOptions(MaskMode::kDensity, density);
+    const auto bytes = MustEncode(image, o);
+    ParsedContainer parsed;
+    const ChunkView* mask_chunk = ChunkOf(bytes, kMaskChunkTag, &parsed);
+    ASSERT_NE(mask_chunk, nullptr);
+    auto choice = SelectMask(image, o);
+    ASSERT_TRUE(choice.ok());
+    EXPECT_LE(mask_chunk->size, EncodeMask(choice->mask.data(), w, h).size())
+        << w << "x" << h << " " << density;
+    EXPECT_EQ(
+        parsed.header.version,
+        mask_chunk->data[4] == uint8_t(MaskMethod::kDensityField) ? 2 : 1);
+    EXPECT_EQ(MustDecode(bytes).pixels.size(), image.pixels.size());
+  }
+}
+
+TEST(LumaPreference, FewerChromaPointsSmallerFileSimilarQuality) {
+  const Image image = HalfTexturedImage(128, 96);
+  for (MaskMode mode : {MaskMode::kDensity, MaskMode::kHalftone}) {
+    EncodeOptions o = DiffusionOptions(mode, 0.1);
+    o.tonal = true;
+    const auto full = MustEncode(image, o);
+    o.chroma_fraction = 0.25;
+    const auto preferred = MustEncode(image, o);
+    ParsedContainer parsed;
+    const ChunkView* chroma = ChunkOf(preferred, kChromaChunkTag, &parsed);
+    ASSERT_NE(chroma, nullptr);
+    EXPECT_EQ(parsed.header.version, 2);
+    EXPECT_LT(preferred.size(), full.size()) << int(mode);
+    const double psnr_full = Psnr(image, MustDecode(full));
+    const double psnr_preferred = Psnr(image, MustDecode(preferred));
+    EXPECT_GT(psnr_preferred, 25.0) << int(mode);
+    EXPECT_GT(psnr_preferred, psnr_full - 1.0) << int(mode);
+    // Every flip and truncation of a luma-preference file fails cleanly.
+    for (size_t i = 0; i < preferred.size(); ++i) {
+      auto bad = preferred;
+      bad[i] ^= 0x5A;
+      EXPECT_FALSE(Decode(bad.data(), bad.size()).ok()) << i;
+      DecodeOptions unchecked;
+      unchecked.verify_checksum = false;
+      (void)Decode(bad.data(), bad.size(), unchecked);
+    }
+    for (size_t len = 0; len < preferred.size(); ++len) {
+      EXPECT_FALSE(Decode(preferred.data(), len).ok()) << len;
+    }
+  }
+}
+
+TEST(LumaPreference, GreyImagesIgnoreItAndTheLearnedDecoderRefusesIt) {
+  EncodeOptions o = DiffusionOptions(MaskMode::kDensity, 0.1);
+  o.chroma_fraction = 0.25;
+  const auto grey = MustEncode(SyntheticImage(40, 30, 1), o);
+  ParsedContainer parsed;
+  EXPECT_EQ(ChunkOf(grey, kChromaChunkTag, &parsed), nullptr);
+  o.inpainter = Inpainter::kWganGenerator;
+  EXPECT_FALSE(Encode(SyntheticImage(40, 30, 3), o).ok());
+  o.inpainter = Inpainter::kHomogeneousDiffusion;
+  o.chroma_fraction = 0;
+  EXPECT_FALSE(Encode(SyntheticImage(40, 30, 3), o).ok());
 }
 
 TEST(MaskSelection, RandomMaskHasExactCountAndGridIsRegular) {

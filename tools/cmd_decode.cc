@@ -14,6 +14,7 @@ namespace {
 struct DecodeArgs {
   std::string input;
   std::string output;
+  std::string mask_output;
   bool verbose = false;
   bool quiet = false;
   bool json = false;
@@ -26,6 +27,11 @@ int RunDecode(const DecodeArgs& a) {
       ReadFileBytes(a.input, kMaxSpixFileBytes);
   if (!bytes.ok()) return ReportError(bytes.status());
   Status st = CheckOutputPath(a.input, a.output, a.force);
+  if (st.ok() && !a.mask_output.empty()) {
+    st = a.mask_output == a.output
+             ? InvalidArgument("--mask-out must differ from -o")
+             : CheckOutputPath(a.input, a.mask_output, a.force);
+  }
   if (!st.ok()) return ReportError(st);
 
   const auto start = std::chrono::steady_clock::now();
@@ -38,6 +44,12 @@ int RunDecode(const DecodeArgs& a) {
           .count();
   st = WriteImage(a.output, *image);
   if (!st.ok()) return ReportError(st);
+  if (!a.mask_output.empty()) {
+    StatusOr<Image> mask = DecodeKnownMask(bytes->data(), bytes->size());
+    if (!mask.ok()) return ReportError(mask.status());
+    st = WriteImage(a.mask_output, *mask);
+    if (!st.ok()) return ReportError(st);
+  }
 
   if (a.json) {
     std::printf(
@@ -67,6 +79,9 @@ CommandRunner AddDecodeCommand(CLI::App& app) {
   cmd->add_option("-o,--output", args->output,
                   "Image to write: .png, .ppm/.pgm, .bmp or .tif")
       ->required();
+  cmd->add_option("--mask-out", args->mask_output,
+                  "Also write the known-pixel mask as a grey image (white = "
+                  "known; with luma preference, where luma is stored)");
   cmd->add_option("--models", args->options.models_dir,
                   "Directory of the weight files (default: $SPIX_MODELS, "
                   "else the weights shipped in networks/weights)");

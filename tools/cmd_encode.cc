@@ -23,6 +23,7 @@ struct EncodeArgs {
   int tonal_steps = EncodeOptions().tonal_steps;
   std::string mask_error = "mae";
   int nlpe_cycles = EncodeOptions().nlpe_cycles;
+  double chroma_fraction = EncodeOptions().chroma_fraction;
   bool tonal = false;
   std::string quant = "12,24";
   uint32_t seed = EncodeOptions().seed;
@@ -63,6 +64,8 @@ MaskMode ParseMaskMode(const std::string& name) {
   if (name == "halftone") return MaskMode::kHalftone;
   if (name == "ps") return MaskMode::kPs;
   if (name == "ps+nlpe") return MaskMode::kPsNlpe;
+  if (name == "density") return MaskMode::kDensity;
+  if (name == "ps-density") return MaskMode::kPsDensity;
   return MaskMode::kGrid;
 }
 
@@ -83,6 +86,7 @@ int RunEncode(const EncodeArgs& a) {
   options.nlpe_cycles = a.nlpe_cycles;
   options.tonal = learned ? a.tonal_steps > 0 : a.tonal;
   options.tonal_steps = a.tonal_steps;
+  options.chroma_fraction = a.chroma_fraction;
   options.models_dir = a.models;
   options.threads = a.threads;
   ProgressLine progress(!a.quiet && !a.json);
@@ -225,10 +229,13 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
          "lattice), random (seeded), ps "
          "(probabilistic sparsification, optimised for diffusion; about "
          "25 s per megapixel), ps+nlpe (PS, then non-local pixel exchange; "
-         "slower, better) or learned (the mask network's scores, "
-         "halftoned; best with -i learned)")
-      ->check(CLI::IsMember(
-          {"learned", "grid", "halftone", "random", "ps", "ps+nlpe"}))
+         "slower, better), learned (the mask network's scores, "
+         "halftoned; best with -i learned), density (adaptive: denser "
+         "where the smoothed image curves; the file stores a coarse density "
+         "field, about 0.01 bpp, that the decoder halftones) or ps-density "
+         "(the local density of a PS mask, stored the same way)")
+      ->check(CLI::IsMember({"learned", "grid", "halftone", "random", "ps",
+                             "ps+nlpe", "density", "ps-density"}))
       ->capture_default_str();
   cmd->add_option("--models", args->models,
                   "Directory of the weight files (default: $SPIX_MODELS, "
@@ -241,6 +248,12 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
                   "through the generator (0: store the originals; a step "
                   "takes about as long as two decodes)")
       ->check(CLI::Range(0, 10000))
+      ->capture_default_str();
+  cmd->add_option("--chroma-fraction", args->chroma_fraction,
+                  "Luma preference (colour images, -i diffusion): chroma is "
+                  "stored at this fraction of the points, luma at all; 1 = "
+                  "off. Chroma is smooth, so 0.25 saves bits")
+      ->check(CLI::Range(1e-3, 1.0))
       ->capture_default_str();
   cmd->add_option("--mask-error", args->mask_error,
                   "What PS and NLPE minimise: mae or mse")

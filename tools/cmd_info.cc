@@ -37,8 +37,9 @@ int RunInfo(const InfoArgs& a) {
         JsonString(f.weights_hash).c_str(), f.noise_seed,
         static_cast<unsigned long long>(f.known_pixels), f.file_size, bpp);
     for (size_t i = 0; i < f.chunks.size(); ++i) {
-      std::printf("%s{\"tag\": %s, \"bytes\": %zu}", i ? ", " : "",
-                  JsonString(f.chunks[i].tag).c_str(), f.chunks[i].size);
+      std::printf("%s{\"tag\": %s, \"bytes\": %zu, \"what\": %s}",
+                  i ? ", " : "", JsonString(f.chunks[i].tag).c_str(),
+                  f.chunks[i].size, JsonString(f.chunks[i].what).c_str());
     }
     std::printf("]}\n");
     return kExitOk;
@@ -59,8 +60,8 @@ int RunInfo(const InfoArgs& a) {
   std::printf("File size:       %zu bytes, %.4f bpp\n", f.file_size, bpp);
   std::printf("Chunks:\n");
   for (const auto& c : f.chunks) {
-    std::printf("  %s  %zu bytes (%.4f bpp)\n", c.tag.c_str(), c.size,
-                8.0 * double(c.size) / pixels);
+    std::printf("  %s  %zu bytes (%.4f bpp)  %s\n", c.tag.c_str(), c.size,
+                8.0 * double(c.size) / pixels, c.what.c_str());
   }
   return kExitOk;
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Regenerates the golden .spix files and their expected decodings. Run only
-# when the format version changes: the point of golden files is that later
-# versions decode the committed ones to the committed pixels.
+# when the format version changes, and commit only the new version's files:
+# the point of golden files is that later versions decode the committed ones
+# to the committed pixels. Every flag the files depend on is named (the
+# defaults change between versions).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 spix=${1:-$here/../../build/spix}
@@ -30,11 +32,20 @@ for name, w, h, c in [("grey", 37, 23, 1), ("rgb", 48, 32, 3), ("tall", 5, 41, 3
         f.write(magic + f"\n{w} {h}\n255\n".encode() + image(w, h, c))
 PY
 
-"$spix" encode "$tmp/grey.pgm" -o "$here/grey_random_d20_q1.spix" -d 0.2 -m random -q 1 --seed 5 -f --quiet
-"$spix" encode "$tmp/rgb.ppm" -o "$here/rgb_grid_d10_q4.spix" -d 0.1 -m grid -q 4,8 -f --quiet
-"$spix" encode "$tmp/rgb.ppm" -o "$here/rgb_random_d30_q1.spix" -d 0.3 -m random -q 1 --seed 9 -f --quiet
-"$spix" encode "$tmp/rgb.ppm" -o "$here/rgb_halftone_d8_q8.spix" -d 0.08 -m halftone -q 8 -f --quiet
-"$spix" encode "$tmp/tall.ppm" -o "$here/tall_random_d50_q16.spix" -d 0.5 -m random -q 16,32 --seed 2 -f --quiet
+enc() { "$spix" encode "$@" -i diffusion -f --quiet; }
+# Chroma at every point (version 1 has no luma preference).
+full() { enc "$@" --chroma-fraction 1; }
+# Version 1.
+full "$tmp/grey.pgm" -o "$here/grey_random_d20_q1.spix" -d 0.2 -m random -q 1 --seed 5
+full "$tmp/rgb.ppm" -o "$here/rgb_grid_d10_q4.spix" -d 0.1 -m grid -q 4,8
+full "$tmp/rgb.ppm" -o "$here/rgb_random_d30_q1.spix" -d 0.3 -m random -q 1 --seed 9
+full "$tmp/rgb.ppm" -o "$here/rgb_halftone_d8_q8.spix" -d 0.08 -m halftone -q 8
+full "$tmp/tall.ppm" -o "$here/tall_random_d50_q16.spix" -d 0.5 -m random -q 16,32 --seed 2
+# Version 2: a density-field mask; luma preference on a density field and on
+# a flat halftone.
+full "$tmp/rgb.ppm" -o "$here/v2_rgb_density_d15_q1.spix" -d 0.15 -m density -q 1
+enc "$tmp/rgb.ppm" -o "$here/v2_rgb_density_cf25_q8.spix" -d 0.2 -m density -q 8 --chroma-fraction 0.25
+enc "$tmp/rgb.ppm" -o "$here/v2_rgb_halftone_cf50_q4.spix" -d 0.1 -m halftone -q 4 --tonal --chroma-fraction 0.5
 for f in "$here"/*.spix; do
   "$spix" decode "$f" -o "${f%.spix}.png" -f --quiet
 done

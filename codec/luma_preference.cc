@@ -1,0 +1,201 @@
+#include "codec/luma_preference.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "baselines/diffusion.h"
+#include "baselines/planar_image.h"
+#include "baselines/tonal_optimisation.h"
+#include "bitstream/byte_io.h"
+#include "bitstream/dec_values.h"
+#include "bitstream/enc_values.h"
+#include "bitstream/halftone.h"
+#include "codec/quantize.h"
+
+namespace spix {
+namespace {
+
+// The coding parameters of channels [first, first + count) of the header's.
+ValueCodingParams ChannelParams(const Header& h, int first, int count) {
+  const ValueCodingParams all = ValueParamsForHeader(h);
+  ValueCodingParams p;
+  p.channels = count;
+  for (int c = 0; c < count; ++c) {
+    p.lo[c] = all.lo[first + c];
+    p.hi[c] = all.hi[first + c];
+    p.initial[c] = all.initial[first + c];
+  }
+  return p;
+}
+
+// YCoCg-R planes (Y, Co, Cg) of an RGB image, as floats.
+PlanarImage YCoCgPlanes(const Image& image) {
+  PlanarImage out(image.width, image.height, 3);
+  const size_t n = out.plane_size();
+  for (size_t i = 0; i < n; ++i) {
+    int32_t v[3];
+    RgbToYCoCgR(&image.pixels[i * 3], v);
+    for (int c = 0; c < 3; ++c) out.plane(c)[i] = float(v[c]);
+  }
+  return out;
+}
+
+// The planes [first, first + count) of `all`.
+PlanarImage Planes(const PlanarImage& all, int first, int count) {
+  PlanarImage out(all.width, all.height, count);
+  for (int c = 0; c < count; ++c) {
+    std::copy(all.plane(first + c), all.plane(first + c) + all.plane_size(),
+              out.plane(c));
+  }
+  return out;
+}
+
+// Quantisation indices of the stored values of `planes` (channels from
+// `first` of the header) at the mask's points, raster order, interleaved.
+std::vector<int32_t> Indices(const Header& h, const PlanarImage& planes,
+                             int first, const std::vector<uint8_t>& mask) {
+  std::vector<int32_t> out;
+  for (size_t i = 0; i < mask.size(); ++i) {
+    if (!mask[i]) continue;
+    for (int c = 0; c < planes.channels; ++c) {
+      const int32_t v = int32_t(std::lround(planes.plane(c)[i]));
+      out.push_back(QuantizeValue(h, first + c, v));
+    }
+  }
+  return out;
+}
+
+// Dequantised values at the mask's points, then diffusion into `planes`.
+void Inpaint(const Header& h, const std::vector<int32_t>& indices, int first,
+             const std::vector<uint8_t>& mask, float empty_value,
+             PlanarImage* planes) {
+  const int channels = planes->channels;
+  size_t next = 0;
+  for (size_t i = 0; i < mask.size(); ++i) {
+    if (!mask[i]) continue;
+    for (int c = 0; c < channels; ++c) {
+      planes->plane(c)[i] = float(indices[next++] * QuantStep(h, first + c));
+    }
+  }
+  for (int c = 0; c < channels; ++c) {
+    InpaintDiffusion(planes->width, planes->height, mask.data(),
+                     planes->plane(c), empty_value);
+  }
+}
+
+uint8_t ToByte(float v) {
+  return uint8_t(std::clamp(std::round(v), 0.f, 255.f));
+}
+
+}  // namespace
+
+int ChromaLevelDrop(double fraction) {
+  if (!(fraction > 0) || fraction >= 1) return 0;
+  const int drop = int(std::lround(-3.0 * std::log2(fraction)));
+  return std::clamp(drop, 0, int(kMaxChromaLevelDrop));
+}
+
+uint64_t ChromaCount(const std::optional<DensityField>& luma_field,
+                     uint64_t luma_count, int drop, int width, int height) {
+  if (luma_field) {
+    DensityField f = *luma_field;
+    for (uint8_t& level : f.levels) level = uint8_t(std::max(level - drop, 0));
+    return DensityFieldCount(f, width, height);
+  }
+  const double count = double(luma_count) * std::exp2(-drop / 3.0);
+  return std::clamp<uint64_t>(uint64_t(std::llround(count)), 1, luma_count);
+}
+
+std::vector<uint8_t> ChromaMask(const std::optional<DensityField>& luma_field,
+                                int drop, uint64_t count, int width,
+                                int height) {
+  if (!luma_field) return FlatHalftone(width, height, count);
+  DensityField f = *luma_field;
+  for (uint8_t& level : f.levels) level = uint8_t(std::max(level - drop, 0));
+  return DensityFieldMask(f, width, height, count);
+}
+
+StatusOr<LumaPreferredChunks> EncodeLumaPreferred(const Image& image,
+                                                  const MaskChoice& choice,
+                                                  const Header& header,
+                                                  int drop, bool tonal) {
+  const int w = image.width, h = image.height;
+  const uint64_t luma_count =
+      std::count(choice.mask.begin(), choice.mask.end(), 1);
+  const uint64_t chroma_count =
+      ChromaCount(choice.field, luma_count, drop, w, h);
+  const std::vector<uint8_t> chroma_mask =
+      ChromaMask(choice.field, drop, chroma_count, w, h);
+
+  const PlanarImage ycocg = YCoCgPlanes(image);
+  PlanarImage luma = Planes(ycocg, 0, 1), chroma = Planes(ycocg, 1, 2);
+  if (tonal) {
+    luma = OptimiseTonalValues(luma, choice.mask);
+    chroma = OptimiseTonalValues(chroma, chroma_mask);
+  }
+  LumaPreferredChunks out;
+  SPIX_ASSIGN_OR_RETURN(out.luma,
+                        EncodeValues(choice.mask.data(), w, h,
+                                     Indices(header, luma, 0, choice.mask),
+                                     ChannelParams(header, 0, 1)));
+  SPIX_ASSIGN_OR_RETURN(const std::vector<uint8_t> values,
+                        EncodeValues(chroma_mask.data(), w, h,
+                                     Indices(header, chroma, 1, chroma_mask),
+                                     ChannelParams(header, 1, 2)));
+  ByteWriter writer;
+  writer.U8(uint8_t(drop));
+  writer.U32(uint32_t(chroma_count));
+  writer.Bytes(values.data(), values.size());
+  out.chroma = std::move(writer.bytes());
+  return out;
+}
+
+StatusOr<Image> DecodeLumaPreferred(
+    const Header& header, const std::vector<uint8_t>& luma_mask,
+    const std::optional<DensityField>& luma_field, const uint8_t* vals,
+    size_t vals_size, const uint8_t* chrm, size_t chrm_size) {
+  const int w = int(header.width), h = int(header.height);
+  if (header.channels != 3 || header.transform != ColorTransform::kYCoCgR) {
+    return CorruptData("chroma chunk in an image without YCoCg-R chroma");
+  }
+  ByteReader r(chrm, chrm_size);
+  uint8_t drop = 0;
+  uint32_t chroma_count = 0;
+  SPIX_RETURN_IF_ERROR(r.U8(&drop, "chroma level drop"));
+  SPIX_RETURN_IF_ERROR(r.U32(&chroma_count, "chroma point count"));
+  const uint64_t luma_count = std::count(luma_mask.begin(), luma_mask.end(), 1);
+  if (drop > kMaxChromaLevelDrop || chroma_count == 0 ||
+      chroma_count > uint64_t(w) * h) {
+    return CorruptData("chroma chunk: bad level drop or point count");
+  }
+  if (luma_count == 0) return CorruptData("chroma chunk without luma points");
+  SPIX_ASSIGN_OR_RETURN(const std::vector<int32_t> luma_values,
+                        DecodeValues(vals, vals_size, luma_mask.data(), w, h,
+                                     ChannelParams(header, 0, 1)));
+  const std::vector<uint8_t> chroma_mask =
+      ChromaMask(luma_field, drop, chroma_count, w, h);
+  SPIX_ASSIGN_OR_RETURN(
+      const std::vector<int32_t> chroma_values,
+      DecodeValues(r.cursor(), r.remaining(), chroma_mask.data(), w, h,
+                   ChannelParams(header, 1, 2)));
+
+  // Everything above is integer; from here on only pixels are computed.
+  PlanarImage luma(w, h, 1), chroma(w, h, 2);
+  Inpaint(header, luma_values, 0, luma_mask, 128.f, &luma);
+  Inpaint(header, chroma_values, 1, chroma_mask, 0.f, &chroma);
+  Image image(w, h, 3);
+  for (size_t i = 0; i < luma.plane_size(); ++i) {
+    // YCoCg-R inverted in floating point; the lifting's floored halvings
+    // are x / 2 - 1/4 on average over integers.
+    const float y = luma.plane(0)[i], co = chroma.plane(0)[i],
+                cg = chroma.plane(1)[i];
+    const float t = y - (0.5f * cg - 0.25f);
+    const float b = t - (0.5f * co - 0.25f);
+    image.pixels[i * 3 + 0] = ToByte(b + co);
+    image.pixels[i * 3 + 1] = ToByte(cg + t);
+    image.pixels[i * 3 + 2] = ToByte(b);
+  }
+  return image;
+}
+
+}  // namespace spix

@@ -1,0 +1,52 @@
+// Luma preference (format version 2, CHRM chunk): luma is stored at every
+// known point, chroma only at a sparser mask the decoder derives, and each
+// channel of YCoCg is inpainted from its own mask. Chroma is far smoother
+// than luma, so fewer chroma points cost little quality and save bits.
+// Homogeneous diffusion only.
+#ifndef SPIX_CODEC_LUMA_PREFERENCE_H_
+#define SPIX_CODEC_LUMA_PREFERENCE_H_
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "bitstream/container.h"
+#include "bitstream/density_field.h"
+#include "codec/image.h"
+#include "codec/mask_selection.h"
+
+namespace spix {
+
+// Density levels that `fraction` (of the luma points) lies below the luma
+// field: each level is a factor 2^(1/3). 0 means no luma preference.
+int ChromaLevelDrop(double fraction);
+
+// The chroma point count the encoder stores: the dropped field's count, or
+// for masks without a field the luma count scaled by 2^(-drop/3).
+uint64_t ChromaCount(const std::optional<DensityField>& luma_field,
+                     uint64_t luma_count, int drop, int width, int height);
+
+// The chroma mask both sides draw (see kMaxChromaLevelDrop in format.h).
+std::vector<uint8_t> ChromaMask(const std::optional<DensityField>& luma_field,
+                                int drop, uint64_t count, int width,
+                                int height);
+
+// The VALS (luma) and CHRM (chroma) payloads of a colour image; the stored
+// values are least-squares optimal for diffusion when `tonal`.
+struct LumaPreferredChunks {
+  std::vector<uint8_t> luma, chroma;
+};
+StatusOr<LumaPreferredChunks> EncodeLumaPreferred(const Image& image,
+                                                  const MaskChoice& choice,
+                                                  const Header& header,
+                                                  int drop, bool tonal);
+
+// Decodes both chunks and inpaints each channel from its own mask.
+StatusOr<Image> DecodeLumaPreferred(
+    const Header& header, const std::vector<uint8_t>& luma_mask,
+    const std::optional<DensityField>& luma_field, const uint8_t* vals,
+    size_t vals_size, const uint8_t* chrm, size_t chrm_size);
+
+}  // namespace spix
+
+#endif  // SPIX_CODEC_LUMA_PREFERENCE_H_

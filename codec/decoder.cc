@@ -30,34 +30,56 @@ StatusOr<std::vector<uint8_t>> ParseMask(const ParsedContainer& c) {
                     int(c.header.height));
 }
 
-}  // namespace
+// Everything a file is checked for before inpainting: container, caps,
+// mask and values. Decode and Inspect share it, so `spix info` accepts
+// exactly the files `spix decode` parses.
+struct ParsedFile {
+  ParsedContainer container;
+  std::vector<uint8_t> mask;
+  std::vector<int32_t> values;
+};
 
-StatusOr<Image> Decode(const uint8_t* data, size_t size,
-                       const DecodeOptions& options, StageTimes* times) {
-  SPIX_ASSIGN_OR_RETURN(ParsedContainer container,
-                        ParseContainer(data, size, options.verify_checksum));
-  const Header& h = container.header;
+StatusOr<ParsedFile> ParseFile(const uint8_t* data, size_t size,
+                               bool verify_checksum, uint64_t max_pixels,
+                               StageTimes* times) {
+  ParsedFile file;
+  SPIX_ASSIGN_OR_RETURN(file.container,
+                        ParseContainer(data, size, verify_checksum));
+  const Header& h = file.container.header;
   const int width = int(h.width), height = int(h.height);
-  if (uint64_t(width) * height > options.max_pixels) {
+  if (uint64_t(width) * height > max_pixels) {
     return ResourceExhausted("image " + std::to_string(width) + "x" +
                              std::to_string(height) +
                              " exceeds this decoder's pixel cap");
   }
-
   Stopwatch start;
-  SPIX_ASSIGN_OR_RETURN(std::vector<uint8_t> mask, ParseMask(container));
+  SPIX_ASSIGN_OR_RETURN(file.mask, ParseMask(file.container));
   if (times) times->mask = start.Seconds();
 
   start = Stopwatch();
   SPIX_ASSIGN_OR_RETURN(const ChunkView* vals,
-                        RequireChunk(container, kValuesChunkTag));
-  SPIX_ASSIGN_OR_RETURN(std::vector<int32_t> values,
-                        DecodeValues(vals->data, vals->size, mask.data(), width,
-                                     height, ValueParamsForHeader(h)));
+                        RequireChunk(file.container, kValuesChunkTag));
+  SPIX_ASSIGN_OR_RETURN(
+      file.values, DecodeValues(vals->data, vals->size, file.mask.data(), width,
+                                height, ValueParamsForHeader(h)));
   if (times) times->values = start.Seconds();
+  return file;
+}
+
+}  // namespace
+
+StatusOr<Image> Decode(const uint8_t* data, size_t size,
+                       const DecodeOptions& options, StageTimes* times) {
+  SPIX_ASSIGN_OR_RETURN(ParsedFile file,
+                        ParseFile(data, size, options.verify_checksum,
+                                  options.max_pixels, times));
+  const Header& h = file.container.header;
+  const int width = int(h.width), height = int(h.height);
+  const std::vector<uint8_t>& mask = file.mask;
+  const std::vector<int32_t>& values = file.values;
 
   // Everything above is integer; from here on only pixels are computed.
-  start = Stopwatch();
+  Stopwatch start;
   const int channels = h.channels;
   const size_t pixels = size_t(width) * height;
   std::vector<uint8_t> known(pixels * channels, 0);
@@ -90,7 +112,10 @@ StatusOr<Image> Decode(const uint8_t* data, size_t size,
 }
 
 StatusOr<FileInfo> Inspect(const uint8_t* data, size_t size) {
-  SPIX_ASSIGN_OR_RETURN(ParsedContainer container, ParseContainer(data, size));
+  SPIX_ASSIGN_OR_RETURN(ParsedFile file,
+                        ParseFile(data, size, /*verify_checksum=*/true,
+                                  DecodeOptions().max_pixels, nullptr));
+  const ParsedContainer& container = file.container;
   const Header& h = container.header;
   FileInfo info;
   info.version = kFormatVersion;
@@ -114,8 +139,7 @@ StatusOr<FileInfo> Inspect(const uint8_t* data, size_t size) {
   for (const ChunkView& c : container.chunks) {
     info.chunks.push_back({c.tag, c.size});
   }
-  SPIX_ASSIGN_OR_RETURN(std::vector<uint8_t> mask, ParseMask(container));
-  for (uint8_t m : mask) info.known_pixels += m;
+  for (uint8_t m : file.mask) info.known_pixels += m;
   return info;
 }
 

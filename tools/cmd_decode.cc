@@ -31,7 +31,6 @@ int RunDecode(const DecodeArgs& a) {
       a.options.models_dir.empty() ? DefaultModelsDir() : a.options.models_dir);
   inputs.push_back(a.input);
   Status st = CheckOutputPath(inputs, a.output, a.force);
-  if (st.ok()) st = CheckImageOutputName(a.output);
   if (!st.ok()) return ReportError(st);
 
   const auto start = std::chrono::steady_clock::now();

@@ -53,6 +53,10 @@ class ArithDecoder {
   // encoder flushes enough that a valid stream never does.
   bool overran() const { return overrun_ > 0; }
 
+  // Bytes of the buffer not read yet. A valid stream ends with none: the
+  // encoder's flush is exactly what the decoder reads.
+  size_t unread() const { return size_ - pos_; }
+
  private:
   uint8_t NextByte() {
     if (pos_ < size_) return data_[pos_++];

@@ -77,6 +77,10 @@ StatusOr<std::vector<int32_t>> DecodeValues(const uint8_t* data, size_t size,
     }
     if (dec.overran()) return CorruptData("values: coded data is truncated");
   }
+  if (dec.unread() != 0) {
+    return CorruptData("values: " + std::to_string(dec.unread()) +
+                       " stray bytes after the coded data");
+  }
   return values;
 }
 

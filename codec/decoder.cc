@@ -1,4 +1,5 @@
 // Decoder: container -> mask and values (integer only) -> inpainting.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <optional>
@@ -33,45 +34,74 @@ StatusOr<std::vector<uint8_t>> ParseMask(
                     int(c.header.height), c.header.version, field);
 }
 
-}  // namespace
+// Everything a file is checked for before inpainting: container, caps,
+// mask and values. Decode and Inspect share it, so `spix info` accepts
+// exactly the files `spix decode` parses.
+struct ParsedFile {
+  ParsedContainer container;
+  std::vector<uint8_t> mask;
+  std::vector<int32_t> values;  // without luma preference
+  std::optional<LumaPreferredValues> luma_preferred;
+};
 
-StatusOr<Image> Decode(const uint8_t* data, size_t size,
-                       const DecodeOptions& options, StageTimes* times) {
-  SPIX_ASSIGN_OR_RETURN(ParsedContainer container,
-                        ParseContainer(data, size, options.verify_checksum));
-  const Header& h = container.header;
+StatusOr<ParsedFile> ParseFile(const uint8_t* data, size_t size,
+                               bool verify_checksum, uint64_t max_pixels,
+                               StageTimes* times) {
+  ParsedFile file;
+  SPIX_ASSIGN_OR_RETURN(file.container,
+                        ParseContainer(data, size, verify_checksum));
+  const Header& h = file.container.header;
   const int width = int(h.width), height = int(h.height);
-  if (uint64_t(width) * height > options.max_pixels) {
+  if (uint64_t(width) * height > max_pixels) {
     return ResourceExhausted("image " + std::to_string(width) + "x" +
                              std::to_string(height) +
                              " exceeds this decoder's pixel cap");
   }
-
   Stopwatch start;
   std::optional<DensityField> field;
-  SPIX_ASSIGN_OR_RETURN(std::vector<uint8_t> mask,
-                        ParseMask(container, &field));
+  SPIX_ASSIGN_OR_RETURN(file.mask, ParseMask(file.container, &field));
   if (times) times->mask = start.Seconds();
 
   start = Stopwatch();
   SPIX_ASSIGN_OR_RETURN(const ChunkView* vals,
-                        RequireChunk(container, kValuesChunkTag));
-  if (const ChunkView* chrm = FindChunk(container, kChromaChunkTag)) {
+                        RequireChunk(file.container, kValuesChunkTag));
+  if (const ChunkView* chrm = FindChunk(file.container, kChromaChunkTag)) {
     if (h.inpainter != Inpainter::kHomogeneousDiffusion) {
       return CorruptData("chroma chunk in a file for a learned decoder");
     }
-    StatusOr<Image> image = DecodeLumaPreferred(
-        h, mask, field, vals->data, vals->size, chrm->data, chrm->size);
+    SPIX_ASSIGN_OR_RETURN(
+        file.luma_preferred,
+        ParseLumaPreferred(h, file.mask, field, vals->data, vals->size,
+                           chrm->data, chrm->size));
+    if (times) times->values = start.Seconds();
+    return file;
+  }
+  SPIX_ASSIGN_OR_RETURN(
+      file.values, DecodeValues(vals->data, vals->size, file.mask.data(), width,
+                                height, ValueParamsForHeader(h)));
+  if (times) times->values = start.Seconds();
+  return file;
+}
+
+}  // namespace
+
+StatusOr<Image> Decode(const uint8_t* data, size_t size,
+                       const DecodeOptions& options, StageTimes* times) {
+  SPIX_ASSIGN_OR_RETURN(ParsedFile file,
+                        ParseFile(data, size, options.verify_checksum,
+                                  options.max_pixels, times));
+  const Header& h = file.container.header;
+  const int width = int(h.width), height = int(h.height);
+  const std::vector<uint8_t>& mask = file.mask;
+  const std::vector<int32_t>& values = file.values;
+
+  // Everything above is integer; from here on only pixels are computed.
+  Stopwatch start;
+  if (file.luma_preferred) {
+    Image image = ReconstructLumaPreferred(h, mask, *file.luma_preferred);
     if (times) times->inpaint = start.Seconds();
     return image;
   }
-  SPIX_ASSIGN_OR_RETURN(std::vector<int32_t> values,
-                        DecodeValues(vals->data, vals->size, mask.data(), width,
-                                     height, ValueParamsForHeader(h)));
-  if (times) times->values = start.Seconds();
-
-  // Everything above is integer; from here on only pixels are computed.
-  start = Stopwatch();
   const int channels = h.channels;
   const size_t pixels = size_t(width) * height;
   std::vector<uint8_t> known(pixels * channels, 0);
@@ -104,7 +134,10 @@ StatusOr<Image> Decode(const uint8_t* data, size_t size,
 }
 
 StatusOr<FileInfo> Inspect(const uint8_t* data, size_t size) {
-  SPIX_ASSIGN_OR_RETURN(ParsedContainer container, ParseContainer(data, size));
+  SPIX_ASSIGN_OR_RETURN(ParsedFile file,
+                        ParseFile(data, size, /*verify_checksum=*/true,
+                                  DecodeOptions().max_pixels, nullptr));
+  const ParsedContainer& container = file.container;
   const Header& h = container.header;
   FileInfo info;
   info.version = h.version;
@@ -125,23 +158,19 @@ StatusOr<FileInfo> Inspect(const uint8_t* data, size_t size) {
   }
   info.noise_seed = h.noise_seed;
   info.file_size = container.file_size;
-  SPIX_ASSIGN_OR_RETURN(std::vector<uint8_t> mask, ParseMask(container));
-  for (uint8_t m : mask) info.known_pixels += m;
-  const ChunkView* chroma = FindChunk(container, kChromaChunkTag);
-  if (chroma != nullptr && chroma->size >= 5) {
-    info.chroma_points = uint64_t(chroma->data[1]) | chroma->data[2] << 8 |
-                         chroma->data[3] << 16 |
-                         uint64_t(chroma->data[4]) << 24;
+  for (uint8_t m : file.mask) info.known_pixels += m;
+  if (file.luma_preferred) {
+    const std::vector<uint8_t>& chroma = file.luma_preferred->chroma_mask;
+    info.chroma_points = std::count(chroma.begin(), chroma.end(), 1);
   }
   for (const ChunkView& c : container.chunks) {
     std::string what = "unknown";
-    if (c.tag == kMaskChunkTag && c.size >= 5) {
+    if (c.tag == kMaskChunkTag) {
       static const char* kMethods[] = {"context-coded positions", "zstd bitmap",
                                        "flat halftone", "density field"};
-      what = "positions: " + std::string(c.data[4] < 4 ? kMethods[c.data[4]]
-                                                       : "unknown method");
+      what = "positions: " + std::string(kMethods[c.data[4]]);
     } else if (c.tag == kValuesChunkTag) {
-      what = chroma != nullptr ? "luma values" : "values, every channel";
+      what = file.luma_preferred ? "luma values" : "values, every channel";
     } else if (c.tag == kChromaChunkTag) {
       what =
           "chroma values at " + std::to_string(info.chroma_points) + " points";

@@ -9,6 +9,7 @@
 #include "codec/planes.h"
 #include "networks/inference.h"
 #include "networks/latent_search.h"
+#include "networks/torch_guard.h"
 
 namespace spix {
 namespace {
@@ -208,8 +209,10 @@ StatusOr<std::vector<Image>> FillBatch(
     const std::vector<Image>& images, const std::vector<Image>& holes,
     const FillOptions& options, std::vector<std::vector<float>>* traces) {
   SPIX_ASSIGN_OR_RETURN(FillJob job, Prepare(images, holes, options));
-  std::vector<LatentResult> results =
-      job.prior->Search(job.targets, job.search);
+  SPIX_ASSIGN_OR_RETURN(std::vector<LatentResult> results,
+                        GuardTorch("the latent search", [&] {
+                          return job.prior->Search(job.targets, job.search);
+                        }));
   std::vector<Image> filled;
   if (traces) traces->clear();
   for (size_t i = 0; i < images.size(); ++i) {
@@ -231,8 +234,11 @@ StatusOr<std::vector<Image>> FillSequence(const std::vector<Image>& frames,
                                           const std::vector<Image>& holes,
                                           const FillOptions& options) {
   SPIX_ASSIGN_OR_RETURN(FillJob job, Prepare(frames, holes, options));
-  const std::vector<LatentResult> results =
-      job.prior->SearchSequence(job.targets, job.search);
+  SPIX_ASSIGN_OR_RETURN(const std::vector<LatentResult> results,
+                        GuardTorch("the latent search", [&] {
+                          return job.prior->SearchSequence(job.targets,
+                                                           job.search);
+                        }));
   std::vector<Image> filled;
   for (size_t i = 0; i < frames.size(); ++i) {
     filled.push_back(Composite(frames[i], job.targets[i], results[i].generated,

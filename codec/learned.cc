@@ -8,6 +8,7 @@
 
 #include "codec/planes.h"
 #include "networks/inference.h"
+#include "networks/torch_guard.h"
 
 namespace spix {
 namespace {
@@ -46,9 +47,11 @@ StatusOr<std::vector<float>> LearnedMaskScores(const Image& image,
   SetNetworkThreads(options.threads);
   SPIX_ASSIGN_OR_RETURN(const MaskNetwork* m,
                         Shared<MaskNetwork>(options.models_dir));
-  return m->Scores(
-      ToPlanes(image.pixels.data(), image.channels, image.num_pixels()),
-      image.width, image.height, density, options.seed);
+  return GuardTorch("the mask network", [&] {
+    return m->Scores(
+        ToPlanes(image.pixels.data(), image.channels, image.num_pixels()),
+        image.width, image.height, density, options.seed);
+  });
 }
 
 StatusOr<std::array<uint8_t, 8>> LearnedWeightsHash(
@@ -71,9 +74,13 @@ StatusOr<Image> LearnedTonalImage(const Image& image,
     };
   }
   const size_t pixels = image.num_pixels();
-  const std::vector<float> values = g->OptimiseKnown(
-      ToPlanes(image.pixels.data(), image.channels, pixels), mask, image.width,
-      image.height, options.seed, options.tonal_steps, progress);
+  SPIX_ASSIGN_OR_RETURN(
+      const std::vector<float> values, GuardTorch("tonal optimisation", [&] {
+        return g->OptimiseKnown(
+            ToPlanes(image.pixels.data(), image.channels, pixels), mask,
+            image.width, image.height, options.seed, options.tonal_steps,
+            progress);
+      }));
   Image tuned = image;
   FromPlanes(values, pixels, image.channels, tuned.pixels.data());
   return tuned;
@@ -97,9 +104,12 @@ StatusOr<Image> LearnedReconstruct(const std::vector<uint8_t>& known,
                        "; pass --models DIR with the weights it was made with");
   }
   const size_t pixels = size_t(width) * height;
-  const std::vector<float> planes =
-      g->Inpaint(ToPlanes(known.data(), channels, pixels), mask, width, height,
-                 noise_seed);
+  SPIX_ASSIGN_OR_RETURN(const std::vector<float> planes,
+                        GuardTorch("the inpainting network", [&] {
+                          return g->Inpaint(
+                              ToPlanes(known.data(), channels, pixels), mask,
+                              width, height, noise_seed);
+                        }));
   Image image(width, height, channels);
   FromPlanes(planes, pixels, channels, image.pixels.data());
   return image;

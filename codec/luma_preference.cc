@@ -150,7 +150,7 @@ StatusOr<LumaPreferredChunks> EncodeLumaPreferred(const Image& image,
   return out;
 }
 
-StatusOr<Image> DecodeLumaPreferred(
+StatusOr<LumaPreferredValues> ParseLumaPreferred(
     const Header& header, const std::vector<uint8_t>& luma_mask,
     const std::optional<DensityField>& luma_field, const uint8_t* vals,
     size_t vals_size, const uint8_t* chrm, size_t chrm_size) {
@@ -169,20 +169,24 @@ StatusOr<Image> DecodeLumaPreferred(
     return CorruptData("chroma chunk: bad level drop or point count");
   }
   if (luma_count == 0) return CorruptData("chroma chunk without luma points");
-  SPIX_ASSIGN_OR_RETURN(const std::vector<int32_t> luma_values,
+  LumaPreferredValues out;
+  SPIX_ASSIGN_OR_RETURN(out.luma,
                         DecodeValues(vals, vals_size, luma_mask.data(), w, h,
                                      ChannelParams(header, 0, 1)));
-  const std::vector<uint8_t> chroma_mask =
-      ChromaMask(luma_field, drop, chroma_count, w, h);
-  SPIX_ASSIGN_OR_RETURN(
-      const std::vector<int32_t> chroma_values,
-      DecodeValues(r.cursor(), r.remaining(), chroma_mask.data(), w, h,
-                   ChannelParams(header, 1, 2)));
+  out.chroma_mask = ChromaMask(luma_field, drop, chroma_count, w, h);
+  SPIX_ASSIGN_OR_RETURN(out.chroma, DecodeValues(r.cursor(), r.remaining(),
+                                                 out.chroma_mask.data(), w, h,
+                                                 ChannelParams(header, 1, 2)));
+  return out;
+}
 
-  // Everything above is integer; from here on only pixels are computed.
+Image ReconstructLumaPreferred(const Header& header,
+                               const std::vector<uint8_t>& luma_mask,
+                               const LumaPreferredValues& values) {
+  const int w = int(header.width), h = int(header.height);
   PlanarImage luma(w, h, 1), chroma(w, h, 2);
-  Inpaint(header, luma_values, 0, luma_mask, 128.f, &luma);
-  Inpaint(header, chroma_values, 1, chroma_mask, 0.f, &chroma);
+  Inpaint(header, values.luma, 0, luma_mask, 128.f, &luma);
+  Inpaint(header, values.chroma, 1, values.chroma_mask, 0.f, &chroma);
   Image image(w, h, 3);
   for (size_t i = 0; i < luma.plane_size(); ++i) {
     // YCoCg-R inverted in floating point; the lifting's floored halvings

@@ -41,11 +41,20 @@ StatusOr<LumaPreferredChunks> EncodeLumaPreferred(const Image& image,
                                                   const Header& header,
                                                   int drop, bool tonal);
 
-// Decodes both chunks and inpaints each channel from its own mask.
-StatusOr<Image> DecodeLumaPreferred(
+// Decoding, in two steps: both chunks parsed (integer only), then each
+// channel inpainted from its own mask.
+struct LumaPreferredValues {
+  std::vector<int32_t> luma;  // at the luma mask
+  std::vector<uint8_t> chroma_mask;
+  std::vector<int32_t> chroma;  // two per point of chroma_mask
+};
+StatusOr<LumaPreferredValues> ParseLumaPreferred(
     const Header& header, const std::vector<uint8_t>& luma_mask,
     const std::optional<DensityField>& luma_field, const uint8_t* vals,
     size_t vals_size, const uint8_t* chrm, size_t chrm_size);
+Image ReconstructLumaPreferred(const Header& header,
+                               const std::vector<uint8_t>& luma_mask,
+                               const LumaPreferredValues& values);
 
 }  // namespace spix
 

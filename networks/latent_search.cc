@@ -132,6 +132,9 @@ std::vector<float> ToPlanes(const torch::Tensor& image) {  // (3,H,W), [-1,1]
 
 }  // namespace
 
+// Pool images generated and scored at a time (bounds the memory of --pool).
+constexpr int64_t kPoolChunk = 256;
+
 struct GanPrior::Impl {
   // Modules are not const-callable; searching does not change them.
   mutable LoadedPrior prior;
@@ -149,9 +152,16 @@ struct GanPrior::Impl {
       const torch::Tensor z =
           SampleLatent(prior.arch, size, prior.generator->latent_dim(), seed)
               .clamp(-1, 1);
+      // In chunks: the generator's activations for a whole large pool at
+      // once took gigabytes; only the 64x64 outputs are kept.
+      std::vector<torch::Tensor> images;
+      for (int64_t at = 0; at < size; at += kPoolChunk) {
+        images.push_back(prior.generator->forward(
+            z.slice(0, at, std::min<int64_t>(size, at + kPoolChunk))));
+      }
       it = pools
                .emplace(std::make_pair(size, seed),
-                        std::make_pair(z, prior.generator->forward(z)))
+                        std::make_pair(z, torch::cat(images)))
                .first;
     }
     return it->second;
@@ -166,10 +176,14 @@ struct GanPrior::Impl {
     for (int64_t t = 0; t < single.y.size(0); ++t) {
       const torch::Tensor k = single.known[t].unsqueeze(0);
       const torch::Tensor masked_target = single.y[t].unsqueeze(0);
-      const torch::Tensor masked_pool = images * k;
-      const torch::Tensor score =
-          (masked_pool - masked_target).abs().sum({1, 2, 3}) +
-          gamma * StructureDistance(masked_pool, masked_target);
+      std::vector<torch::Tensor> scores;
+      for (int64_t at = 0; at < images.size(0); at += kPoolChunk) {
+        const torch::Tensor masked_pool =
+            images.slice(0, at, std::min(images.size(0), at + kPoolChunk)) * k;
+        scores.push_back((masked_pool - masked_target).abs().sum({1, 2, 3}) +
+                         gamma * StructureDistance(masked_pool, masked_target));
+      }
+      const torch::Tensor score = torch::cat(scores);
       rows.push_back(std::get<1>(score.topk(count, 0, false, true)));
     }
     return torch::stack(rows);

@@ -273,8 +273,8 @@ WeightFile ToWeightFile(torch::nn::Module& module, const std::string& network,
 Status LoadWeightFile(const WeightFile& file, const std::string& network,
                       torch::nn::Module* module, int version) {
   if (file.network != network) {
-    return InvalidArgument("weight file holds network '" + file.network +
-                           "', expected '" + network + "'");
+    return CorruptData("weight file holds network '" + file.network +
+                       "', expected '" + network + "'");
   }
   if (file.version != version) {
     return Unsupported("weight file version " + std::to_string(file.version) +
@@ -283,7 +283,7 @@ Status LoadWeightFile(const WeightFile& file, const std::string& network,
   }
   const auto targets = SavedTensors(*module);
   if (file.tensors.size() != targets.size()) {
-    return InvalidArgument(
+    return CorruptData(
         "weight file has " + std::to_string(file.tensors.size()) +
         " tensors, the network " + std::to_string(targets.size()));
   }
@@ -292,8 +292,8 @@ Status LoadWeightFile(const WeightFile& file, const std::string& network,
     auto it = std::find_if(targets.begin(), targets.end(),
                            [&](const auto& p) { return p.first == t.name; });
     if (it == targets.end() || it->second.sizes().vec() != t.shape) {
-      return InvalidArgument("weight file tensor " + t.name +
-                             " does not fit the network");
+      return CorruptData("weight file tensor " + t.name +
+                         " does not fit the network");
     }
     torch::Tensor target = it->second;
     target.copy_(torch::from_blob(const_cast<float*>(t.values.data()),

@@ -228,8 +228,8 @@ StatusOr<LoadedPrior> LoadPrior(const std::string& dir, PriorArch arch) {
   if (project.size() != 2 || project[0] % 128 != 0 || project[0] == 0 ||
       project[1] < 1 || project[1] > 4096 || stem.size() != 4 || stem[0] < 1 ||
       stem[0] > 4096) {
-    return InvalidArgument(g_path + " / " + d_path + ": not a " +
-                           PriorArchName(arch) + " prior");
+    return CorruptData(g_path + " / " + d_path + ": not a " +
+                       PriorArchName(arch) + " prior");
   }
   LoadedPrior prior{
       arch, PriorGenerator(arch, int(project[1]), int(project[0] / 128)),

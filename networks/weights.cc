@@ -1,7 +1,13 @@
 #include "networks/weights.h"
 
+#include <fcntl.h>
 #include <openssl/sha.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -13,6 +19,37 @@ namespace {
 
 constexpr uint64_t kMaxHeaderBytes = 1 << 20;
 constexpr int64_t kMaxTensorElements = int64_t(1) << 28;
+constexpr uint64_t kMaxWeightFileBytes = uint64_t(1) << 31;
+
+// Like ReadFileBytes in codec/image_io.cc (this library stands alone): a FIFO
+// or device is refused without blocking on it.
+StatusOr<std::vector<uint8_t>> ReadRegularFile(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    return IoError("cannot open weight file " + path + ": " +
+                   std::strerror(errno));
+  }
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+      uint64_t(st.st_size) > kMaxWeightFileBytes) {
+    ::close(fd);
+    return CorruptData(path + ": not a regular file of at most 2 GiB");
+  }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  std::vector<uint8_t> bytes(size_t(st.st_size));
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      return IoError("cannot read weight file " + path);
+    }
+    done += size_t(n);
+  }
+  ::close(fd);
+  return bytes;
+}
 
 }  // namespace
 
@@ -106,6 +143,11 @@ StatusOr<WeightFile> ParseWeights(const uint8_t* data, size_t size) {
       t.values.resize(size_t(elements));
       std::memcpy(t.values.data(), payload + offsets[0],
                   size_t(elements) * sizeof(float));
+      // A NaN or infinity would run through every forward pass silently.
+      if (!std::all_of(t.values.begin(), t.values.end(),
+                       [](float v) { return std::isfinite(v); })) {
+        return CorruptData("tensor " + name + " has a NaN or infinite value");
+      }
       file.tensors.push_back(std::move(t));
     }
   } catch (const std::exception&) {
@@ -116,10 +158,7 @@ StatusOr<WeightFile> ParseWeights(const uint8_t* data, size_t size) {
 
 StatusOr<WeightFile> ReadWeightFile(const std::string& path,
                                     Sha256Digest* digest) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return IoError("cannot open weight file " + path);
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                             std::istreambuf_iterator<char>());
+  SPIX_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, ReadRegularFile(path));
   if (digest) *digest = Sha256(bytes.data(), bytes.size());
   StatusOr<WeightFile> file = ParseWeights(bytes.data(), bytes.size());
   if (!file.ok()) return CorruptData(path + ": " + file.status().message());

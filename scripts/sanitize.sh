@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The bitstream tests under AddressSanitizer + UndefinedBehaviorSanitizer,
-# then the libFuzzer decoder target for FUZZ_SECONDS (default 60), seeded with
-# the golden files. Needs clang (scripts/setup.sh installs it).
+# then each libFuzzer target for FUZZ_SECONDS (default 60): the decoder
+# (seeded with the golden files), the weight-file parser and the image-header
+# peek (seeded with tests/fuzz/corpus/). Needs clang (scripts/setup.sh
+# installs it).
 #   bash scripts/sanitize.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,10 +20,17 @@ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_COMPILER=clang++ -DSPIX_FUZZ=ON -DSPIX_BUILD_TESTS=OFF \
   -DSPIX_BUILD_BENCHMARKS=OFF -DSPIX_BUILD_TOOLS=OFF \
   -DCMAKE_CXX_FLAGS="$san -fsanitize=fuzzer-no-link" >/dev/null
-cmake --build build-fuzz -j"$(nproc)" --target fuzz_decode
-corpus=build-fuzz/corpus
-mkdir -p "$corpus"
-cp tests/golden/*.spix "$corpus/"
-echo "sanitize: fuzzing the decoder for ${seconds} s"
-build-fuzz/fuzz_decode -max_total_time="$seconds" -rss_limit_mb=2048 \
-  -timeout=10 -print_final_stats=1 "$corpus" 2>&1 | tail -n 12
+cmake --build build-fuzz -j"$(nproc)" --target fuzz_decode fuzz_weights \
+  fuzz_image_header
+run_fuzzer() {  # NAME SEED_FILE...
+  local name=$1 corpus=build-fuzz/corpus-$1
+  shift
+  mkdir -p "$corpus"
+  cp "$@" "$corpus/"
+  echo "sanitize: fuzzing ${name} for ${seconds} s"
+  build-fuzz/"$name" -max_total_time="$seconds" -rss_limit_mb=2048 \
+    -timeout=10 -print_final_stats=1 "$corpus" 2>&1 | tail -n 12
+}
+run_fuzzer fuzz_decode tests/golden/*.spix
+run_fuzzer fuzz_weights tests/fuzz/corpus/weights/*
+run_fuzzer fuzz_image_header tests/fuzz/corpus/image_header/*

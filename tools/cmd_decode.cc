@@ -6,6 +6,7 @@
 
 #include "codec/image_io.h"
 #include "codec/spix.h"
+#include "networks/inference.h"
 #include "tools/cli_util.h"
 
 namespace spix {
@@ -26,11 +27,15 @@ int RunDecode(const DecodeArgs& a) {
   StatusOr<std::vector<uint8_t>> bytes =
       ReadFileBytes(a.input, kMaxSpixFileBytes);
   if (!bytes.ok()) return ReportError(bytes.status());
-  Status st = CheckOutputPath(a.input, a.output, a.force);
+  // No output may replace the .spix file or a weight file it decodes with.
+  std::vector<std::string> inputs = FilesIn(
+      a.options.models_dir.empty() ? DefaultModelsDir() : a.options.models_dir);
+  inputs.push_back(a.input);
+  Status st = CheckOutputPath(inputs, a.output, a.force);
   if (st.ok() && !a.mask_output.empty()) {
     st = a.mask_output == a.output
              ? InvalidArgument("--mask-out must differ from -o")
-             : CheckOutputPath(a.input, a.mask_output, a.force);
+             : CheckOutputPath(inputs, a.mask_output, a.force);
   }
   if (!st.ok()) return ReportError(st);
 
@@ -42,12 +47,14 @@ int RunDecode(const DecodeArgs& a) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
-  st = WriteImage(a.output, *image);
+  st = WriteImage(a.output, *image,
+                  a.force ? WriteMode::kReplace : WriteMode::kCreateNew);
   if (!st.ok()) return ReportError(st);
   if (!a.mask_output.empty()) {
     StatusOr<Image> mask = DecodeKnownMask(bytes->data(), bytes->size());
     if (!mask.ok()) return ReportError(mask.status());
-    st = WriteImage(a.mask_output, *mask);
+    st = WriteImage(a.mask_output, *mask,
+                    a.force ? WriteMode::kReplace : WriteMode::kCreateNew);
     if (!st.ok()) return ReportError(st);
   }
 
@@ -85,10 +92,9 @@ CommandRunner AddDecodeCommand(CLI::App& app) {
   cmd->add_option("--models", args->options.models_dir,
                   "Directory of the weight files (default: $SPIX_MODELS, "
                   "else the weights shipped in networks/weights)");
-  cmd->add_option("--threads", args->options.threads,
-                  "CPU threads of the networks")
-      ->check(CLI::Range(1, 1024))
-      ->capture_default_str();
+  AddThreadsOption(cmd, &args->options.threads);
+  AddIntegerOption(cmd, "--max-pixels", &args->options.max_pixels, 1,
+                   kMaxPixels, "Refuse files of more pixels than this");
   cmd->add_flag("-f,--force", args->force, "Replace an existing output file");
   cmd->add_flag("-v,--verbose", args->verbose, "Print per-stage times");
   cmd->add_flag("--quiet", args->quiet, "Print nothing on success");

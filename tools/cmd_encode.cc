@@ -1,11 +1,13 @@
 // spix encode IN -o OUT.spix
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
 
 #include "codec/image_io.h"
 #include "codec/spix.h"
+#include "networks/inference.h"
 #include "tools/cli_util.h"
 #include "tools/progress.h"
 
@@ -27,6 +29,7 @@ struct EncodeArgs {
   bool tonal = false;
   std::string quant = "12,24";
   uint32_t seed = EncodeOptions().seed;
+  uint64_t max_pixels = kMaxPixels;
   double target_bpp = 0;
   double target_size = 0;
   double target_psnr = 0;
@@ -38,23 +41,19 @@ struct EncodeArgs {
   bool force = false;
 };
 
-// "L" or "L,C" -> luma and chroma steps (chroma defaults to twice luma).
+// "L" or "L,C" -> luma and chroma steps (chroma defaults to twice luma),
+// each a whole number in 1..255 read by the shared strict parser.
 Status ParseQuant(const std::string& text, EncodeOptions* o) {
-  int luma = 0, chroma = 0;
-  char tail = 0;
-  const int n = std::sscanf(text.c_str(), "%d,%d%c", &luma, &chroma, &tail);
-  if (n == 1 && text.find(',') == std::string::npos) {
-    chroma = std::min(2 * luma, 255);
-  } else if (n != 2) {
-    return InvalidArgument("--quant expects LUMA or LUMA,CHROMA, got '" + text +
-                           "'");
+  const size_t comma = text.find(',');
+  SPIX_ASSIGN_OR_RETURN(const int64_t luma,
+                        ParseInteger("--quant", text.substr(0, comma), 1, 255));
+  int64_t chroma = std::min<int64_t>(2 * luma, 255);
+  if (comma != std::string::npos) {
+    SPIX_ASSIGN_OR_RETURN(
+        chroma, ParseInteger("--quant", text.substr(comma + 1), 1, 255));
   }
-  if (luma < 1 || luma > 255 || chroma < 1 || chroma > 255) {
-    return InvalidArgument("--quant steps must be in 1..255, got '" + text +
-                           "'");
-  }
-  o->quant_step_luma = luma;
-  o->quant_step_chroma = chroma;
+  o->quant_step_luma = int(luma);
+  o->quant_step_chroma = int(chroma);
   return OkStatus();
 }
 
@@ -97,15 +96,19 @@ int RunEncode(const EncodeArgs& a) {
   Status st = ParseQuant(a.quant, &options);
   if (!st.ok()) return ReportError(st);
 
+  // No output may replace the image or a weight file it is coded with.
+  std::vector<std::string> inputs =
+      FilesIn(a.models.empty() ? DefaultModelsDir() : a.models);
+  inputs.push_back(a.input);
+  st = CheckOutputPath(inputs, a.output, a.force);
+  if (!st.ok()) return ReportError(st);
   std::vector<std::string> warnings;
-  StatusOr<Image> image = ReadImage(a.input, &warnings);
+  StatusOr<Image> image = ReadImage(a.input, &warnings, a.max_pixels);
   if (!image.ok()) return ReportError(image.status());
   if (!a.quiet) {
     for (const auto& w : warnings)
       std::fprintf(stderr, "spix: warning: %s\n", w.c_str());
   }
-  st = CheckOutputPath(a.input, a.output, a.force);
-  if (!st.ok()) return ReportError(st);
 
   const auto start = std::chrono::steady_clock::now();
   StageTimes stages;
@@ -145,7 +148,10 @@ int RunEncode(const EncodeArgs& a) {
     bytes = std::move(*encoded);
   }
   const double encode_seconds = Seconds(start);
-  st = WriteFileAtomic(a.output, bytes);
+  // Without --force the name is created exclusively: of two encodes racing
+  // to one new name, only one succeeds.
+  st = WriteFileAtomic(a.output, bytes,
+                       a.force ? WriteMode::kReplace : WriteMode::kCreateNew);
   if (!st.ok()) return ReportError(st);
 
   if (a.psnr && !targeted) {
@@ -211,10 +217,8 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
   cmd->add_option("input", args->input, "Image to compress")->required();
   cmd->add_option("-o,--output", args->output, "The .spix file to write")
       ->required();
-  cmd->add_option("-d,--density", args->density,
-                  "Fraction of pixels kept, in (0, 1]")
-      ->check(CLI::Range(1e-6, 1.0))
-      ->capture_default_str();
+  AddRealOption(cmd, "-d,--density", &args->density, 1e-6, 1.0,
+                "Fraction of pixels kept, in [1e-6, 1]");
   cmd->add_option("-i,--inpainter", args->inpainter,
                   "Decoder the file is made for: learned (the WGAN generator "
                   "g; best on halftone and grid masks) or diffusion "
@@ -240,29 +244,24 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
   cmd->add_option("--models", args->models,
                   "Directory of the weight files (default: $SPIX_MODELS, "
                   "else the weights shipped in networks/weights)");
-  cmd->add_option("--threads", args->threads, "CPU threads of the networks")
-      ->check(CLI::Range(1, 1024))
-      ->capture_default_str();
-  cmd->add_option("--tonal-steps", args->tonal_steps,
-                  "Learned inpainter: Adam steps tuning the stored colours "
-                  "through the generator (0: store the originals; a step "
-                  "takes about as long as two decodes)")
-      ->check(CLI::Range(0, 10000))
-      ->capture_default_str();
-  cmd->add_option("--chroma-fraction", args->chroma_fraction,
-                  "Luma preference (colour images, -i diffusion): chroma is "
-                  "stored at this fraction of the points, luma at all; 1 = "
-                  "off. Chroma is smooth, so 0.25 saves bits")
-      ->check(CLI::Range(1e-3, 1.0))
-      ->capture_default_str();
+  AddThreadsOption(cmd, &args->threads);
+  AddIntegerOption(cmd, "--tonal-steps", &args->tonal_steps, 0, 10000,
+                   "Learned inpainter: Adam steps tuning the stored colours "
+                   "through the generator (0: store the originals; a step "
+                   "takes about as long as two decodes)");
+  AddIntegerOption(cmd, "--max-pixels", &args->max_pixels, 1, kMaxPixels,
+                   "Refuse input images of more pixels (read from the header "
+                   "before decoding)");
+  AddRealOption(cmd, "--chroma-fraction", &args->chroma_fraction, 1e-3, 1.0,
+                "Luma preference (colour images, -i diffusion): chroma is "
+                "stored at this fraction of the points, luma at all; 1 = off. "
+                "Chroma is smooth, so 0.25 saves bits");
   cmd->add_option("--mask-error", args->mask_error,
                   "What PS and NLPE minimise: mae or mse")
       ->check(CLI::IsMember({"mae", "mse"}))
       ->capture_default_str();
-  cmd->add_option("--nlpe-cycles", args->nlpe_cycles,
-                  "NLPE cycles, each trying as many exchanges as mask pixels")
-      ->check(CLI::Range(0, 1000))
-      ->capture_default_str();
+  AddIntegerOption(cmd, "--nlpe-cycles", &args->nlpe_cycles, 0, 1000,
+                   "NLPE cycles, each trying as many exchanges as mask pixels");
   cmd->add_flag("--tonal", args->tonal,
                 "Diffusion inpainter: store least-squares optimal colours "
                 "instead of the originals");
@@ -272,23 +271,23 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
              "Quantisation step of luma[,chroma] in 1..255; 1 is lossless "
              "for the kept pixels (chroma defaults to 2x luma)")
           ->capture_default_str();
-  CLI::Option* bpp = cmd->add_option(
-      "--target-bpp", args->target_bpp,
+  CLI::Option* bpp = AddRealOption(
+      cmd, "--target-bpp", &args->target_bpp, 0, 64,
       "Search density (and quantisation, unless --quant is given) for the "
-      "best file of at most this many bits per pixel");
-  bpp->check(CLI::PositiveNumber);
+      "best file of at most this many bits per pixel",
+      /*lo_open=*/true);
   CLI::Option* size =
-      cmd->add_option("--target-size", args->target_size,
-                      "The same for a file of at most this many bytes");
-  size->check(CLI::PositiveNumber);
+      AddRealOption(cmd, "--target-size", &args->target_size, 0, 1e12,
+                    "The same for a file of at most this many bytes",
+                    /*lo_open=*/true);
   CLI::Option* target_psnr =
-      cmd->add_option("--target-psnr", args->target_psnr,
-                      "The smallest file reaching this PSNR (dB)");
-  target_psnr->check(CLI::PositiveNumber);
+      AddRealOption(cmd, "--target-psnr", &args->target_psnr, 0, 200,
+                    "The smallest file reaching this PSNR (dB)",
+                    /*lo_open=*/true);
   bpp->excludes(size)->excludes(target_psnr);
   size->excludes(target_psnr);
-  cmd->add_option("--seed", args->seed, "Seed of the random mask")
-      ->capture_default_str();
+  AddIntegerOption(cmd, "--seed", &args->seed, 0, UINT32_MAX,
+                   "Seed of the random mask");
   cmd->add_flag("--psnr", args->psnr, "Also decode and print the PSNR");
   cmd->add_flag("-f,--force", args->force, "Replace an existing output file");
   cmd->add_flag("-v,--verbose", args->verbose, "Print per-stage times");

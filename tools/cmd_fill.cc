@@ -9,6 +9,7 @@
 
 #include "codec/fill.h"
 #include "codec/image_io.h"
+#include "networks/inference.h"
 #include "tools/cli_util.h"
 #include "tools/progress.h"
 
@@ -24,12 +25,14 @@ struct FillArgs {
   std::string init = "random";
   std::string blend = "poisson";
   bool quiet = false, json = false, force = false;
+  uint64_t max_pixels = kMaxPixels;
   FillOptions options;
 };
 
-StatusOr<Image> Read(const std::string& path, bool quiet) {
+StatusOr<Image> Read(const std::string& path, const FillArgs& a) {
+  const bool quiet = a.quiet;
   std::vector<std::string> warnings;
-  StatusOr<Image> image = ReadImage(path, &warnings);
+  StatusOr<Image> image = ReadImage(path, &warnings, a.max_pixels);
   if (image.ok() && !quiet) {
     for (const std::string& w : warnings)
       std::fprintf(stderr, "spix: warning: %s: %s\n", path.c_str(), w.c_str());
@@ -61,19 +64,32 @@ double Seconds(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
+// The prior's weight files: no output may replace one of them.
+std::vector<std::string> WeightFiles(const FillArgs& a) {
+  return FilesIn(a.options.models_dir.empty() ? DefaultModelsDir()
+                                              : a.options.models_dir);
+}
+
 int RunSingle(FillArgs& a, ProgressLine& progress) {
-  StatusOr<Image> image = Read(a.input, a.quiet);
-  if (!image.ok()) return ReportError(image.status());
-  StatusOr<Image> hole = Read(a.mask, a.quiet);
-  if (!hole.ok()) return ReportError(hole.status());
-  Status st = CheckOutputPath(a.input, a.output, a.force);
+  // Checked before the work: the image, its mask and the weights are never
+  // the output, and the output name must be writable.
+  std::vector<std::string> inputs = WeightFiles(a);
+  inputs.push_back(a.input);
+  inputs.push_back(a.mask);
+  Status st = CheckOutputPath(inputs, a.output, a.force);
+  if (st.ok()) st = CheckImageOutputName(a.output);
   if (!st.ok()) return ReportError(st);
+  StatusOr<Image> image = Read(a.input, a);
+  if (!image.ok()) return ReportError(image.status());
+  StatusOr<Image> hole = Read(a.mask, a);
+  if (!hole.ok()) return ReportError(hole.status());
   const auto start = std::chrono::steady_clock::now();
   StatusOr<Image> filled = Fill(*image, *hole, a.options);
   progress.Finish();
   if (!filled.ok()) return ReportError(filled.status());
   const double seconds = Seconds(start);
-  st = WriteImage(a.output, *filled);
+  st = WriteImage(a.output, *filled,
+                  a.force ? WriteMode::kReplace : WriteMode::kCreateNew);
   if (!st.ok()) return ReportError(st);
   if (a.json) {
     std::printf(
@@ -98,23 +114,30 @@ int RunSequence(FillArgs& a, ProgressLine& progress) {
         std::to_string(frame_files->size()) + " frames in " + a.frames +
         " but " + std::to_string(mask_files->size()) + " masks in " + a.masks));
   }
+  std::error_code ec;
+  if (fs::equivalent(a.output, a.frames, ec) ||
+      fs::equivalent(a.output, a.masks, ec)) {
+    return ReportError(InvalidArgument("output directory '" + a.output +
+                                       "' is the frames or masks directory"));
+  }
+  std::vector<std::string> inputs = WeightFiles(a);
+  for (const fs::path& f : *frame_files) inputs.push_back(f.string());
+  for (const fs::path& f : *mask_files) inputs.push_back(f.string());
   std::vector<Image> frames, holes;
   std::vector<fs::path> outputs;
   for (size_t i = 0; i < frame_files->size(); ++i) {
-    StatusOr<Image> frame = Read((*frame_files)[i].string(), a.quiet);
+    StatusOr<Image> frame = Read((*frame_files)[i].string(), a);
     if (!frame.ok()) return ReportError(frame.status());
-    StatusOr<Image> hole = Read((*mask_files)[i].string(), a.quiet);
+    StatusOr<Image> hole = Read((*mask_files)[i].string(), a);
     if (!hole.ok()) return ReportError(hole.status());
     frames.push_back(std::move(*frame));
     holes.push_back(std::move(*hole));
     const fs::path out =
         fs::path(a.output) / (*frame_files)[i].stem().concat(".png");
-    Status st =
-        CheckOutputPath((*frame_files)[i].string(), out.string(), a.force);
+    Status st = CheckOutputPath(inputs, out.string(), a.force);
     if (!st.ok()) return ReportError(st);
     outputs.push_back(out);
   }
-  std::error_code ec;
   if (fs::exists(a.output, ec) && !fs::is_directory(a.output, ec)) {
     return ReportError(InvalidArgument("output '" + a.output +
                                        "' must be a directory for --frames"));
@@ -130,7 +153,9 @@ int RunSequence(FillArgs& a, ProgressLine& progress) {
         IoError("cannot create " + a.output + ": " + ec.message()));
   }
   for (size_t i = 0; i < outputs.size(); ++i) {
-    Status st = WriteImage(outputs[i].string(), (*filled)[i]);
+    Status st =
+        WriteImage(outputs[i].string(), (*filled)[i],
+                   a.force ? WriteMode::kReplace : WriteMode::kCreateNew);
     if (!st.ok()) return ReportError(st);
   }
   if (a.json) {
@@ -242,9 +267,10 @@ CommandRunner AddFillCommand(CLI::App& app) {
                   "$SPIX_MODELS, else networks/weights)");
   cmd->add_option("--seed", o.seed, "Seed of the latents")
       ->capture_default_str();
-  cmd->add_option("--threads", o.threads, "CPU threads of the networks")
-      ->check(CLI::Range(1, 1024))
-      ->capture_default_str();
+  AddThreadsOption(cmd, &o.threads);
+  AddIntegerOption(cmd, "--max-pixels", &a->max_pixels, 1, kMaxPixels,
+                   "Refuse input images of more pixels (read from the header "
+                   "before decoding)");
   cmd->add_flag("-f,--force", a->force, "Replace existing output files");
   cmd->add_flag("--quiet", a->quiet, "Print nothing on success");
   cmd->add_flag("--json", a->json, "Print one JSON object instead of text");

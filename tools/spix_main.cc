@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
       {"bench", spix::AddBenchCommand(app)},
       {"train", spix::AddTrainCommand(app)},
   };
+  spix::EnforceStrictNumbers(&app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

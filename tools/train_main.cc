@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   CLI::App app("spix-train: trains the spix codec networks.", "spix-train");
   app.require_subcommand(1);
   const spix::CommandRunner run = spix::AddTrainCommand(app);
+  spix::EnforceStrictNumbers(&app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -154,7 +154,9 @@ StatusOr<RateControlResult> EncodeToTarget(const Image& image,
   }
   std::vector<std::pair<int, int>> quants = {
       {options.quant_step_luma, options.quant_step_chroma}};
-  if (search_quant) quants = {{2, 4}, {4, 8}, {8, 16}, {16, 32}};
+  // The default steps and the coarser ones that win at low rates with
+  // density masks and luma preference, and a fine pair for high rates.
+  if (search_quant) quants = {{4, 8}, {12, 24}, {16, 24}, {24, 32}};
 
   const MaskFamily family(image, options, kMinDensity);
   SPIX_RETURN_IF_ERROR(family.status());

@@ -36,10 +36,9 @@ struct EncodeOptions {
   double density = 0.05;  // fraction of pixels kept, in (0, 1]
   // The decoder the file is made for. kWganGenerator, the learned generator
   // g, needs the weight files (see models_dir); kHomogeneousDiffusion none.
-  // On Kodak, g with halftone masks and tonal steps needs 25 % fewer bits
-  // than diffusion with grid masks and least-squares colours
-  // (benchmarks/results/kodak_halftone), but 31 % more than diffusion with
-  // PS+NLPE masks and least-squares colours (kodak_final).
+  // On Kodak, g with halftone masks and tonal steps needs 66 % more bits
+  // than JPEG; diffusion with density masks, least-squares colours and luma
+  // preference 2.3 % fewer (benchmarks/results/kodak_v2).
   Inpainter inpainter = Inpainter::kWganGenerator;
   // The halftone costs no position bits and beats the grid under both
   // decoders; kLearned (the mask network) pays ~0.3 bpp for its positions.

@@ -222,6 +222,13 @@ TEST(CodecSpec, ParsesSweepsAndFields) {
   EXPECT_EQ((*curves)[1].points[1].value, 30);
   EXPECT_EQ((*curves)[2].points.size(), 1u);
   EXPECT_TRUE(ParseCodecSpecs(kDefaultCodecSpecs).ok());
+  // A swept field of two letters keeps both on its later values.
+  auto cf = ParseCodecSpecs("spix:density:tonal:d0.05:cf0.5/0.25");
+  ASSERT_TRUE(cf.ok()) << cf.status().message();
+  EXPECT_EQ((*cf)[0].points[1].setting, "cf0.25");
+  EXPECT_DOUBLE_EQ((*cf)[0].points[1].spix.chroma_fraction, 0.25);
+  EXPECT_EQ((*cf)[0].points[1].spix.nlpe_cycles, EncodeOptions().nlpe_cycles);
+  EXPECT_EQ((*cf)[0].points[0].spix.mask, MaskMode::kDensity);
   auto jp2 = ParseCodecSpecs("jp2:b0.1/0.25,webp:q0");
   ASSERT_TRUE(jp2.ok()) << jp2.status().message();
   EXPECT_DOUBLE_EQ((*jp2)[0].points[1].value, 0.25);
@@ -229,11 +236,27 @@ TEST(CodecSpec, ParsesSweepsAndFields) {
 }
 
 TEST(CodecSpec, RejectsNonsense) {
-  for (const char* bad :
-       {"", "foo:q10", "jpeg", "jpeg:q0", "jpeg:q101", "jpeg:x5", "jp2:q20",
-        "jp2:b0", "jp2:b30", "jp2:bnan", "avif:q64", "jxl:q4", "spix:grid",
-        "spix:d0.1/0.2:q2/4", "spix:d0", "spix:d2", "spix:blue:d0.1",
-        "spix:c-1:d0.1", "jpeg:q10,,webp:q5"}) {
+  for (const char* bad : {"",
+                          "foo:q10",
+                          "jpeg",
+                          "jpeg:q0",
+                          "jpeg:q101",
+                          "jpeg:x5",
+                          "jp2:q20",
+                          "jp2:b0",
+                          "jp2:b30",
+                          "jp2:bnan",
+                          "avif:q64",
+                          "jxl:q4",
+                          "spix:grid",
+                          "spix:d0.1/0.2:q2/4",
+                          "spix:d0",
+                          "spix:d2",
+                          "spix:blue:d0.1",
+                          "spix:cf0:d0.1",
+                          "spix:cf2:d0.1",
+                          "spix:c-1:d0.1",
+                          "jpeg:q10,,webp:q5"}) {
     EXPECT_FALSE(ParseCodecSpecs(bad).ok()) << bad;
   }
 }

@@ -120,6 +120,44 @@ TEST_F(Cli, EncodeDecodeInfoRoundTrip) {
   EXPECT_EQ(r.out.front(), '{');
 }
 
+TEST_F(Cli, DensityMasksLumaPreferenceMaskOutAndRateControl) {
+  CliRun r = Spix("encode " + Path("rgb.png") + " -o " + Path("d.spix") +
+                  " -i diffusion -m density -d 0.1 --tonal "
+                  "--chroma-fraction 0.25 --psnr");
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = Spix("info --json " + Path("d.spix"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"version\": 2"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("positions: density field"), std::string::npos);
+  EXPECT_NE(r.out.find("\"tag\": \"CHRM\""), std::string::npos);
+  const size_t at = r.out.find("\"known_pixels\": ");
+  ASSERT_NE(at, std::string::npos);
+  const long known = std::stol(r.out.substr(at + 16));
+  // The mask image holds exactly the known pixels info counts.
+  r = Spix("decode " + Path("d.spix") + " -o " + Path("d.png") +
+           " --mask-out " + Path("m.png"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::vector<std::string> warnings;
+  auto mask = ReadImage(Path("m.png"), &warnings);
+  ASSERT_TRUE(mask.ok());
+  EXPECT_EQ(mask->channels, 1);
+  EXPECT_EQ(std::count(mask->pixels.begin(), mask->pixels.end(), 255), known);
+  EXPECT_EQ(std::count(mask->pixels.begin(), mask->pixels.end(), 0),
+            64 * 48 - known);
+  ExpectError("decode " + Path("d.spix") + " -o " + Path("e.png") +
+                  " --mask-out " + Path("e.png"),
+              1, "--mask-out");
+  // Luma preference is for diffusion only; rate control works with it.
+  ExpectError("encode " + Path("rgb.png") + " -o " + Path("x.spix") +
+                  " --chroma-fraction 0.25",
+              1, "diffusion");
+  r = Spix("encode " + Path("rgb.png") + " -o " + Path("t.spix") +
+           " -i diffusion -m density --chroma-fraction 0.25 --target-bpp 1 "
+           "--json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_LE(fs::file_size(Path("t.spix")), 64 * 48 / 8u);
+}
+
 TEST_F(Cli, OptimisedMasksRateControlAndBench) {
   CliRun r = Spix("encode " + Path("grey.png") + " -o " + Path("p.spix") +
                   " -m ps+nlpe --nlpe-cycles 1 --tonal --psnr");

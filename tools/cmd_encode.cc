@@ -223,7 +223,8 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
                   "Decoder the file is made for: learned (the WGAN generator "
                   "g; best on halftone and grid masks) or diffusion "
                   "(homogeneous diffusion: no weights, 3-10x faster to "
-                  "decode; best per bit with -m ps+nlpe --tonal)")
+                  "decode; best per bit with -m density --tonal "
+                  "--chroma-fraction 0.18 -q 16,24)")
       ->check(CLI::IsMember({"learned", "diffusion"}))
       ->capture_default_str();
   cmd->add_option(

@@ -105,6 +105,7 @@ StatusOr<ClassicalResult> RunTool(const std::string& encode_cmd,
   }
   result.encode_seconds = t0.Seconds();
   std::ifstream coded_file(coded, std::ios::binary);
+  if (!coded_file) return IoError("'" + encode_cmd + "' wrote no file");
   result.file.assign(std::istreambuf_iterator<char>(coded_file), {});
   result.bytes = result.file.size();
   t0 = Stopwatch();

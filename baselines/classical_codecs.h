@@ -23,10 +23,10 @@ struct ClassicalResult {
 };
 
 // Codec names: jpeg, webp, jp2, avif, jxl. `setting` is the codec's own
-// scale: JPEG and WebP quality 1..100, JPEG 2000 target bits per pixel
+// scale: JPEG quality 1..100, WebP 0..100, JPEG 2000 target bits per pixel
 // (the encoder's rate allocation aims at it), AVIF quantizer 0..63 (lower
-// is better), JPEG XL quality 1..100. The external tools' times include
-// process start and PNG I/O.
+// is better), JPEG XL quality 5..100 (cjxl 0.7 refuses lower ones). The
+// external tools' times include process start and PNG I/O.
 StatusOr<ClassicalResult> RunClassicalCodec(const std::string& codec,
                                             double setting,
                                             const uint8_t* pixels, int width,

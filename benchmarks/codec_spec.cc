@@ -135,7 +135,12 @@ StatusOr<std::vector<CodecCurve>> ParseCodecSpecs(const std::string& specs) {
                               : curve.codec == "jp2" ? 'b'
                                                      : 'q';
     for (size_t k = 1; k < fields.size() && swept == 0; ++k) {
-      if (!fields[k].empty() && fields[k][0] == sweep_letter) swept = k;
+      // The letter and a number: "density" (a mask) is not "d0.05".
+      const std::string& f = fields[k];
+      if (f.size() >= 2 && f[0] == sweep_letter &&
+          (std::isdigit(static_cast<unsigned char>(f[1])) || f[1] == '.')) {
+        swept = k;
+      }
     }
     if (swept == 0) {
       return InvalidArgument("codec spec '" + item + "' sets no " +

@@ -11,8 +11,8 @@
 //                cf<chroma fraction> (luma preference, diffusion only),
 //                density|ps-density (density-field masks),
 //                tonal, notonal, mse (PS/NLPE minimise MSE instead of MAE)
-//   jpeg, webp: q<quality 1..100>; jp2: b<target bits per pixel>;
-//   avif: q<quantizer 0..63, lower is better>; jxl: q<quality 1..100>
+//   jpeg: q<quality 1..100>; webp: q<0..100>; jp2: b<target bits per pixel>;
+//   avif: q<quantizer 0..63, lower is better>; jxl: q<quality 5..100>
 #ifndef SPIX_BENCHMARKS_CODEC_SPEC_H_
 #define SPIX_BENCHMARKS_CODEC_SPEC_H_
 

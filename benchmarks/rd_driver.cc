@@ -94,16 +94,22 @@ StatusOr<ReusedRows> ReadReusedRows(const std::string& path) {
     std::vector<std::string> f;
     std::stringstream fields(line);
     for (std::string part; std::getline(fields, part, ',');) f.push_back(part);
-    PointResult r;
-    char* end = nullptr;
     if (f.size() != 9) return CorruptData("bad row in '" + path + "': " + line);
+    // Every number must parse whole.
+    auto number = [&](const std::string& text, double* out) {
+      char* end = nullptr;
+      *out = std::strtod(text.c_str(), &end);
+      return !text.empty() && *end == '\0';
+    };
+    PointResult r;
     r.image = f[0];
-    r.bytes = std::strtoull(f[3].c_str(), &end, 10);
-    r.bpp = std::strtod(f[4].c_str(), &end);
-    r.psnr = std::strtod(f[5].c_str(), &end);
-    r.ms_ssim = std::strtod(f[6].c_str(), &end);
-    r.encode_seconds = std::strtod(f[7].c_str(), &end);
-    r.decode_seconds = std::strtod(f[8].c_str(), &end);
+    double bytes = 0;
+    if (!number(f[3], &bytes) || !number(f[4], &r.bpp) ||
+        !number(f[5], &r.psnr) || !number(f[6], &r.ms_ssim) ||
+        !number(f[7], &r.encode_seconds) || !number(f[8], &r.decode_seconds)) {
+      return CorruptData("bad number in '" + path + "': " + line);
+    }
+    r.bytes = size_t(bytes);
     rows[{f[1], f[2], f[0]}] = r;
   }
   return rows;

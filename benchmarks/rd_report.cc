@@ -133,13 +133,14 @@ std::string Summary(const ReportInput& in,
     out << "- `" << curve.label << "`: ";
     if (curve.codec == "spix") {
       const EncodeOptions& o = curve.points.front().spix;
-      out << "spix library, format version " << int(kFormatVersion) << ", "
-          << o.threads << " LibTorch thread(s), quantisation "
+      out << "spix library (reads format versions up to " << int(kFormatVersion)
+          << "), " << o.threads << " LibTorch thread(s), quantisation "
           << o.quant_step_luma << "/" << o.quant_step_chroma;
     } else {
       out << ClassicalCodecSettings(curve.codec);
     }
-    if (in.reused[c]) out << " (rows reused from an earlier run, see README)";
+    if (c < in.reused.size() && in.reused[c])
+      out << " (rows reused from an earlier run, see README)";
     out << "\n";
   }
   out << "\n## Means per codec point\n\n"

@@ -92,6 +92,11 @@ StatusOr<std::vector<uint8_t>> DecodeMask(const uint8_t* data, size_t size,
     StatusOr<DensityField> levels =
         DecodeDensityField(r.cursor(), r.remaining(), width, height);
     if (!levels.ok()) return levels.status();
+    // Only the field's own count is valid: one encoding per mask, and no
+    // crafted count can make the halftone move millions of points.
+    if (declared != DensityFieldCount(*levels, width, height)) {
+      return CorruptData("mask: point count does not match the density field");
+    }
     mask = DensityFieldMask(*levels, width, height, declared);
     if (field) *field = std::move(levels).value();
   }

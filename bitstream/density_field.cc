@@ -27,7 +27,7 @@ constexpr int kMaxResidual = kDensityLevels - 1;
 struct LevelModels {
   BinaryModel<30> zero[3];
   BinaryModel<30> sign;
-  BinaryModel<30> magnitude[kMaxResidual];
+  BinaryModel<30> magnitude[kMaxResidual - 1];
 };
 
 int Predict(const DensityField& f, int bx, int by, int* disagreement) {
@@ -167,6 +167,9 @@ StatusOr<DensityField> DecodeDensityField(const uint8_t* data, size_t size,
       f.levels[size_t(by) * f.cols + bx] = uint8_t(level);
     }
     if (dec.overran()) return CorruptData("mask: density field is truncated");
+  }
+  if (dec.unread() != 0) {
+    return CorruptData("mask: stray bytes after the density field");
   }
   return f;
 }

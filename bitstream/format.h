@@ -10,7 +10,7 @@ namespace spix {
 
 inline constexpr uint8_t kMagic[4] = {'S', 'P', 'I', 'X'};
 // The newest version this code reads. Writers use the lowest version that
-// holds what a file uses: 1, or 2 when the mask is a density field.
+// holds what a file uses: 1, or 2 for a density-field mask or a CHRM chunk.
 inline constexpr uint8_t kFormatVersion = 2;
 inline constexpr uint8_t kOldestFormatVersion = 1;
 

@@ -85,6 +85,8 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
   std::vector<Chunk> chunks(2);
   chunks[0].tag = kMaskChunkTag;
   chunks[0].data = EncodeMask(mask.data(), image.width, image.height);
+  // What the decoder will know of the mask: the field only if it is stored.
+  MaskChoice stored_choice{mask, std::nullopt};
   if (choice.field) {
     // The field is the cheaper description unless a free list (or the flat
     // halftone) happens to code smaller.
@@ -93,6 +95,7 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
     if (field.size() < chunks[0].data.size()) {
       chunks[0].data.swap(field);
       header.version = 2;
+      stored_choice.field = choice.field;
     }
   }
   if (times) times->mask += start.Seconds();
@@ -103,7 +106,7 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
   if (drop > 0) {
     SPIX_ASSIGN_OR_RETURN(
         LumaPreferredChunks stored,
-        EncodeLumaPreferred(image, choice, header, drop, options.tonal));
+        EncodeLumaPreferred(image, stored_choice, header, drop, options.tonal));
     header.version = 2;
     chunks[1].tag = kValuesChunkTag;
     chunks[1].data = std::move(stored.luma);

@@ -83,6 +83,14 @@ void Inpaint(const Header& h, const std::vector<int32_t>& indices, int first,
   }
 }
 
+// The luma field with every level lowered by `drop` (at least 0).
+DensityField LoweredField(DensityField field, int drop) {
+  for (uint8_t& level : field.levels) {
+    level = uint8_t(std::max(int(level) - drop, 0));
+  }
+  return field;
+}
+
 uint8_t ToByte(float v) {
   return uint8_t(std::clamp(std::round(v), 0.f, 255.f));
 }
@@ -98,9 +106,7 @@ int ChromaLevelDrop(double fraction) {
 uint64_t ChromaCount(const std::optional<DensityField>& luma_field,
                      uint64_t luma_count, int drop, int width, int height) {
   if (luma_field) {
-    DensityField f = *luma_field;
-    for (uint8_t& level : f.levels) level = uint8_t(std::max(level - drop, 0));
-    return DensityFieldCount(f, width, height);
+    return DensityFieldCount(LoweredField(*luma_field, drop), width, height);
   }
   const double count = double(luma_count) * std::exp2(-drop / 3.0);
   return std::clamp<uint64_t>(uint64_t(std::llround(count)), 1, luma_count);
@@ -110,9 +116,8 @@ std::vector<uint8_t> ChromaMask(const std::optional<DensityField>& luma_field,
                                 int drop, uint64_t count, int width,
                                 int height) {
   if (!luma_field) return FlatHalftone(width, height, count);
-  DensityField f = *luma_field;
-  for (uint8_t& level : f.levels) level = uint8_t(std::max(level - drop, 0));
-  return DensityFieldMask(f, width, height, count);
+  return DensityFieldMask(LoweredField(*luma_field, drop), width, height,
+                          count);
 }
 
 StatusOr<LumaPreferredChunks> EncodeLumaPreferred(const Image& image,
@@ -164,11 +169,15 @@ StatusOr<LumaPreferredValues> ParseLumaPreferred(
   SPIX_RETURN_IF_ERROR(r.U8(&drop, "chroma level drop"));
   SPIX_RETURN_IF_ERROR(r.U32(&chroma_count, "chroma point count"));
   const uint64_t luma_count = std::count(luma_mask.begin(), luma_mask.end(), 1);
-  if (drop > kMaxChromaLevelDrop || chroma_count == 0 ||
-      chroma_count > uint64_t(w) * h) {
+  if (luma_count == 0) return CorruptData("chroma chunk without luma points");
+  // As for the MASK chunk, only the count the encoder derives is valid.
+  const bool count_ok =
+      luma_field
+          ? chroma_count == ChromaCount(luma_field, luma_count, drop, w, h)
+          : chroma_count >= 1 && chroma_count <= luma_count;
+  if (drop > kMaxChromaLevelDrop || !count_ok) {
     return CorruptData("chroma chunk: bad level drop or point count");
   }
-  if (luma_count == 0) return CorruptData("chroma chunk without luma points");
   LumaPreferredValues out;
   SPIX_ASSIGN_OR_RETURN(out.luma,
                         DecodeValues(vals, vals_size, luma_mask.data(), w, h,

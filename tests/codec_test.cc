@@ -6,7 +6,9 @@
 #include <tuple>
 
 #include "bitstream/container.h"
+#include "bitstream/dec_mask.h"
 #include "bitstream/enc_mask.h"
+#include "codec/luma_preference.h"
 #include "codec/mask_selection.h"
 #include "codec/spix.h"
 #include "tests/test_images.h"
@@ -288,6 +290,45 @@ TEST(LumaPreference, FewerChromaPointsSmallerFileSimilarQuality) {
     for (size_t len = 0; len < preferred.size(); ++len) {
       EXPECT_FALSE(Decode(preferred.data(), len).ok()) << len;
     }
+  }
+}
+
+// When the field loses to the free list, chroma must follow the flat
+// halftone the decoder will draw, not the field the encoder had: with exact
+// values, every pixel known in luma and chroma decodes to its colour.
+TEST(LumaPreference, ChromaFollowsTheMaskTheDecoderSees) {
+  for (const auto& [w, h, density] :
+       {std::tuple{3, 2, 1.0}, std::tuple{40, 3, 0.5}, std::tuple{64, 48, 1.0},
+        std::tuple{96, 64, 0.1}}) {
+    const Image image = SyntheticImage(w, h, 3);
+    EncodeOptions o = DiffusionOptions(MaskMode::kDensity, density);
+    o.quant_step_luma = o.quant_step_chroma = 1;
+    o.chroma_fraction = 0.25;
+    const auto bytes = MustEncode(image, o);
+    ParsedContainer parsed;
+    const ChunkView* mask_chunk = ChunkOf(bytes, kMaskChunkTag, &parsed);
+    const ChunkView* chroma = FindChunk(parsed, kChromaChunkTag);
+    ASSERT_TRUE(mask_chunk != nullptr && chroma != nullptr);
+    std::optional<DensityField> field;
+    auto luma_mask = DecodeMask(mask_chunk->data, mask_chunk->size, w, h,
+                                parsed.header.version, &field);
+    ASSERT_TRUE(luma_mask.ok());
+    const uint32_t m = chroma->data[1] | chroma->data[2] << 8 |
+                       chroma->data[3] << 16 | uint32_t(chroma->data[4]) << 24;
+    const std::vector<uint8_t> chroma_mask =
+        ChromaMask(field, chroma->data[0], m, w, h);
+    const Image decoded = MustDecode(bytes);
+    int checked = 0;
+    for (size_t i = 0; i < image.num_pixels(); ++i) {
+      if (!(*luma_mask)[i] || !chroma_mask[i]) continue;
+      ++checked;
+      for (int c = 0; c < 3; ++c) {
+        EXPECT_LE(std::abs(decoded.pixels[i * 3 + c] - image.pixels[i * 3 + c]),
+                  1)
+            << w << "x" << h << " pixel " << i;
+      }
+    }
+    EXPECT_GT(checked, 0) << w << "x" << h;
   }
 }
 

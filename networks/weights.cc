@@ -51,6 +51,21 @@ StatusOr<std::vector<uint8_t>> ReadRegularFile(const std::string& path) {
   return bytes;
 }
 
+// A JSON array of unsigned integers up to `max`. JSON numbers too large for
+// an integer arrive as doubles, and converting those is undefined, so
+// every element is checked before it is read.
+bool UnsignedList(const nlohmann::ordered_json& value, uint64_t max,
+                  std::vector<uint64_t>* out) {
+  if (!value.is_array()) return false;
+  for (const auto& element : value) {
+    if (!element.is_number_unsigned()) return false;
+    const uint64_t v = element.get<uint64_t>();
+    if (v > max) return false;
+    out->push_back(v);
+  }
+  return true;
+}
+
 }  // namespace
 
 Sha256Digest Sha256(const uint8_t* data, size_t size) {
@@ -122,20 +137,22 @@ StatusOr<WeightFile> ParseWeights(const uint8_t* data, size_t size) {
       }
       NamedTensor t;
       t.name = name;
-      t.shape = entry.at("shape").get<std::vector<int64_t>>();
+      std::vector<uint64_t> dims;
+      if (!UnsignedList(entry.at("shape"), uint64_t(kMaxTensorElements),
+                        &dims)) {
+        return CorruptData("tensor " + name + " has an invalid shape");
+      }
       int64_t elements = 1;
-      for (int64_t d : t.shape) {
-        if (d < 0 || d > kMaxTensorElements) {
-          return CorruptData("tensor " + name + " has an invalid shape");
-        }
-        elements *= d;
+      for (uint64_t d : dims) {
+        t.shape.push_back(int64_t(d));
+        elements *= int64_t(d);
         if (elements > kMaxTensorElements) {
           return CorruptData("tensor " + name + " is too large");
         }
       }
-      const auto offsets =
-          entry.at("data_offsets").get<std::vector<uint64_t>>();
-      if (offsets.size() != 2 || offsets[0] > offsets[1] ||
+      std::vector<uint64_t> offsets;
+      if (!UnsignedList(entry.at("data_offsets"), payload_size, &offsets) ||
+          offsets.size() != 2 || offsets[0] > offsets[1] ||
           offsets[1] > payload_size ||
           offsets[1] - offsets[0] != uint64_t(elements) * sizeof(float)) {
         return CorruptData("tensor " + name + " has invalid data offsets");

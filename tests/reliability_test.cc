@@ -396,6 +396,25 @@ TEST(WeightValidation, NonFiniteValuesAreRefused) {
   EXPECT_FALSE(ParseWeights(bytes.data(), bytes.size()).ok());
 }
 
+// Found by the fuzz_weights campaign: a dimension too large for an integer
+// parses as a JSON double, whose conversion to an integer was undefined.
+TEST(WeightValidation, HugeOrFractionalDimensionsAreRefused) {
+  for (const std::string shape :
+       {"[2,1999999999999999999999999999,24]", "[2,1.5,3]", "[2,-1,3]",
+        "[2,\"3\",4]", "7"}) {
+    const std::string header =
+        "{\"__metadata__\":{\"network\":\"inpaint-g\",\"version\":\"1\"},"
+        "\"w\":{\"dtype\":\"F32\",\"shape\":" +
+        shape + ",\"data_offsets\":[0,4]}}";
+    std::vector<uint8_t> bytes(8, 0);
+    bytes[0] = uint8_t(header.size());
+    bytes.insert(bytes.end(), header.begin(), header.end());
+    bytes.insert(bytes.end(), 4, 0);
+    auto parsed = ParseWeights(bytes.data(), bytes.size());
+    EXPECT_EQ(parsed.status().code(), StatusCode::kCorruptData) << shape;
+  }
+}
+
 // Every kind of bad weight file exits 2, for decode and for fill.
 TEST_F(Reliability, BadWeightsAllExitTwo) {
   const std::string shipped = SPIX_MODELS_DIR;

@@ -61,18 +61,15 @@ StatusOr<ClassicalResult> RunOpenCvJpeg(int quality, const uint8_t* pixels,
                                         int w, int h, int channels) {
   const cv::Mat bgr = ToBgr(pixels, w, h, channels);
   ClassicalResult result;
-  std::vector<uint8_t> encoded;
   Stopwatch t0;
   if (!cv::imencode(
-          ".jpg", bgr, encoded,
+          ".jpg", bgr, result.file,
           {cv::IMWRITE_JPEG_QUALITY, quality, cv::IMWRITE_JPEG_OPTIMIZE, 1})) {
     return IoError("OpenCV cannot encode JPEG");
   }
   result.encode_seconds = t0.Seconds();
-  result.bytes = encoded.size();
-  result.file = encoded;
   t0 = Stopwatch();
-  const cv::Mat decoded = cv::imdecode(encoded, cv::IMREAD_UNCHANGED);
+  const cv::Mat decoded = cv::imdecode(result.file, cv::IMREAD_UNCHANGED);
   result.decode_seconds = t0.Seconds();
   SPIX_ASSIGN_OR_RETURN(result.decoded, FromBgr(decoded, w, h, channels));
   return result;
@@ -107,7 +104,6 @@ StatusOr<ClassicalResult> RunTool(const std::string& encode_cmd,
   std::ifstream coded_file(coded, std::ios::binary);
   if (!coded_file) return IoError("'" + encode_cmd + "' wrote no file");
   result.file.assign(std::istreambuf_iterator<char>(coded_file), {});
-  result.bytes = result.file.size();
   t0 = Stopwatch();
   if (!run(decode_cmd + " '" + coded + "' '" + out + "'")) {
     return IoError("'" + decode_cmd + "' failed");

@@ -15,8 +15,7 @@
 namespace spix {
 
 struct ClassicalResult {
-  size_t bytes = 0;              // the real encoded file size
-  std::vector<uint8_t> file;     // the encoded file itself
+  std::vector<uint8_t> file;     // the encoded file (its size is the rate)
   std::vector<uint8_t> decoded;  // interleaved, same layout as the input
   double encode_seconds = 0;
   double decode_seconds = 0;

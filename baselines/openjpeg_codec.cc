@@ -186,7 +186,6 @@ StatusOr<ClassicalResult> RunOpenJpeg(double target_bpp, const uint8_t* pixels,
   SPIX_ASSIGN_OR_RETURN(std::vector<uint8_t> file,
                         EncodeJp2(target_bpp, pixels, width, height, channels));
   result.encode_seconds = t0.Seconds();
-  result.bytes = file.size();
   result.file = file;
   t0 = Stopwatch();
   SPIX_ASSIGN_OR_RETURN(result.decoded,

@@ -56,7 +56,6 @@ StatusOr<ClassicalResult> RunWebp(int quality, const uint8_t* pixels, int width,
                    std::to_string(picture.error_code) + ")");
   }
   result.encode_seconds = t0.Seconds();
-  result.bytes = writer.size;
   result.file.assign(writer.mem, writer.mem + writer.size);
   t0 = Stopwatch();
   int w = 0, h = 0;

@@ -68,7 +68,7 @@ StatusOr<PointResult> RunPoint(const CodecCurve& curve, const CodecPoint& point,
                           image.width, image.height, image.channels));
     decoded = Image(image.width, image.height, image.channels);
     decoded.pixels = std::move(c.decoded);
-    r.bytes = c.bytes;
+    r.bytes = c.file.size();
     r.encode_seconds = c.encode_seconds;
     r.decode_seconds = c.decode_seconds;
   }

@@ -121,8 +121,8 @@ TEST(ClassicalCodecs, EachRoundTripsASmallImageAtTwoSettings) {
       ASSERT_TRUE(lo.ok() && hi.ok()) << c.codec;
       ASSERT_EQ(lo->decoded.size(), img.pixels.size()) << c.codec;
       ASSERT_EQ(hi->decoded.size(), img.pixels.size()) << c.codec;
-      EXPECT_EQ(lo->bytes, lo->file.size()) << c.codec;
-      EXPECT_LT(lo->bytes, hi->bytes) << c.codec << " " << channels;
+      EXPECT_FALSE(lo->file.empty()) << c.codec;
+      EXPECT_LT(lo->file.size(), hi->file.size()) << c.codec << " " << channels;
       const double p_lo = PsnrOf(img, lo->decoded);
       const double p_hi = PsnrOf(img, hi->decoded);
       EXPECT_GT(p_lo, 20) << c.codec << " " << channels;
@@ -199,7 +199,7 @@ TEST(ClassicalCodecs, Jp2MatchesOpjCompress) {
   auto ours =
       RunClassicalCodec("jp2", 24.0 / 48, img.pixels.data(), 256, 192, 3);
   ASSERT_TRUE(ours.ok());
-  EXPECT_NEAR(double(ours->bytes), their_bytes, 0.02 * their_bytes);
+  EXPECT_NEAR(double(ours->file.size()), their_bytes, 0.02 * their_bytes);
   EXPECT_NEAR(PsnrOf(img, ours->decoded), Psnr(img, *theirs), 0.1);
   fs::remove_all(dir);
 }

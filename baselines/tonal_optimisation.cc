@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "baselines/diffusion.h"
+#include "baselines/eed.h"
 
 namespace spix {
 namespace {
@@ -13,10 +14,20 @@ namespace {
 constexpr float kTolerance = 1e-4f;
 constexpr int kMaxIterations = 5000;
 
+// Tensor solves refine the homogeneous solution they start from; this many
+// preconditioned CG steps at most (150 gained 0.1 dB at 2x the time on
+// kodim23).
+constexpr int kMaxTensorIterations = 50;
+
 class InpaintingOperator {
  public:
-  InpaintingOperator(int width, int height, const std::vector<uint8_t>& mask)
-      : w_(width), h_(height), mask_(mask), z_(mask.size(), 0.f) {}
+  InpaintingOperator(int width, int height, const std::vector<uint8_t>& mask,
+                     const DiffusionTensorField* field)
+      : w_(width),
+        h_(height),
+        mask_(mask),
+        field_(field),
+        z_(mask.size(), 0.f) {}
 
   // out = M g: g lives on the mask pixels of a full-size plane.
   void Apply(const std::vector<float>& g, std::vector<float>* out) const {
@@ -26,12 +37,17 @@ class InpaintingOperator {
     for (float& v : *out) v /= scale;
     InpaintDiffusion(w_, h_, mask_.data(), out->data(), 0.f,
                      {kTolerance, kMaxIterations});
+    if (field_) {
+      SolveTensorDiffusion(*field_, mask_.data(), out->data(), nullptr,
+                           kTolerance, kMaxTensorIterations);
+    }
     for (float& v : *out) v *= scale;
   }
 
   // out = M^T r, on the mask pixels (zero elsewhere). M g = [g; A^-1 B g]
-  // gives M^T r = r_K + B^T A^-1 r_U, where A is -Laplace on the unknowns
-  // and B couples each unknown pixel to its known neighbours.
+  // gives M^T r = r_K + B^T A^-1 r_U, where A is the operator on the
+  // unknowns (-Laplace, or the tensor's) and -B its coupling of each unknown
+  // pixel to the known ones.
   void ApplyTranspose(const std::vector<float>& r, std::vector<float>* out) {
     const float scale = MaxAbs(r);
     out->assign(r.size(), 0.f);
@@ -40,6 +56,18 @@ class InpaintingOperator {
     for (float& v : rhs) v /= scale;
     SolveAdjoint(w_, h_, mask_.data(), rhs.data(), z_.data(), kTolerance,
                  kMaxIterations);
+    if (field_) {
+      SolveTensorDiffusion(*field_, mask_.data(), z_.data(), rhs.data(),
+                           kTolerance, kMaxTensorIterations);
+      for (float& v : z_) v *= scale;
+      // B^T z = -(A_full z) on the known pixels, as z is 0 there.
+      std::vector<float> az(z_.size());
+      field_->Apply(z_.data(), az.data());
+      for (size_t i = 0; i < z_.size(); ++i) {
+        (*out)[i] = mask_[i] ? r[i] - az[i] : 0.f;
+      }
+      return;
+    }
     for (float& v : z_) v *= scale;
     for (int y = 0; y < h_; ++y) {
       for (int x = 0; x < w_; ++x) {
@@ -64,6 +92,7 @@ class InpaintingOperator {
 
   int w_, h_;
   const std::vector<uint8_t>& mask_;
+  const DiffusionTensorField* field_;
   std::vector<float> z_;
 };
 
@@ -82,7 +111,7 @@ PlanarImage OptimiseTonalValues(const PlanarImage& image,
   PlanarImage result(image.width, image.height, image.channels);
   for (int c = 0; c < image.channels; ++c) {
     const std::vector<float> f(image.plane(c), image.plane(c) + n);
-    InpaintingOperator m(image.width, image.height, mask);
+    InpaintingOperator m(image.width, image.height, mask, options.tensor);
     // Start from the original values; x holds g on the mask, 0 elsewhere.
     std::vector<float> x(n, 0.f), u, r(n), s, p, q;
     for (size_t i = 0; i < n; ++i) {

@@ -1,8 +1,8 @@
-// Tonal optimisation for homogeneous diffusion: the stored values g on the
-// mask that minimise the squared reconstruction error ||M g - f||^2, where
-// M is the (linear) inpainting operator. Solved by CGLS: conjugate gradients
-// on the normal equations, each step one inpainting (M) and one adjoint
-// solve (M^T).
+// Tonal optimisation: the stored values g on the mask that minimise the
+// squared reconstruction error ||M g - f||^2, where M is a linear inpainting
+// operator (homogeneous diffusion, or diffusion with a fixed tensor). Solved by
+// CGLS: conjugate gradients on the normal equations, each step one inpainting
+// (M) and one adjoint solve (M^T).
 #ifndef SPIX_BASELINES_TONAL_OPTIMISATION_H_
 #define SPIX_BASELINES_TONAL_OPTIMISATION_H_
 
@@ -13,10 +13,16 @@
 
 namespace spix {
 
+class DiffusionTensorField;
+
 struct TonalOptions {
   int iterations = 10;  // CGLS converges slowly on clustered (PS) masks
   // Stop early once the gradient norm fell by this factor.
   double relative_tolerance = 1e-4;
+  // Null: homogeneous diffusion. Else the fixed tensor's diffusion (EED
+  // encoders pass the tensor of the EED reconstruction); must outlive the
+  // call.
+  const DiffusionTensorField* tensor = nullptr;
 };
 
 // Returns the image whose mask pixels hold the optimised values (not

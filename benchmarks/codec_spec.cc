@@ -57,6 +57,9 @@ Status ApplyField(const std::string& codec, const std::string& field,
   }
   EncodeOptions& o = p->spix;
   if (field == "g") return OkStatus();  // applied first, see below
+  if (field == "eed") {
+    return o.inpainter = Inpainter::kEdgeEnhancingDiffusion, OkStatus();
+  }
   if (field == "learned") return o.mask = MaskMode::kLearned, OkStatus();
   if (field == "notonal") return o.tonal = false, OkStatus();
   if (field == "grid") return o.mask = MaskMode::kGrid, OkStatus();

@@ -5,10 +5,11 @@
 //   spix fields (an item starts from diffusion, a grid mask and the
 //                original colours): g (the learned inpainting generator
 //                instead of diffusion; its tonal optimisation is on unless
-//                notonal), learned|grid|halftone|random|ps|ps+nlpe (mask),
+//                notonal), eed (edge-enhancing diffusion instead of
+//                homogeneous), learned|grid|halftone|random|ps|ps+nlpe (mask),
 //                d<density>,
 //                q<luma>[x<chroma>] (quantisation steps), c<NLPE cycles>,
-//                cf<chroma fraction> (luma preference, diffusion only),
+//                cf<chroma fraction> (luma preference, diffusions only),
 //                density|ps-density (density-field masks),
 //                tonal, notonal, mse (PS/NLPE minimise MSE instead of MAE)
 //   jpeg: q<quality 1..100>; webp: q<0..100>; jp2: b<target bits per pixel>;

@@ -65,16 +65,33 @@ Status ValidateHeader(const Header& h) {
       return Unsupported("header: unknown colour transform " +
                          std::to_string(int(h.transform)));
   }
-  if (h.inpainter == Inpainter::kHomogeneousDiffusion) {
-    for (uint8_t b : h.weights_hash) {
-      if (b != 0) {
-        return CorruptData("header: diffusion files carry no weight hash");
-      }
+  const bool no_weights = h.inpainter != Inpainter::kWganGenerator;
+  for (uint8_t b : h.weights_hash) {
+    if (no_weights && b != 0) {
+      return CorruptData(
+          "header: only learned-decoder files carry a weight "
+          "hash");
     }
-  } else if (h.inpainter != Inpainter::kWganGenerator) {
-    return Unsupported("header: inpainting operator " +
-                       std::to_string(int(h.inpainter)) +
-                       " is not available in this decoder");
+  }
+  switch (h.inpainter) {
+    case Inpainter::kHomogeneousDiffusion:
+    case Inpainter::kWganGenerator:
+      if (h.operator_params[0] != 0 || h.operator_params[1] != 0) {
+        return CorruptData("header: reserved bytes are not zero");
+      }
+      break;
+    case Inpainter::kEdgeEnhancingDiffusion:
+      if (h.version < 2) {
+        return CorruptData("header: edge-enhancing diffusion needs version 2");
+      }
+      if (h.operator_params[0] == 0) {
+        return CorruptData("header: edge-enhancing diffusion with contrast 0");
+      }
+      break;
+    default:
+      return Unsupported("header: inpainting operator " +
+                         std::to_string(int(h.inpainter)) +
+                         " is not available in this decoder");
   }
   if (h.quant_step_luma == 0 || h.quant_step_chroma == 0) {
     return CorruptData("header: quantisation step 0");
@@ -94,8 +111,8 @@ std::vector<uint8_t> WriteContainer(const Header& h,
   w.U32(h.height);
   w.U8(h.quant_step_luma);
   w.U8(h.quant_step_chroma);
-  w.U8(0);  // reserved
-  w.U8(0);  // reserved
+  w.U8(h.operator_params[0]);
+  w.U8(h.operator_params[1]);
   w.Bytes(h.weights_hash.data(), h.weights_hash.size());
   w.U32(h.noise_seed);
   for (const Chunk& c : chunks) {
@@ -150,12 +167,8 @@ StatusOr<ParsedContainer> ParseContainer(const uint8_t* data, size_t size,
   SPIX_RETURN_IF_ERROR(r.U32(&h.height, "height"));
   SPIX_RETURN_IF_ERROR(r.U8(&h.quant_step_luma, "luma step"));
   SPIX_RETURN_IF_ERROR(r.U8(&h.quant_step_chroma, "chroma step"));
-  uint8_t reserved[2];
-  SPIX_RETURN_IF_ERROR(r.U8(&reserved[0], "reserved"));
-  SPIX_RETURN_IF_ERROR(r.U8(&reserved[1], "reserved"));
-  if (reserved[0] != 0 || reserved[1] != 0) {
-    return CorruptData("header: reserved bytes are not zero");
-  }
+  SPIX_RETURN_IF_ERROR(r.U8(&h.operator_params[0], "operator parameter"));
+  SPIX_RETURN_IF_ERROR(r.U8(&h.operator_params[1], "operator parameter"));
   for (uint8_t& b : h.weights_hash) {
     SPIX_RETURN_IF_ERROR(r.U8(&b, "weight hash"));
   }

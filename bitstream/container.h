@@ -23,7 +23,8 @@ struct Header {
   Inpainter inpainter = Inpainter::kHomogeneousDiffusion;
   uint8_t quant_step_luma = 1;
   uint8_t quant_step_chroma = 1;
-  std::array<uint8_t, 8> weights_hash{};  // all zero for diffusion
+  std::array<uint8_t, 2> operator_params{};  // see Inpainter in format.h
+  std::array<uint8_t, 8> weights_hash{};     // all zero for diffusion
   uint32_t noise_seed = 0;
 };
 

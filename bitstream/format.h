@@ -29,10 +29,19 @@ enum class ColorTransform : uint8_t {
   kYCoCgR = 1,  // reversible integer lifting transform (luma, two chromas)
 };
 
+// The header's operator id; codec/inpainter.h holds the table of what each
+// one does. Operator parameters (two header bytes, version 2) are zero
+// unless the operator defines them.
 enum class Inpainter : uint8_t {
   kHomogeneousDiffusion = 0,  // no weights: the weight hash is all zero
   kWganGenerator = 1,  // the learned generator g; the hash names its weights
+  // Version 2: edge-enhancing diffusion; parameter 0 is the contrast
+  // lambda in units of 1/8 grey level (1..255), parameter 1 the smoothing
+  // scale sigma in units of 1/16 pixel.
+  kEdgeEnhancingDiffusion = 2,
 };
+inline constexpr float kEedContrastUnit = 1.f / 8;
+inline constexpr float kEedSigmaUnit = 1.f / 16;
 
 // Chunk tags. Upper-case first letter: critical (an unknown one is refused);
 // lower-case first letter: ancillary (an unknown one is skipped).

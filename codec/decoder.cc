@@ -5,12 +5,11 @@
 #include <optional>
 #include <string>
 
-#include "baselines/diffusion.h"
 #include "baselines/stopwatch.h"
 #include "bitstream/container.h"
 #include "bitstream/dec_mask.h"
 #include "bitstream/dec_values.h"
-#include "codec/learned.h"
+#include "codec/inpainter.h"
 #include "codec/luma_preference.h"
 #include "codec/quantize.h"
 #include "codec/spix.h"
@@ -39,6 +38,7 @@ StatusOr<std::vector<uint8_t>> ParseMask(
 // exactly the files `spix decode` parses.
 struct ParsedFile {
   ParsedContainer container;
+  const Operator* op = nullptr;
   std::vector<uint8_t> mask;
   std::vector<int32_t> values;  // without luma preference
   std::optional<LumaPreferredValues> luma_preferred;
@@ -65,9 +65,11 @@ StatusOr<ParsedFile> ParseFile(const uint8_t* data, size_t size,
   start = Stopwatch();
   SPIX_ASSIGN_OR_RETURN(const ChunkView* vals,
                         RequireChunk(file.container, kValuesChunkTag));
+  SPIX_ASSIGN_OR_RETURN(file.op, FindOperator(h.inpainter));
   if (const ChunkView* chrm = FindChunk(file.container, kChromaChunkTag)) {
-    if (h.inpainter != Inpainter::kHomogeneousDiffusion) {
-      return CorruptData("chroma chunk in a file for a learned decoder");
+    if (!file.op->luma_preference) {
+      return CorruptData(std::string("chroma chunk in a file for the ") +
+                         file.op->name + " inpainter");
     }
     SPIX_ASSIGN_OR_RETURN(
         file.luma_preferred,
@@ -98,7 +100,8 @@ StatusOr<Image> Decode(const uint8_t* data, size_t size,
   // Everything above is integer; from here on only pixels are computed.
   Stopwatch start;
   if (file.luma_preferred) {
-    Image image = ReconstructLumaPreferred(h, mask, *file.luma_preferred);
+    Image image =
+        ReconstructLumaPreferred(h, *file.op, mask, *file.luma_preferred);
     if (times) times->inpaint = start.Seconds();
     return image;
   }
@@ -111,24 +114,7 @@ StatusOr<Image> Decode(const uint8_t* data, size_t size,
     DequantizePixel(h, &values[next], &known[i * channels]);
     next += channels;
   }
-  if (h.inpainter == Inpainter::kWganGenerator) {
-    StatusOr<Image> image =
-        LearnedReconstruct(known, mask, width, height, channels, h.weights_hash,
-                           h.noise_seed, options);
-    if (times) times->inpaint = start.Seconds();
-    return image;
-  }
-  Image image(width, height, channels);
-  std::vector<float> plane(pixels);
-  for (int c = 0; c < channels; ++c) {
-    for (size_t i = 0; i < pixels; ++i) plane[i] = known[i * channels + c];
-    InpaintDiffusion(width, height, mask.data(), plane.data(), 128.f);
-    for (size_t i = 0; i < pixels; ++i) {
-      const float v = std::round(plane[i]);
-      image.pixels[i * channels + c] =
-          uint8_t(v < 0.f ? 0.f : (v > 255.f ? 255.f : v));
-    }
-  }
+  StatusOr<Image> image = file.op->reconstruct(h, known, mask, options);
   if (times) times->inpaint = start.Seconds();
   return image;
 }
@@ -146,9 +132,14 @@ StatusOr<FileInfo> Inspect(const uint8_t* data, size_t size) {
   info.channels = h.channels;
   info.color_transform =
       h.transform == ColorTransform::kYCoCgR ? "YCoCg-R" : "none";
-  info.inpainter = h.inpainter == Inpainter::kWganGenerator
-                       ? "wgan-generator"
-                       : "homogeneous-diffusion";
+  info.inpainter = file.op->long_name;
+  if (h.inpainter == Inpainter::kEdgeEnhancingDiffusion) {
+    char params[64];
+    std::snprintf(params, sizeof params, " (contrast %g, sigma %g)",
+                  h.operator_params[0] * kEedContrastUnit,
+                  h.operator_params[1] * kEedSigmaUnit);
+    info.inpainter += params;
+  }
   info.quant_step_luma = h.quant_step_luma;
   info.quant_step_chroma = h.quant_step_chroma;
   for (uint8_t b : h.weights_hash) {

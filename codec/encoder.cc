@@ -9,12 +9,11 @@
 #include "bitstream/container.h"
 #include "bitstream/enc_mask.h"
 #include "bitstream/enc_values.h"
-#include "codec/learned.h"
+#include "codec/inpainter.h"
 #include "codec/luma_preference.h"
 #include "codec/mask_selection.h"
 #include "codec/quantize.h"
 #include "codec/spix.h"
-#include "codec/stored_colours.h"
 
 namespace spix {
 
@@ -32,10 +31,7 @@ Status ValidateEncode(const Image& image, const EncodeOptions& o) {
   if (o.nlpe_cycles < 0 || o.nlpe_cycles > 1000) {
     return InvalidArgument("NLPE cycles must be in 0..1000");
   }
-  if (o.inpainter != Inpainter::kHomogeneousDiffusion &&
-      o.inpainter != Inpainter::kWganGenerator) {
-    return InvalidArgument("unknown inpainting operator");
-  }
+  SPIX_ASSIGN_OR_RETURN(const Operator* op, FindOperator(o.inpainter));
   if (o.tonal_steps < 0 || o.tonal_steps > 10000) {
     return InvalidArgument("tonal steps must be in 0..10000");
   }
@@ -45,11 +41,17 @@ Status ValidateEncode(const Image& image, const EncodeOptions& o) {
   if (!(o.chroma_fraction > 0.0 && o.chroma_fraction <= 1.0)) {
     return InvalidArgument("chroma fraction must be in (0, 1]");
   }
-  if (o.chroma_fraction < 1.0 &&
-      o.inpainter != Inpainter::kHomogeneousDiffusion) {
+  if (o.chroma_fraction < 1.0 && !op->luma_preference) {
+    std::string supported;
+    for (const Operator& other : Operators()) {
+      if (!other.luma_preference) continue;
+      supported += (supported.empty() ? "-i " : " or -i ") +
+                   std::string(other.name);
+    }
     return InvalidArgument(
-        "luma preference (chroma fraction below 1) needs the diffusion "
-        "inpainter (-i diffusion)");
+        std::string("luma preference (chroma fraction below 1) is not "
+                    "available for the ") +
+        op->name + " inpainter (use " + supported + ")");
   }
   if (o.quant_step_luma < 1 || o.quant_step_luma > 255 ||
       o.quant_step_chroma < 1 || o.quant_step_chroma > 255) {
@@ -74,14 +76,17 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
   header.quant_step_chroma = uint8_t(options.quant_step_chroma);
   header.noise_seed = options.seed;
   header.inpainter = options.inpainter;
-  const bool learned = options.inpainter == Inpainter::kWganGenerator;
-  if (learned) {
-    SPIX_ASSIGN_OR_RETURN(header.weights_hash,
-                          LearnedWeightsHash(options.models_dir));
+  SPIX_ASSIGN_OR_RETURN(const Operator* op, FindOperator(options.inpainter));
+  // Operator parameters live in header bytes of version 2.
+  if (options.inpainter == Inpainter::kEdgeEnhancingDiffusion) {
+    header.version = 2;
   }
-  SPIX_RETURN_IF_ERROR(ValidateHeader(header));
-
   Stopwatch start;
+  SPIX_RETURN_IF_ERROR(op->prepare(image, mask, options, &header));
+  SPIX_RETURN_IF_ERROR(ValidateHeader(header));
+  if (times) times->values += start.Seconds();
+
+  start = Stopwatch();
   std::vector<Chunk> chunks(2);
   chunks[0].tag = kMaskChunkTag;
   chunks[0].data = EncodeMask(mask.data(), image.width, image.height);
@@ -104,24 +109,18 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
   const int drop =
       image.channels == 3 ? ChromaLevelDrop(options.chroma_fraction) : 0;
   if (drop > 0) {
-    SPIX_ASSIGN_OR_RETURN(
-        LumaPreferredChunks stored,
-        EncodeLumaPreferred(image, stored_choice, header, drop, options.tonal));
+    SPIX_ASSIGN_OR_RETURN(LumaPreferredChunks stored,
+                          EncodeLumaPreferred(image, stored_choice, header, *op,
+                                              drop, options.tonal));
     header.version = 2;
     chunks[1].tag = kValuesChunkTag;
     chunks[1].data = std::move(stored.luma);
     chunks.push_back({kChromaChunkTag, std::move(stored.chroma)});
-    if (times) times->values = start.Seconds();
+    if (times) times->values += start.Seconds();
     return WriteContainer(header, chunks);
   }
-  std::vector<uint8_t> colours;
-  if (learned && options.tonal && options.tonal_steps > 0) {
-    SPIX_ASSIGN_OR_RETURN(const Image tuned,
-                          LearnedTonalImage(image, mask, options));
-    colours = StoredColours(tuned, mask, /*tonal=*/false);
-  } else {
-    colours = StoredColours(image, mask, options.tonal && !learned);
-  }
+  SPIX_ASSIGN_OR_RETURN(std::vector<uint8_t> colours,
+                        op->stored_colours(image, mask, header, options));
   std::vector<int32_t> values(colours.size());
   for (size_t k = 0; k < colours.size(); k += image.channels) {
     QuantizePixel(header, &colours[k], &values[k]);
@@ -130,7 +129,7 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
   SPIX_ASSIGN_OR_RETURN(chunks[1].data,
                         EncodeValues(mask.data(), image.width, image.height,
                                      values, ValueParamsForHeader(header)));
-  if (times) times->values = start.Seconds();
+  if (times) times->values += start.Seconds();
   return WriteContainer(header, chunks);
 }
 

@@ -3,9 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "baselines/diffusion.h"
 #include "baselines/planar_image.h"
-#include "baselines/tonal_optimisation.h"
 #include "bitstream/byte_io.h"
 #include "bitstream/dec_values.h"
 #include "bitstream/enc_values.h"
@@ -65,10 +63,9 @@ std::vector<int32_t> Indices(const Header& h, const PlanarImage& planes,
   return out;
 }
 
-// Dequantised values at the mask's points, then diffusion into `planes`.
-void Inpaint(const Header& h, const std::vector<int32_t>& indices, int first,
-             const std::vector<uint8_t>& mask, float empty_value,
-             PlanarImage* planes) {
+// Dequantised values at the mask's points of `planes`.
+void Dequantize(const Header& h, const std::vector<int32_t>& indices, int first,
+                const std::vector<uint8_t>& mask, PlanarImage* planes) {
   const int channels = planes->channels;
   size_t next = 0;
   for (size_t i = 0; i < mask.size(); ++i) {
@@ -76,10 +73,6 @@ void Inpaint(const Header& h, const std::vector<int32_t>& indices, int first,
     for (int c = 0; c < channels; ++c) {
       planes->plane(c)[i] = float(indices[next++] * QuantStep(h, first + c));
     }
-  }
-  for (int c = 0; c < channels; ++c) {
-    InpaintDiffusion(planes->width, planes->height, mask.data(),
-                     planes->plane(c), empty_value);
   }
 }
 
@@ -123,7 +116,8 @@ std::vector<uint8_t> ChromaMask(const std::optional<DensityField>& luma_field,
 StatusOr<LumaPreferredChunks> EncodeLumaPreferred(const Image& image,
                                                   const MaskChoice& choice,
                                                   const Header& header,
-                                                  int drop, bool tonal) {
+                                                  const Operator& op, int drop,
+                                                  bool tonal) {
   const int w = image.width, h = image.height;
   const uint64_t luma_count =
       std::count(choice.mask.begin(), choice.mask.end(), 1);
@@ -135,8 +129,7 @@ StatusOr<LumaPreferredChunks> EncodeLumaPreferred(const Image& image,
   const PlanarImage ycocg = YCoCgPlanes(image);
   PlanarImage luma = Planes(ycocg, 0, 1), chroma = Planes(ycocg, 1, 2);
   if (tonal) {
-    luma = OptimiseTonalValues(luma, choice.mask);
-    chroma = OptimiseTonalValues(chroma, chroma_mask);
+    op.tune_luma_preferred(header, choice.mask, &luma, chroma_mask, &chroma);
   }
   LumaPreferredChunks out;
   SPIX_ASSIGN_OR_RETURN(out.luma,
@@ -189,13 +182,15 @@ StatusOr<LumaPreferredValues> ParseLumaPreferred(
   return out;
 }
 
-Image ReconstructLumaPreferred(const Header& header,
+Image ReconstructLumaPreferred(const Header& header, const Operator& op,
                                const std::vector<uint8_t>& luma_mask,
                                const LumaPreferredValues& values) {
   const int w = int(header.width), h = int(header.height);
   PlanarImage luma(w, h, 1), chroma(w, h, 2);
-  Inpaint(header, values.luma, 0, luma_mask, 128.f, &luma);
-  Inpaint(header, values.chroma, 1, values.chroma_mask, 0.f, &chroma);
+  Dequantize(header, values.luma, 0, luma_mask, &luma);
+  Dequantize(header, values.chroma, 1, values.chroma_mask, &chroma);
+  op.inpaint_luma_preferred(header, luma_mask, &luma, values.chroma_mask,
+                            &chroma);
   Image image(w, h, 3);
   for (size_t i = 0; i < luma.plane_size(); ++i) {
     // YCoCg-R inverted in floating point; the lifting's floored halvings

@@ -2,7 +2,7 @@
 // known point, chroma only at a sparser mask the decoder derives, and each
 // channel of YCoCg is inpainted from its own mask. Chroma is far smoother
 // than luma, so fewer chroma points cost little quality and save bits.
-// Homogeneous diffusion only.
+// For the operators whose table row supports it (codec/inpainter.h).
 #ifndef SPIX_CODEC_LUMA_PREFERENCE_H_
 #define SPIX_CODEC_LUMA_PREFERENCE_H_
 
@@ -13,6 +13,7 @@
 #include "bitstream/container.h"
 #include "bitstream/density_field.h"
 #include "codec/image.h"
+#include "codec/inpainter.h"
 #include "codec/mask_selection.h"
 
 namespace spix {
@@ -32,14 +33,15 @@ std::vector<uint8_t> ChromaMask(const std::optional<DensityField>& luma_field,
                                 int height);
 
 // The VALS (luma) and CHRM (chroma) payloads of a colour image; the stored
-// values are least-squares optimal for diffusion when `tonal`.
+// values are tuned for the operator `op` when `tonal`.
 struct LumaPreferredChunks {
   std::vector<uint8_t> luma, chroma;
 };
 StatusOr<LumaPreferredChunks> EncodeLumaPreferred(const Image& image,
                                                   const MaskChoice& choice,
                                                   const Header& header,
-                                                  int drop, bool tonal);
+                                                  const Operator& op, int drop,
+                                                  bool tonal);
 
 // Decoding, in two steps: both chunks parsed (integer only), then each
 // channel inpainted from its own mask.
@@ -52,7 +54,7 @@ StatusOr<LumaPreferredValues> ParseLumaPreferred(
     const Header& header, const std::vector<uint8_t>& luma_mask,
     const std::optional<DensityField>& luma_field, const uint8_t* vals,
     size_t vals_size, const uint8_t* chrm, size_t chrm_size);
-Image ReconstructLumaPreferred(const Header& header,
+Image ReconstructLumaPreferred(const Header& header, const Operator& op,
                                const std::vector<uint8_t>& luma_mask,
                                const LumaPreferredValues& values);
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "codec/encoder.h"
+#include "codec/inpainter.h"
 #include "codec/mask_selection.h"
 #include "codec/spix.h"
 
@@ -14,8 +15,8 @@ namespace {
 
 constexpr double kMinDensity = 0.002;
 constexpr int kBisectionSteps = 10;
-// NLPE and learned tonal optimisation run after the search; if they break
-// the target, the density is nudged this much and they rerun, at most
+// NLPE and slow tonal optimisation (learned, EED) run after the search; if they
+// break the target, the density is nudged this much and they rerun, at most
 // kRefineRetries times.
 constexpr double kRefineNudge = 0.03;
 constexpr int kRefineRetries = 4;
@@ -38,10 +39,10 @@ class Search {
         family_(family),
         on_trial_(std::move(on_trial)) {}
 
-  // The learned codec's tonal optimisation is deferred to Refine(): the
-  // search runs without it, the final encode with it.
+  // Slow tonal optimisation (the operator table's deferred_tonal) waits for
+  // Refine(): the search runs without it, the final encode with it.
   bool Deferred() const {
-    return options_.mask == MaskMode::kPsNlpe || LearnedTonal();
+    return options_.mask == MaskMode::kPsNlpe || DeferredTonal();
   }
 
   StatusOr<Trial> Run(double density, const MaskChoice& mask,
@@ -49,7 +50,7 @@ class Search {
     Trial t;
     t.density = density;
     EncodeOptions o = options_;
-    if (LearnedTonal() && !final_encode) o.tonal = false;
+    if (DeferredTonal() && !final_encode) o.tonal = false;
     SPIX_ASSIGN_OR_RETURN(t.bytes, EncodeWithMask(image_, mask, o));
     DecodeOptions decode;
     decode.models_dir = o.models_dir;
@@ -114,7 +115,7 @@ class Search {
     return best;
   }
 
-  // The deferred stages (NLPE, learned tonal optimisation) on the found
+  // The deferred stages (NLPE, slow tonal optimisation) on the found
   // density; the result is kept only if it still meets the target, with
   // the density nudged otherwise.
   StatusOr<Trial> Refine(Trial found) {
@@ -131,8 +132,9 @@ class Search {
   }
 
  private:
-  bool LearnedTonal() const {
-    return options_.tonal && options_.inpainter == Inpainter::kWganGenerator;
+  bool DeferredTonal() const {
+    const StatusOr<const Operator*> op = FindOperator(options_.inpainter);
+    return options_.tonal && op.ok() && (*op)->deferred_tonal;
   }
 
   const Image& image_;

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "codec/image_io.h"
+#include "codec/inpainter.h"
 #include "codec/spix.h"
 #include "networks/inference.h"
 #include "tools/cli_util.h"
@@ -76,9 +77,9 @@ double Seconds(std::chrono::steady_clock::time_point start) {
 int RunEncode(const EncodeArgs& a) {
   EncodeOptions options;
   options.density = a.density;
-  const bool learned = a.inpainter == "learned";
-  options.inpainter =
-      learned ? Inpainter::kWganGenerator : Inpainter::kHomogeneousDiffusion;
+  const Operator* op = FindOperator(a.inpainter);  // checked by the parser
+  const bool learned = op->id == Inpainter::kWganGenerator;
+  options.inpainter = op->id;
   options.mask = ParseMaskMode(a.mask);
   options.mask_error =
       a.mask_error == "mse" ? MaskError::kMse : MaskError::kMae;
@@ -213,7 +214,8 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
       "Compress an image (PNG, JPEG, PPM/PGM, BMP, TIFF) into a .spix file.\n"
       "Keeps a sparse set of pixels (--density) and stores their quantised "
       "colours,\ntuned for the decoder; the decoder rebuilds the rest with "
-      "the learned WGAN\ngenerator (default) or by homogeneous diffusion.");
+      "the learned WGAN\ngenerator (default), edge-enhancing diffusion or "
+      "homogeneous diffusion.");
   cmd->add_option("input", args->input, "Image to compress")->required();
   cmd->add_option("-o,--output", args->output, "The .spix file to write")
       ->required();
@@ -221,11 +223,13 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
                 "Fraction of pixels kept, in [1e-6, 1]");
   cmd->add_option("-i,--inpainter", args->inpainter,
                   "Decoder the file is made for: learned (the WGAN generator "
-                  "g; best on halftone and grid masks) or diffusion "
-                  "(homogeneous diffusion: no weights, 3-10x faster to "
-                  "decode; best per bit with -m density --tonal "
-                  "--chroma-fraction 0.18 -q 16,24)")
-      ->check(CLI::IsMember({"learned", "diffusion"}))
+                  "g; best on halftone and grid masks), diffusion "
+                  "(homogeneous diffusion: no weights, fastest decode) or eed "
+                  "(edge-enhancing diffusion: keeps edges sharp from few "
+                  "points; the encoder picks its contrast). The diffusions "
+                  "are best per bit with -m density --tonal "
+                  "--chroma-fraction 0.18 -q 16,24")
+      ->check(CLI::IsMember(OperatorNames()))
       ->capture_default_str();
   cmd->add_option(
          "-m,--mask", args->mask,
@@ -254,7 +258,8 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
                    "Refuse input images of more pixels (read from the header "
                    "before decoding)");
   AddRealOption(cmd, "--chroma-fraction", &args->chroma_fraction, 1e-3, 1.0,
-                "Luma preference (colour images, -i diffusion): chroma is "
+                "Luma preference (colour images, -i diffusion or eed): chroma "
+                "is "
                 "stored at this fraction of the points, luma at all; 1 = off. "
                 "Chroma is smooth, so 0.25 saves bits");
   cmd->add_option("--mask-error", args->mask_error,
@@ -264,8 +269,8 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
   AddIntegerOption(cmd, "--nlpe-cycles", &args->nlpe_cycles, 0, 1000,
                    "NLPE cycles, each trying as many exchanges as mask pixels");
   cmd->add_flag("--tonal", args->tonal,
-                "Diffusion inpainter: store least-squares optimal colours "
-                "instead of the originals");
+                "Diffusion and EED inpainters: store least-squares optimal "
+                "colours instead of the originals");
   CLI::Option* quant =
       cmd->add_option(
              "-q,--quant", args->quant,

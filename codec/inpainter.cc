@@ -1,0 +1,301 @@
+#include "codec/inpainter.h"
+
+#include <algorithm>
+#include <cmath>
+#include <thread>
+
+#include "baselines/diffusion.h"
+#include "baselines/eed.h"
+#include "baselines/tonal_optimisation.h"
+#include "codec/learned.h"
+
+namespace spix {
+namespace {
+
+uint8_t ToByte(float v) {
+  return uint8_t(std::clamp(std::round(v), 0.f, 255.f));
+}
+
+// Interleaved 8-bit samples of `values` at the mask's points, raster order.
+std::vector<uint8_t> ColoursAtMask(const PlanarImage& values,
+                                   const std::vector<uint8_t>& mask) {
+  std::vector<uint8_t> out;
+  for (size_t i = 0; i < mask.size(); ++i) {
+    if (!mask[i]) continue;
+    for (int c = 0; c < values.channels; ++c) {
+      out.push_back(ToByte(values.plane(c)[i]));
+    }
+  }
+  return out;
+}
+
+// The known pixels as planes (0 elsewhere) and the planes back as an image.
+PlanarImage KnownPlanes(const std::vector<uint8_t>& known, int width,
+                        int height, int channels) {
+  return ToPlanar(known.data(), width, height, channels);
+}
+
+Image ToImage(const PlanarImage& planes) {
+  Image image(planes.width, planes.height, planes.channels);
+  const size_t n = planes.plane_size();
+  for (size_t i = 0; i < n; ++i) {
+    for (int c = 0; c < planes.channels; ++c) {
+      image.pixels[i * planes.channels + c] = ToByte(planes.plane(c)[i]);
+    }
+  }
+  return image;
+}
+
+// Runs f(c) for every channel, on up to `threads` threads.
+template <typename F>
+void ForEachChannel(int channels, int threads, F f) {
+  std::vector<std::thread> workers;
+  const int n = std::clamp(threads, 1, channels);
+  for (int t = 1; t < n; ++t) {
+    workers.emplace_back([&, t] {
+      for (int c = t; c < channels; c += n) f(c);
+    });
+  }
+  for (int c = 0; c < channels; c += n) f(c);
+  for (std::thread& w : workers) w.join();
+}
+
+Status NoPreparation(const Image&, const std::vector<uint8_t>&,
+                     const EncodeOptions&, Header*) {
+  return OkStatus();
+}
+
+// --- Homogeneous diffusion -------------------------------------------------
+
+StatusOr<std::vector<uint8_t>> DiffusionColours(
+    const Image& image, const std::vector<uint8_t>& mask, const Header&,
+    const EncodeOptions& options) {
+  PlanarImage values =
+      ToPlanar(image.pixels.data(), image.width, image.height, image.channels);
+  if (options.tonal) values = OptimiseTonalValues(values, mask);
+  return ColoursAtMask(values, mask);
+}
+
+StatusOr<Image> DiffusionReconstruct(const Header& h,
+                                     const std::vector<uint8_t>& known,
+                                     const std::vector<uint8_t>& mask,
+                                     const DecodeOptions& options) {
+  PlanarImage planes =
+      KnownPlanes(known, int(h.width), int(h.height), h.channels);
+  ForEachChannel(planes.channels, options.threads, [&](int c) {
+    InpaintDiffusion(planes.width, planes.height, mask.data(), planes.plane(c),
+                     128.f);
+  });
+  return ToImage(planes);
+}
+
+void DiffusionLumaPreferred(const Header&,
+                            const std::vector<uint8_t>& luma_mask,
+                            PlanarImage* luma,
+                            const std::vector<uint8_t>& chroma_mask,
+                            PlanarImage* chroma) {
+  InpaintDiffusion(luma->width, luma->height, luma_mask.data(), luma->plane(0),
+                   128.f);
+  for (int c = 0; c < chroma->channels; ++c) {
+    InpaintDiffusion(chroma->width, chroma->height, chroma_mask.data(),
+                     chroma->plane(c), 0.f);
+  }
+}
+
+void DiffusionTuneLumaPreferred(const Header&,
+                                const std::vector<uint8_t>& luma_mask,
+                                PlanarImage* luma,
+                                const std::vector<uint8_t>& chroma_mask,
+                                PlanarImage* chroma) {
+  *luma = OptimiseTonalValues(*luma, luma_mask);
+  *chroma = OptimiseTonalValues(*chroma, chroma_mask);
+}
+
+// --- Edge-enhancing diffusion ----------------------------------------------
+
+// The contrasts the encoder tries (in kEedContrastUnit) and the smoothing
+// scale it stores (in kEedSigmaUnit): on six Kodak images at 5 % density
+// the best contrast ranged over 1-4 grey levels, sigma 0.5-0.7 beat 1-2.5
+// (docs/operators.md).
+constexpr uint8_t kEedContrastCodes[] = {8, 16, 32};
+constexpr uint8_t kEedSigmaCode = 10;
+// CGLS steps of EED tonal optimisation: each costs two tensor solves.
+constexpr int kEedTonalIterations = 3;
+
+EedOptions EedFromHeader(const Header& h) {
+  EedOptions o;
+  o.contrast = h.operator_params[0] * kEedContrastUnit;
+  o.sigma = h.operator_params[1] * kEedSigmaUnit;
+  return o;
+}
+
+// Luma (grey, or (R + 2G + B) / 4 of colour) as one plane.
+PlanarImage LumaPlane(const Image& image) {
+  PlanarImage out(image.width, image.height, 1);
+  for (size_t i = 0; i < out.plane_size(); ++i) {
+    const uint8_t* p = &image.pixels[i * image.channels];
+    out.data[i] =
+        image.channels == 3 ? 0.25f * (p[0] + 2.f * p[1] + p[2]) : float(p[0]);
+  }
+  return out;
+}
+
+// The contrast whose EED inpainting of the luma at the mask is closest to
+// the original.
+Status EedPrepare(const Image& image, const std::vector<uint8_t>& mask,
+                  const EncodeOptions&, Header* header) {
+  const PlanarImage luma = LumaPlane(image);
+  double best_error = INFINITY;
+  header->operator_params = {kEedContrastCodes[0], kEedSigmaCode};
+  for (uint8_t code : kEedContrastCodes) {
+    Header trial = *header;
+    trial.operator_params[0] = code;
+    PlanarImage u = luma;
+    InpaintEed(mask.data(), EedFromHeader(trial), &u);
+    double error = 0;
+    for (size_t i = 0; i < u.data.size(); ++i) {
+      const double d = u.data[i] - luma.data[i];
+      error += d * d;
+    }
+    if (error < best_error) {
+      best_error = error;
+      header->operator_params[0] = code;
+    }
+  }
+  return OkStatus();
+}
+
+// Least-squares values for the linear operator of the tensor that EED
+// settles on from the original values (the decoder's own tensor differs a
+// little, as it sees the stored values).
+PlanarImage EedTonal(const PlanarImage& original,
+                     const std::vector<uint8_t>& mask,
+                     const DiffusionTensorField& tensor) {
+  TonalOptions tonal;
+  tonal.iterations = kEedTonalIterations;
+  tonal.tensor = &tensor;
+  return OptimiseTonalValues(original, mask, tonal);
+}
+
+StatusOr<std::vector<uint8_t>> EedColours(const Image& image,
+                                          const std::vector<uint8_t>& mask,
+                                          const Header& header,
+                                          const EncodeOptions& options) {
+  PlanarImage values =
+      ToPlanar(image.pixels.data(), image.width, image.height, image.channels);
+  if (!options.tonal) return ColoursAtMask(values, mask);
+  PlanarImage settled = values;
+  const DiffusionTensorField tensor =
+      EedTensor(mask.data(), EedFromHeader(header), &settled);
+  return ColoursAtMask(EedTonal(values, mask, tensor), mask);
+}
+
+StatusOr<Image> EedReconstruct(const Header& h,
+                               const std::vector<uint8_t>& known,
+                               const std::vector<uint8_t>& mask,
+                               const DecodeOptions&) {
+  PlanarImage planes =
+      KnownPlanes(known, int(h.width), int(h.height), h.channels);
+  InpaintEed(mask.data(), EedFromHeader(h), &planes);
+  return ToImage(planes);
+}
+
+// Luma by EED; chroma by the linear diffusion of the decoded luma's tensor,
+// so colour edges follow the luma edges however few chroma points there are.
+void EedLumaPreferred(const Header& h, const std::vector<uint8_t>& luma_mask,
+                      PlanarImage* luma,
+                      const std::vector<uint8_t>& chroma_mask,
+                      PlanarImage* chroma) {
+  const DiffusionTensorField tensor =
+      EedTensor(luma_mask.data(), EedFromHeader(h), luma);
+  InpaintWithTensor(tensor, chroma_mask.data(), 0.f, chroma);
+}
+
+void EedTuneLumaPreferred(const Header& h,
+                          const std::vector<uint8_t>& luma_mask,
+                          PlanarImage* luma,
+                          const std::vector<uint8_t>& chroma_mask,
+                          PlanarImage* chroma) {
+  PlanarImage settled = *luma;
+  const DiffusionTensorField tensor =
+      EedTensor(luma_mask.data(), EedFromHeader(h), &settled);
+  *luma = EedTonal(*luma, luma_mask, tensor);
+  *chroma = EedTonal(*chroma, chroma_mask, tensor);
+}
+
+// --- The learned generator g ------------------------------------------------
+
+Status LearnedPrepare(const Image&, const std::vector<uint8_t>&,
+                      const EncodeOptions& options, Header* header) {
+  SPIX_ASSIGN_OR_RETURN(header->weights_hash,
+                        LearnedWeightsHash(options.models_dir));
+  return OkStatus();
+}
+
+StatusOr<std::vector<uint8_t>> LearnedColours(const Image& image,
+                                              const std::vector<uint8_t>& mask,
+                                              const Header&,
+                                              const EncodeOptions& options) {
+  if (!options.tonal || options.tonal_steps == 0) {
+    return ColoursAtMask(ToPlanar(image.pixels.data(), image.width,
+                                  image.height, image.channels),
+                         mask);
+  }
+  SPIX_ASSIGN_OR_RETURN(const Image tuned,
+                        LearnedTonalImage(image, mask, options));
+  return ColoursAtMask(
+      ToPlanar(tuned.pixels.data(), tuned.width, tuned.height, tuned.channels),
+      mask);
+}
+
+StatusOr<Image> LearnedDecode(const Header& h,
+                              const std::vector<uint8_t>& known,
+                              const std::vector<uint8_t>& mask,
+                              const DecodeOptions& options) {
+  return LearnedReconstruct(known, mask, int(h.width), int(h.height),
+                            h.channels, h.weights_hash, h.noise_seed, options);
+}
+
+}  // namespace
+
+const std::vector<Operator>& Operators() {
+  static const std::vector<Operator> kTable = {
+      {Inpainter::kWganGenerator, "learned", "wgan-generator",
+       /*needs_weights=*/true, /*luma_preference=*/false,
+       /*deferred_tonal=*/true, LearnedPrepare, LearnedColours, LearnedDecode,
+       nullptr, nullptr},
+      {Inpainter::kHomogeneousDiffusion, "diffusion", "homogeneous-diffusion",
+       /*needs_weights=*/false, /*luma_preference=*/true,
+       /*deferred_tonal=*/false, NoPreparation, DiffusionColours,
+       DiffusionReconstruct, DiffusionLumaPreferred,
+       DiffusionTuneLumaPreferred},
+      {Inpainter::kEdgeEnhancingDiffusion, "eed", "edge-enhancing-diffusion",
+       /*needs_weights=*/false, /*luma_preference=*/true,
+       /*deferred_tonal=*/true, EedPrepare, EedColours, EedReconstruct,
+       EedLumaPreferred, EedTuneLumaPreferred},
+  };
+  return kTable;
+}
+
+StatusOr<const Operator*> FindOperator(Inpainter id) {
+  for (const Operator& op : Operators()) {
+    if (op.id == id) return &op;
+  }
+  return Unsupported("inpainting operator " + std::to_string(int(id)) +
+                     " is not available in this build");
+}
+
+const Operator* FindOperator(const std::string& name) {
+  for (const Operator& op : Operators()) {
+    if (name == op.name) return &op;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> OperatorNames() {
+  std::vector<std::string> names;
+  for (const Operator& op : Operators()) names.push_back(op.name);
+  return names;
+}
+
+}  // namespace spix

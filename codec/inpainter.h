@@ -1,0 +1,73 @@
+// The table of inpainting operators, keyed by the format's operator id. The
+// encoder, decoder, rate control, `spix info`, the CLI and the bench look an
+// operator up here, so adding one is its module, one row in inpainter.cc,
+// its docs and its tests.
+#ifndef SPIX_CODEC_INPAINTER_H_
+#define SPIX_CODEC_INPAINTER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "baselines/planar_image.h"
+#include "bitstream/container.h"
+#include "bitstream/status.h"
+#include "codec/image.h"
+#include "codec/spix.h"
+
+namespace spix {
+
+struct Operator {
+  Inpainter id;
+  const char* name;       // on the command line and in bench specs
+  const char* long_name;  // in `spix info`
+  bool needs_weights;     // the header's hash names g's weight file
+  bool luma_preference;   // can decode a CHRM chunk
+  // Tonal optimisation is the slow part of an encode: rate control searches
+  // without it and runs it on the final encode only.
+  bool deferred_tonal;
+
+  // Encoder: the header fields the operator owns (weight hash, operator
+  // parameters), chosen for `image` and its mask.
+  Status (*prepare)(const Image& image, const std::vector<uint8_t>& mask,
+                    const EncodeOptions& options, Header* header);
+  // Encoder: the colours to store at the mask's points (interleaved, raster
+  // order), before quantisation.
+  StatusOr<std::vector<uint8_t>> (*stored_colours)(
+      const Image& image, const std::vector<uint8_t>& mask,
+      const Header& header, const EncodeOptions& options);
+  // Decoder: every pixel from the known ones (`known` interleaved 8-bit,
+  // valid where mask is 1).
+  StatusOr<Image> (*reconstruct)(const Header& header,
+                                 const std::vector<uint8_t>& known,
+                                 const std::vector<uint8_t>& mask,
+                                 const DecodeOptions& options);
+  // Luma preference (null where unsupported): inpaints the luma plane from
+  // its mask and the two chroma planes from theirs (YCoCg-R values).
+  void (*inpaint_luma_preferred)(const Header& header,
+                                 const std::vector<uint8_t>& luma_mask,
+                                 PlanarImage* luma,
+                                 const std::vector<uint8_t>& chroma_mask,
+                                 PlanarImage* chroma);
+  // Luma preference, encoder: replaces the planes by the values worth
+  // storing for this operator (tonal optimisation).
+  void (*tune_luma_preferred)(const Header& header,
+                              const std::vector<uint8_t>& luma_mask,
+                              PlanarImage* luma,
+                              const std::vector<uint8_t>& chroma_mask,
+                              PlanarImage* chroma);
+};
+
+// Every operator, in the order help texts list them.
+const std::vector<Operator>& Operators();
+
+// The row of `id`; files name operators this build may not have.
+StatusOr<const Operator*> FindOperator(Inpainter id);
+// The row called `name` on the command line, or null.
+const Operator* FindOperator(const std::string& name);
+// Every operator's name, in table order: for the CLI and errors.
+std::vector<std::string> OperatorNames();
+
+}  // namespace spix
+
+#endif  // SPIX_CODEC_INPAINTER_H_

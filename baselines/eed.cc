@@ -59,6 +59,26 @@ double Dot(const std::vector<float>& a, const std::vector<float>& b) {
   return s;
 }
 
+// Clamps every channel to the range of its known values. The tensor stencil
+// has negative weights across oblique edges, so it has no discrete maximum
+// principle and overshoots near strong edges (a nonnegative diagonal
+// stencil keeps the range but loses 0.5-0.7 dB on Kodak images by blurring
+// oblique edges); values beyond the data are never right.
+void ClampToData(const uint8_t* mask, PlanarImage* image) {
+  const size_t n = image->plane_size();
+  for (int c = 0; c < image->channels; ++c) {
+    float* plane = image->plane(c);
+    float lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < n; ++i) {
+      if (!mask[i]) continue;
+      lo = std::min(lo, plane[i]);
+      hi = std::max(hi, plane[i]);
+    }
+    if (lo > hi) continue;  // no known pixel
+    for (size_t i = 0; i < n; ++i) plane[i] = std::clamp(plane[i], lo, hi);
+  }
+}
+
 // Homogeneous diffusion of every channel: the starting point of EED.
 void InpaintHomogeneous(const uint8_t* mask, float empty_value,
                         PlanarImage* image) {
@@ -257,6 +277,7 @@ void InpaintEed(const uint8_t* mask, const EedOptions& options,
       SolveTensorDiffusion(field, mask, image->plane(c), nullptr,
                            kInnerTolerance, options.inner_iterations);
     }
+    ClampToData(mask, image);
   }
 }
 

@@ -64,7 +64,8 @@ int SolveTensorDiffusion(const DiffusionTensorField& field, const uint8_t* mask,
 // EED inpainting of every channel of `image` (known where mask != 0; the
 // other values are overwritten): homogeneous diffusion first, then
 // `outer_iterations` steps that recompute the joint tensor from the current
-// reconstruction and solve the linear problem it defines.
+// reconstruction and solve the linear problem it defines. Values are kept
+// within the range of each channel's known values.
 void InpaintEed(const uint8_t* mask, const EedOptions& options,
                 PlanarImage* image);
 
@@ -75,7 +76,7 @@ DiffusionTensorField EedTensor(const uint8_t* mask, const EedOptions& options,
 
 // Linear inpainting with a fixed tensor (for chroma guided by the decoded
 // luma's edges): each channel solves A u = 0 on the unknowns, started from
-// homogeneous diffusion.
+// homogeneous diffusion, and is clamped to the range of its known values.
 void InpaintWithTensor(const DiffusionTensorField& field, const uint8_t* mask,
                        float empty_value, PlanarImage* image);
 

@@ -1,0 +1,270 @@
+// Edge-enhancing diffusion and the operator table.
+#include "baselines/eed.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <random>
+#include <set>
+
+#include "baselines/diffusion.h"
+#include "baselines/tonal_optimisation.h"
+#include "bitstream/container.h"
+#include "codec/inpainter.h"
+#include "codec/spix.h"
+
+namespace spix {
+namespace {
+
+TEST(Eed, IdentityTensorReproducesTheHarmonicRamp) {
+  // Known left and right columns, reflecting top and bottom: with D = I the
+  // solution is linear in x, whatever the start.
+  const int w = 61, h = 23;
+  std::vector<uint8_t> mask(w * h, 0);
+  std::vector<float> plane(w * h, 0.f);
+  for (int y = 0; y < h; ++y) {
+    mask[y * w] = mask[y * w + w - 1] = 1;
+    plane[y * w] = 10.f;
+    plane[y * w + w - 1] = 210.f;
+  }
+  const DiffusionTensorField identity(w, h);
+  SolveTensorDiffusion(identity, mask.data(), plane.data(), nullptr, 1e-4f,
+                       5000);
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      ASSERT_NEAR(plane[y * w + x], 10.f + 200.f * x / (w - 1), 0.05f);
+    }
+  }
+}
+
+TEST(Eed, OperatorIsSymmetricAndPositiveOnEdgeTensors) {
+  // CG and tonal optimisation's adjoint need A = A^T >= 0.
+  const int w = 19, h = 13;
+  std::mt19937 rng(3);
+  PlanarImage image(w, h, 3);
+  for (float& v : image.data) v = float(rng() % 256);
+  const DiffusionTensorField field =
+      DiffusionTensorField::Edges(image, 0.7f, 2.f);
+  std::vector<float> p(w * h), q(w * h), ap(w * h), aq(w * h);
+  for (int trial = 0; trial < 5; ++trial) {
+    for (int i = 0; i < w * h; ++i) {
+      p[i] = float(rng() % 1000) / 10 - 50;
+      q[i] = float(rng() % 1000) / 10 - 50;
+    }
+    field.Apply(p.data(), ap.data());
+    field.Apply(q.data(), aq.data());
+    double p_aq = 0, q_ap = 0, p_ap = 0;
+    for (int i = 0; i < w * h; ++i) {
+      p_aq += double(p[i]) * aq[i];
+      q_ap += double(q[i]) * ap[i];
+      p_ap += double(p[i]) * ap[i];
+    }
+    EXPECT_NEAR(p_aq, q_ap, 1e-3 * std::fabs(p_aq) + 1e-2);
+    EXPECT_GT(p_ap, 0);
+  }
+}
+
+// A vertical step edge known only at a sparse lattice of points that does
+// not touch the edge: homogeneous diffusion ramps across it, EED keeps it.
+TEST(Eed, KeepsAnEdgeSharpWhereHomogeneousDiffusionBlursIt) {
+  const int w = 64, h = 64, edge = 30;  // columns < 30 dark, >= 30 bright
+  auto truth = [&](int x) { return x < edge ? 40.f : 200.f; };
+  std::vector<uint8_t> mask(w * h, 0);
+  PlanarImage known(w, h, 1);
+  for (int y = 2; y < h; y += 6) {
+    for (int x = 3; x < w; x += 6) {
+      mask[y * w + x] = 1;
+      known.data[y * w + x] = truth(x);
+    }
+  }
+  PlanarImage homogeneous = known, eed = known;
+  InpaintDiffusion(w, h, mask.data(), homogeneous.data.data(), 128.f);
+  EedOptions o;
+  o.contrast = 1.f;
+  o.sigma = 0.7f;
+  InpaintEed(mask.data(), o, &eed);
+  // Between the two known columns around the edge both ramp (the data do
+  // not say where the edge is); beyond them EED is flat, homogeneous
+  // diffusion blurs far into both sides.
+  double homogeneous_error = 0, eed_error = 0;
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      homogeneous_error += std::fabs(homogeneous.data[y * w + x] - truth(x));
+      eed_error += std::fabs(eed.data[y * w + x] - truth(x));
+    }
+  }
+  homogeneous_error /= w * h;
+  eed_error /= w * h;
+  EXPECT_GT(homogeneous_error, 6.0);  // measured: 7.9
+  EXPECT_LT(eed_error, 0.6 * homogeneous_error);
+}
+
+TEST(Eed, StaysFiniteAndInRangeOnRandomMasksAndExtremeParameters) {
+  const int w = 48, h = 40;
+  std::mt19937 rng(7);
+  const float contrasts[] = {kEedContrastUnit, 1.f, 255 * kEedContrastUnit};
+  const float sigmas[] = {0.f, 0.6f, 255 * kEedSigmaUnit};
+  for (float contrast : contrasts) {
+    for (float sigma : sigmas) {
+      std::vector<uint8_t> mask(w * h);
+      PlanarImage image(w, h, 3);
+      for (int i = 0; i < w * h; ++i) {
+        mask[i] = rng() % 25 == 0;
+        for (int c = 0; c < 3; ++c) {
+          image.plane(c)[i] = mask[i] ? float(rng() % 2 * 255) : 0.f;
+        }
+      }
+      EedOptions o;
+      o.contrast = contrast;
+      o.sigma = sigma;
+      InpaintEed(mask.data(), o, &image);
+      for (float v : image.data) {
+        ASSERT_TRUE(std::isfinite(v)) << contrast << " " << sigma;
+        ASSERT_GE(v, 0.f) << contrast << " " << sigma;
+        ASSERT_LE(v, 255.f) << contrast << " " << sigma;
+      }
+    }
+  }
+}
+
+TEST(Eed, TonalOptimisationThroughTheTensorLowersItsError) {
+  const int w = 40, h = 32;
+  PlanarImage original(w, h, 1);
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      original.data[y * w + x] =
+          (x > y ? 180.f : 60.f) + 20 * std::sin(x * .3f);
+    }
+  }
+  std::vector<uint8_t> mask(w * h, 0);
+  for (int i = 0; i < w * h; i += 7) mask[i] = 1;
+  PlanarImage settled = original;
+  EedOptions o;
+  const DiffusionTensorField tensor = EedTensor(mask.data(), o, &settled);
+  auto error = [&](const PlanarImage& values) {
+    PlanarImage u = values;
+    for (int i = 0; i < w * h; ++i) {
+      if (!mask[i]) u.data[i] = 0;
+    }
+    InpaintWithTensor(tensor, mask.data(), 0.f, &u);
+    double e = 0;
+    for (int i = 0; i < w * h; ++i) {
+      e += std::pow(u.data[i] - original.data[i], 2);
+    }
+    return e;
+  };
+  TonalOptions tonal;
+  tonal.iterations = 3;
+  tonal.tensor = &tensor;
+  const PlanarImage tuned = OptimiseTonalValues(original, mask, tonal);
+  EXPECT_LT(error(tuned), 0.9 * error(original));  // measured: 0.86
+}
+
+TEST(Operators, TableIsConsistentAndNamesRoundTrip) {
+  std::set<int> ids;
+  for (const Operator& op : Operators()) {
+    EXPECT_TRUE(ids.insert(int(op.id)).second) << op.name;
+    EXPECT_EQ(FindOperator(std::string(op.name)), &op);
+    StatusOr<const Operator*> by_id = FindOperator(op.id);
+    ASSERT_TRUE(by_id.ok());
+    EXPECT_EQ(*by_id, &op);
+    EXPECT_NE(op.prepare, nullptr);
+    EXPECT_NE(op.stored_colours, nullptr);
+    EXPECT_NE(op.reconstruct, nullptr);
+    EXPECT_EQ(op.luma_preference, op.inpaint_luma_preferred != nullptr);
+    EXPECT_EQ(op.luma_preference, op.tune_luma_preferred != nullptr);
+  }
+  EXPECT_EQ(FindOperator(std::string("bogus")), nullptr);
+  EXPECT_FALSE(FindOperator(Inpainter(200)).ok());
+}
+
+Header EedHeader() {
+  Header h;
+  h.version = 2;
+  h.width = h.height = 8;
+  h.channels = 1;
+  h.inpainter = Inpainter::kEdgeEnhancingDiffusion;
+  h.operator_params = {16, 10};
+  return h;
+}
+
+TEST(Operators, HeaderParametersAreCheckedPerOperator) {
+  EXPECT_TRUE(ValidateHeader(EedHeader()).ok());
+  Header h = EedHeader();
+  h.version = 1;
+  EXPECT_FALSE(ValidateHeader(h).ok());
+  h = EedHeader();
+  h.operator_params[0] = 0;
+  EXPECT_FALSE(ValidateHeader(h).ok());
+  h = EedHeader();
+  h.weights_hash[0] = 1;
+  EXPECT_FALSE(ValidateHeader(h).ok());
+  h = EedHeader();
+  h.inpainter = Inpainter::kHomogeneousDiffusion;
+  EXPECT_FALSE(ValidateHeader(h).ok());  // parameters must be zero
+  h.operator_params = {0, 0};
+  EXPECT_TRUE(ValidateHeader(h).ok());
+  // Written and parsed back.
+  const std::vector<uint8_t> bytes = WriteContainer(EedHeader(), {});
+  StatusOr<ParsedContainer> parsed = ParseContainer(bytes.data(), bytes.size());
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_EQ(parsed->header.operator_params, EedHeader().operator_params);
+}
+
+// Flat regions with sharp, oblique edges: a cartoon, where EED should win.
+Image CartoonImage(int width, int height) {
+  Image image(width, height, 3);
+  for (int y = 0; y < height; ++y) {
+    for (int x = 0; x < width; ++x) {
+      const double dx = x - 0.35 * width, dy = y - 0.5 * height;
+      const bool disc = dx * dx + dy * dy < 0.06 * width * height;
+      const bool wedge = 2 * x + y > 1.4 * width + 0.3 * height;
+      uint8_t* p = image.pixel(x, y);
+      p[0] = disc ? 220 : wedge ? 30 : 120;
+      p[1] = disc ? 60 : wedge ? 200 : 110;
+      p[2] = uint8_t(disc ? 40 : 90 + y);
+    }
+  }
+  return image;
+}
+
+// The codec end to end: an EED file decodes, says what it is, and beats
+// homogeneous diffusion on the same mask and steps (with and without luma
+// preference).
+TEST(Operators, EedFilesRoundTripAndBeatHomogeneousDiffusion) {
+  const Image image = CartoonImage(96, 64);
+  for (double chroma_fraction : {1.0, 0.25}) {
+    double psnr[2] = {0, 0};
+    for (Inpainter id : {Inpainter::kHomogeneousDiffusion,
+                         Inpainter::kEdgeEnhancingDiffusion}) {
+      EncodeOptions o;
+      o.inpainter = id;
+      o.mask = MaskMode::kDensity;
+      o.density = 0.08;
+      o.chroma_fraction = chroma_fraction;
+      o.quant_step_luma = 4;
+      o.quant_step_chroma = 8;
+      StatusOr<std::vector<uint8_t>> bytes = Encode(image, o);
+      ASSERT_TRUE(bytes.ok()) << bytes.status().message();
+      StatusOr<Image> decoded = Decode(bytes->data(), bytes->size());
+      ASSERT_TRUE(decoded.ok()) << decoded.status().message();
+      const bool eed = id == Inpainter::kEdgeEnhancingDiffusion;
+      psnr[eed] = Psnr(image, *decoded);
+      StatusOr<FileInfo> info = Inspect(bytes->data(), bytes->size());
+      ASSERT_TRUE(info.ok());
+      EXPECT_EQ(
+          info->inpainter.rfind(
+              eed ? "edge-enhancing-diffusion" : "homogeneous-diffusion", 0),
+          0u)
+          << info->inpainter;
+    }
+    std::printf("cf %.2f: diffusion %.2f dB, EED %.2f dB\n", chroma_fraction,
+                psnr[0], psnr[1]);
+    EXPECT_GT(psnr[1], psnr[0] + 0.3);
+  }
+}
+
+}  // namespace
+}  // namespace spix

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "baselines/diffusion.h"
+#include "baselines/parallel.h"
 
 namespace spix {
 namespace {
@@ -80,12 +81,12 @@ void ClampToData(const uint8_t* mask, PlanarImage* image) {
 }
 
 // Homogeneous diffusion of every channel: the starting point of EED.
-void InpaintHomogeneous(const uint8_t* mask, float empty_value,
+void InpaintHomogeneous(const uint8_t* mask, float empty_value, int threads,
                         PlanarImage* image) {
-  for (int c = 0; c < image->channels; ++c) {
+  ParallelFor(image->channels, threads, [&](int c) {
     InpaintDiffusion(image->width, image->height, mask, image->plane(c),
                      empty_value);
-  }
+  });
 }
 
 }  // namespace
@@ -269,25 +270,26 @@ DiffusionTensorField EedTensor(const uint8_t* mask, const EedOptions& options,
 
 void InpaintEed(const uint8_t* mask, const EedOptions& options,
                 PlanarImage* image) {
-  InpaintHomogeneous(mask, 128.f, image);
+  InpaintHomogeneous(mask, 128.f, options.threads, image);
   for (int outer = 0; outer < options.outer_iterations; ++outer) {
     const DiffusionTensorField field =
         DiffusionTensorField::Edges(*image, options.sigma, options.contrast);
-    for (int c = 0; c < image->channels; ++c) {
+    ParallelFor(image->channels, options.threads, [&](int c) {
       SolveTensorDiffusion(field, mask, image->plane(c), nullptr,
                            kInnerTolerance, options.inner_iterations);
-    }
+    });
     ClampToData(mask, image);
   }
 }
 
 void InpaintWithTensor(const DiffusionTensorField& field, const uint8_t* mask,
-                       float empty_value, PlanarImage* image) {
-  InpaintHomogeneous(mask, empty_value, image);
-  for (int c = 0; c < image->channels; ++c) {
+                       float empty_value, PlanarImage* image, int threads) {
+  InpaintHomogeneous(mask, empty_value, threads, image);
+  ParallelFor(image->channels, threads, [&](int c) {
     SolveTensorDiffusion(field, mask, image->plane(c), nullptr, kInnerTolerance,
                          2000);
-  }
+  });
+  ClampToData(mask, image);
 }
 
 }  // namespace spix

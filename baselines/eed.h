@@ -21,6 +21,7 @@ struct EedOptions {
   float sigma = 1.5f;         // pre-smoothing of the tensor's gradients, pixels
   int outer_iterations = 6;   // lagged-diffusivity steps (tensor updates)
   int inner_iterations = 60;  // preconditioned CG steps per update
+  int threads = 1;            // channels solved in parallel
 };
 
 // One tensor per cell between four pixels: D = [[a, b], [b, c]] at cell
@@ -78,7 +79,7 @@ DiffusionTensorField EedTensor(const uint8_t* mask, const EedOptions& options,
 // luma's edges): each channel solves A u = 0 on the unknowns, started from
 // homogeneous diffusion, and is clamped to the range of its known values.
 void InpaintWithTensor(const DiffusionTensorField& field, const uint8_t* mask,
-                       float empty_value, PlanarImage* image);
+                       float empty_value, PlanarImage* image, int threads = 1);
 
 }  // namespace spix
 

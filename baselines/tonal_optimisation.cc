@@ -5,6 +5,7 @@
 
 #include "baselines/diffusion.h"
 #include "baselines/eed.h"
+#include "baselines/parallel.h"
 
 namespace spix {
 namespace {
@@ -109,7 +110,7 @@ PlanarImage OptimiseTonalValues(const PlanarImage& image,
                                 const TonalOptions& options) {
   const size_t n = image.plane_size();
   PlanarImage result(image.width, image.height, image.channels);
-  for (int c = 0; c < image.channels; ++c) {
+  ParallelFor(image.channels, options.threads, [&](int c) {
     const std::vector<float> f(image.plane(c), image.plane(c) + n);
     InpaintingOperator m(image.width, image.height, mask, options.tensor);
     // Start from the original values; x holds g on the mask, 0 elsewhere.
@@ -141,7 +142,7 @@ PlanarImage OptimiseTonalValues(const PlanarImage& image,
     }
     m.Apply(x, &u);
     std::copy(u.begin(), u.end(), result.plane(c));
-  }
+  });
   return result;
 }
 

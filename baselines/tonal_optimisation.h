@@ -23,6 +23,7 @@ struct TonalOptions {
   // encoders pass the tensor of the EED reconstruction); must outlive the
   // call.
   const DiffusionTensorField* tensor = nullptr;
+  int threads = 1;  // channels optimised in parallel
 };
 
 // Returns the image whose mask pixels hold the optimised values (not

@@ -100,8 +100,8 @@ StatusOr<Image> Decode(const uint8_t* data, size_t size,
   // Everything above is integer; from here on only pixels are computed.
   Stopwatch start;
   if (file.luma_preferred) {
-    Image image =
-        ReconstructLumaPreferred(h, *file.op, mask, *file.luma_preferred);
+    Image image = ReconstructLumaPreferred(
+        h, *file.op, mask, *file.luma_preferred, options.threads);
     if (times) times->inpaint = start.Seconds();
     return image;
   }

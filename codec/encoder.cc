@@ -45,8 +45,8 @@ Status ValidateEncode(const Image& image, const EncodeOptions& o) {
     std::string supported;
     for (const Operator& other : Operators()) {
       if (!other.luma_preference) continue;
-      supported += (supported.empty() ? "-i " : " or -i ") +
-                   std::string(other.name);
+      supported +=
+          (supported.empty() ? "-i " : " or -i ") + std::string(other.name);
     }
     return InvalidArgument(
         std::string("luma preference (chroma fraction below 1) is not "
@@ -109,9 +109,10 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
   const int drop =
       image.channels == 3 ? ChromaLevelDrop(options.chroma_fraction) : 0;
   if (drop > 0) {
-    SPIX_ASSIGN_OR_RETURN(LumaPreferredChunks stored,
-                          EncodeLumaPreferred(image, stored_choice, header, *op,
-                                              drop, options.tonal));
+    SPIX_ASSIGN_OR_RETURN(
+        LumaPreferredChunks stored,
+        EncodeLumaPreferred(image, stored_choice, header, *op, drop,
+                            options.tonal, options.threads));
     header.version = 2;
     chunks[1].tag = kValuesChunkTag;
     chunks[1].data = std::move(stored.luma);

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <thread>
 
 #include "baselines/diffusion.h"
 #include "baselines/eed.h"
+#include "baselines/parallel.h"
 #include "baselines/tonal_optimisation.h"
 #include "codec/learned.h"
 
@@ -46,20 +46,6 @@ Image ToImage(const PlanarImage& planes) {
   return image;
 }
 
-// Runs f(c) for every channel, on up to `threads` threads.
-template <typename F>
-void ForEachChannel(int channels, int threads, F f) {
-  std::vector<std::thread> workers;
-  const int n = std::clamp(threads, 1, channels);
-  for (int t = 1; t < n; ++t) {
-    workers.emplace_back([&, t] {
-      for (int c = t; c < channels; c += n) f(c);
-    });
-  }
-  for (int c = 0; c < channels; c += n) f(c);
-  for (std::thread& w : workers) w.join();
-}
-
 Status NoPreparation(const Image&, const std::vector<uint8_t>&,
                      const EncodeOptions&, Header*) {
   return OkStatus();
@@ -72,7 +58,11 @@ StatusOr<std::vector<uint8_t>> DiffusionColours(
     const EncodeOptions& options) {
   PlanarImage values =
       ToPlanar(image.pixels.data(), image.width, image.height, image.channels);
-  if (options.tonal) values = OptimiseTonalValues(values, mask);
+  if (options.tonal) {
+    TonalOptions tonal;
+    tonal.threads = options.threads;
+    values = OptimiseTonalValues(values, mask, tonal);
+  }
   return ColoursAtMask(values, mask);
 }
 
@@ -82,7 +72,7 @@ StatusOr<Image> DiffusionReconstruct(const Header& h,
                                      const DecodeOptions& options) {
   PlanarImage planes =
       KnownPlanes(known, int(h.width), int(h.height), h.channels);
-  ForEachChannel(planes.channels, options.threads, [&](int c) {
+  ParallelFor(planes.channels, options.threads, [&](int c) {
     InpaintDiffusion(planes.width, planes.height, mask.data(), planes.plane(c),
                      128.f);
   });
@@ -93,22 +83,39 @@ void DiffusionLumaPreferred(const Header&,
                             const std::vector<uint8_t>& luma_mask,
                             PlanarImage* luma,
                             const std::vector<uint8_t>& chroma_mask,
-                            PlanarImage* chroma) {
-  InpaintDiffusion(luma->width, luma->height, luma_mask.data(), luma->plane(0),
-                   128.f);
-  for (int c = 0; c < chroma->channels; ++c) {
-    InpaintDiffusion(chroma->width, chroma->height, chroma_mask.data(),
-                     chroma->plane(c), 0.f);
-  }
+                            PlanarImage* chroma, int threads) {
+  ParallelFor(3, threads, [&](int c) {
+    if (c == 0) {
+      InpaintDiffusion(luma->width, luma->height, luma_mask.data(),
+                       luma->plane(0), 128.f);
+    } else {
+      InpaintDiffusion(chroma->width, chroma->height, chroma_mask.data(),
+                       chroma->plane(c - 1), 0.f);
+    }
+  });
+}
+
+// Luma and chroma are tuned at the same time, each on one thread.
+void TuneLumaAndChroma(const std::vector<uint8_t>& luma_mask, PlanarImage* luma,
+                       const std::vector<uint8_t>& chroma_mask,
+                       PlanarImage* chroma, const TonalOptions& tonal,
+                       int threads) {
+  ParallelFor(2, threads, [&](int k) {
+    if (k == 0) {
+      *luma = OptimiseTonalValues(*luma, luma_mask, tonal);
+    } else {
+      *chroma = OptimiseTonalValues(*chroma, chroma_mask, tonal);
+    }
+  });
 }
 
 void DiffusionTuneLumaPreferred(const Header&,
                                 const std::vector<uint8_t>& luma_mask,
                                 PlanarImage* luma,
                                 const std::vector<uint8_t>& chroma_mask,
-                                PlanarImage* chroma) {
-  *luma = OptimiseTonalValues(*luma, luma_mask);
-  *chroma = OptimiseTonalValues(*chroma, chroma_mask);
+                                PlanarImage* chroma, int threads) {
+  TuneLumaAndChroma(luma_mask, luma, chroma_mask, chroma, TonalOptions(),
+                    threads);
 }
 
 // --- Edge-enhancing diffusion ----------------------------------------------
@@ -122,10 +129,11 @@ constexpr uint8_t kEedSigmaCode = 10;
 // CGLS steps of EED tonal optimisation: each costs two tensor solves.
 constexpr int kEedTonalIterations = 3;
 
-EedOptions EedFromHeader(const Header& h) {
+EedOptions EedFromHeader(const Header& h, int threads) {
   EedOptions o;
   o.contrast = h.operator_params[0] * kEedContrastUnit;
   o.sigma = h.operator_params[1] * kEedSigmaUnit;
+  o.threads = threads;
   return o;
 }
 
@@ -141,40 +149,38 @@ PlanarImage LumaPlane(const Image& image) {
 }
 
 // The contrast whose EED inpainting of the luma at the mask is closest to
-// the original.
+// the original (the candidates run in parallel).
 Status EedPrepare(const Image& image, const std::vector<uint8_t>& mask,
-                  const EncodeOptions&, Header* header) {
+                  const EncodeOptions& options, Header* header) {
   const PlanarImage luma = LumaPlane(image);
-  double best_error = INFINITY;
+  constexpr int kCandidates = std::size(kEedContrastCodes);
+  double errors[kCandidates];
   header->operator_params = {kEedContrastCodes[0], kEedSigmaCode};
-  for (uint8_t code : kEedContrastCodes) {
+  ParallelFor(kCandidates, options.threads, [&](int k) {
     Header trial = *header;
-    trial.operator_params[0] = code;
+    trial.operator_params[0] = kEedContrastCodes[k];
     PlanarImage u = luma;
-    InpaintEed(mask.data(), EedFromHeader(trial), &u);
-    double error = 0;
+    InpaintEed(mask.data(), EedFromHeader(trial, 1), &u);
+    errors[k] = 0;
     for (size_t i = 0; i < u.data.size(); ++i) {
-      const double d = u.data[i] - luma.data[i];
-      error += d * d;
+      errors[k] += std::pow(double(u.data[i]) - luma.data[i], 2);
     }
-    if (error < best_error) {
-      best_error = error;
-      header->operator_params[0] = code;
-    }
-  }
+  });
+  header->operator_params[0] =
+      kEedContrastCodes[std::min_element(errors, errors + kCandidates) -
+                        errors];
   return OkStatus();
 }
 
 // Least-squares values for the linear operator of the tensor that EED
 // settles on from the original values (the decoder's own tensor differs a
 // little, as it sees the stored values).
-PlanarImage EedTonal(const PlanarImage& original,
-                     const std::vector<uint8_t>& mask,
-                     const DiffusionTensorField& tensor) {
+TonalOptions EedTonal(const DiffusionTensorField& tensor, int threads) {
   TonalOptions tonal;
   tonal.iterations = kEedTonalIterations;
   tonal.tensor = &tensor;
-  return OptimiseTonalValues(original, mask, tonal);
+  tonal.threads = threads;
+  return tonal;
 }
 
 StatusOr<std::vector<uint8_t>> EedColours(const Image& image,
@@ -186,17 +192,19 @@ StatusOr<std::vector<uint8_t>> EedColours(const Image& image,
   if (!options.tonal) return ColoursAtMask(values, mask);
   PlanarImage settled = values;
   const DiffusionTensorField tensor =
-      EedTensor(mask.data(), EedFromHeader(header), &settled);
-  return ColoursAtMask(EedTonal(values, mask, tensor), mask);
+      EedTensor(mask.data(), EedFromHeader(header, options.threads), &settled);
+  return ColoursAtMask(
+      OptimiseTonalValues(values, mask, EedTonal(tensor, options.threads)),
+      mask);
 }
 
 StatusOr<Image> EedReconstruct(const Header& h,
                                const std::vector<uint8_t>& known,
                                const std::vector<uint8_t>& mask,
-                               const DecodeOptions&) {
+                               const DecodeOptions& options) {
   PlanarImage planes =
       KnownPlanes(known, int(h.width), int(h.height), h.channels);
-  InpaintEed(mask.data(), EedFromHeader(h), &planes);
+  InpaintEed(mask.data(), EedFromHeader(h, options.threads), &planes);
   return ToImage(planes);
 }
 
@@ -205,22 +213,22 @@ StatusOr<Image> EedReconstruct(const Header& h,
 void EedLumaPreferred(const Header& h, const std::vector<uint8_t>& luma_mask,
                       PlanarImage* luma,
                       const std::vector<uint8_t>& chroma_mask,
-                      PlanarImage* chroma) {
+                      PlanarImage* chroma, int threads) {
   const DiffusionTensorField tensor =
-      EedTensor(luma_mask.data(), EedFromHeader(h), luma);
-  InpaintWithTensor(tensor, chroma_mask.data(), 0.f, chroma);
+      EedTensor(luma_mask.data(), EedFromHeader(h, threads), luma);
+  InpaintWithTensor(tensor, chroma_mask.data(), 0.f, chroma, threads);
 }
 
 void EedTuneLumaPreferred(const Header& h,
                           const std::vector<uint8_t>& luma_mask,
                           PlanarImage* luma,
                           const std::vector<uint8_t>& chroma_mask,
-                          PlanarImage* chroma) {
+                          PlanarImage* chroma, int threads) {
   PlanarImage settled = *luma;
   const DiffusionTensorField tensor =
-      EedTensor(luma_mask.data(), EedFromHeader(h), &settled);
-  *luma = EedTonal(*luma, luma_mask, tensor);
-  *chroma = EedTonal(*chroma, chroma_mask, tensor);
+      EedTensor(luma_mask.data(), EedFromHeader(h, threads), &settled);
+  TuneLumaAndChroma(luma_mask, luma, chroma_mask, chroma, EedTonal(tensor, 1),
+                    threads);
 }
 
 // --- The learned generator g ------------------------------------------------

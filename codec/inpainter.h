@@ -48,14 +48,14 @@ struct Operator {
                                  const std::vector<uint8_t>& luma_mask,
                                  PlanarImage* luma,
                                  const std::vector<uint8_t>& chroma_mask,
-                                 PlanarImage* chroma);
+                                 PlanarImage* chroma, int threads);
   // Luma preference, encoder: replaces the planes by the values worth
   // storing for this operator (tonal optimisation).
   void (*tune_luma_preferred)(const Header& header,
                               const std::vector<uint8_t>& luma_mask,
                               PlanarImage* luma,
                               const std::vector<uint8_t>& chroma_mask,
-                              PlanarImage* chroma);
+                              PlanarImage* chroma, int threads);
 };
 
 // Every operator, in the order help texts list them.

@@ -117,7 +117,7 @@ StatusOr<LumaPreferredChunks> EncodeLumaPreferred(const Image& image,
                                                   const MaskChoice& choice,
                                                   const Header& header,
                                                   const Operator& op, int drop,
-                                                  bool tonal) {
+                                                  bool tonal, int threads) {
   const int w = image.width, h = image.height;
   const uint64_t luma_count =
       std::count(choice.mask.begin(), choice.mask.end(), 1);
@@ -129,7 +129,8 @@ StatusOr<LumaPreferredChunks> EncodeLumaPreferred(const Image& image,
   const PlanarImage ycocg = YCoCgPlanes(image);
   PlanarImage luma = Planes(ycocg, 0, 1), chroma = Planes(ycocg, 1, 2);
   if (tonal) {
-    op.tune_luma_preferred(header, choice.mask, &luma, chroma_mask, &chroma);
+    op.tune_luma_preferred(header, choice.mask, &luma, chroma_mask, &chroma,
+                           threads);
   }
   LumaPreferredChunks out;
   SPIX_ASSIGN_OR_RETURN(out.luma,
@@ -184,13 +185,13 @@ StatusOr<LumaPreferredValues> ParseLumaPreferred(
 
 Image ReconstructLumaPreferred(const Header& header, const Operator& op,
                                const std::vector<uint8_t>& luma_mask,
-                               const LumaPreferredValues& values) {
+                               const LumaPreferredValues& values, int threads) {
   const int w = int(header.width), h = int(header.height);
   PlanarImage luma(w, h, 1), chroma(w, h, 2);
   Dequantize(header, values.luma, 0, luma_mask, &luma);
   Dequantize(header, values.chroma, 1, values.chroma_mask, &chroma);
   op.inpaint_luma_preferred(header, luma_mask, &luma, values.chroma_mask,
-                            &chroma);
+                            &chroma, threads);
   Image image(w, h, 3);
   for (size_t i = 0; i < luma.plane_size(); ++i) {
     // YCoCg-R inverted in floating point; the lifting's floored halvings

@@ -41,7 +41,7 @@ StatusOr<LumaPreferredChunks> EncodeLumaPreferred(const Image& image,
                                                   const MaskChoice& choice,
                                                   const Header& header,
                                                   const Operator& op, int drop,
-                                                  bool tonal);
+                                                  bool tonal, int threads);
 
 // Decoding, in two steps: both chunks parsed (integer only), then each
 // channel inpainted from its own mask.
@@ -56,7 +56,7 @@ StatusOr<LumaPreferredValues> ParseLumaPreferred(
     size_t vals_size, const uint8_t* chrm, size_t chrm_size);
 Image ReconstructLumaPreferred(const Header& header, const Operator& op,
                                const std::vector<uint8_t>& luma_mask,
-                               const LumaPreferredValues& values);
+                               const LumaPreferredValues& values, int threads);
 
 }  // namespace spix
 

@@ -314,8 +314,11 @@ int main(int argc, char** argv) {
   }
   std::printf(
       "\n## Table 4 analogue: seconds per 128x128 crop, %d LibTorch threads\n\n"
-      "| density | g | tonal (%d steps) + g | PS+NLPE (1 core) | paper MG (1 "
-      "core) |\n|---|---|---|---|---|\n",
+      "g and tonal + g are measured by this run. PS+NLPE is not: its seconds "
+      "are copied from another run, ps_nlpe_bsds500.md: first 200 images, "
+      "one core, 5 NLPE cycles, the other core busy.\n\n"
+      "| density | g | tonal (%d steps) + g | PS+NLPE (1 core, copied) | paper "
+      "MG (1 core) |\n|---|---|---|---|---|\n",
       threads, tonal_steps);
   const double nlpe_seconds[3] = {1.506, 1.178, 1.064};
   for (int d = 0; d < 3; ++d) {

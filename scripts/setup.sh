@@ -29,5 +29,10 @@ if [ ${#missing[@]} -gt 0 ]; then
     --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+# Every option the suite needs, named: a cached OFF in an old build/ (e.g.
+# from a trainer-only or bitstream-only configure) must not survive and
+# leave CI with nothing to test.
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DSPIX_BUILD_TESTS=ON \
+  -DSPIX_BUILD_TOOLS=ON -DSPIX_BUILD_BENCHMARKS=ON -DSPIX_BITSTREAM_ONLY=OFF \
+  -DSPIX_TRAINER_ONLY=OFF -DSPIX_FUZZ=OFF >/dev/null
 cmake --build build -j"$(nproc)"

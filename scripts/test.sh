@@ -4,4 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-ctest --test-dir build --output-on-failure --no-tests=error -j"$(nproc)"
+log=build/ctest.log
+ctest --test-dir build --output-on-failure --no-tests=error -j"$(nproc)" |
+  tee "$log"
+# And that it ran what it should (pipefail keeps ctest's own failure).
+bash scripts/check_suites.sh build "$log"

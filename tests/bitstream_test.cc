@@ -74,7 +74,17 @@ TEST(ArithCoder, EmptyStreamDecodesWithoutOverrun) {
   ArithEncoder enc;
   const std::vector<uint8_t> out = enc.Finish();
   ArithDecoder dec(out.data(), out.size());
+  // The flush is exactly what the decoder primes itself with.
   EXPECT_FALSE(dec.overran());
+  EXPECT_EQ(dec.unread(), 0u);
+  // A reader that decodes a symbol from an empty chunk (no points coded)
+  // gets the bottom of the interval, 0, still without reading past the end.
+  EXPECT_EQ(dec.Decode(kProbOne / 2), 0);
+  EXPECT_FALSE(dec.overran());
+  // Reading on does run past the end, and the decoder must say so: that
+  // flag is how the value and mask decoders refuse truncated chunks.
+  EXPECT_EQ(dec.DecodeRaw(32), 0u);
+  EXPECT_TRUE(dec.overran());
 }
 
 struct MaskCase {

@@ -47,11 +47,21 @@ TEST(Codec, FullDensityWithStepOneIsLossless) {
 }
 
 TEST(Codec, OddAndDegenerateSizesRoundTrip) {
-  const int sizes[][2] = {{1, 1}, {1, 40},  {40, 1},
-                          {3, 2}, {33, 17}, {129, 65}};
-  for (const auto& s : sizes) {
+  // Width, height and a PSNR floor per mask: what a known-good build gave
+  // (Release, x86-64), less 2 dB for other machines' rounding in g and in
+  // the diffusion solver. A decoder returning zeros, or the wrong pixels,
+  // falls far below (see the tests20 branch note). The tiny images keep one
+  // or two points, hence the low floors.
+  struct Case {
+    int width, height;
+    double grid_g_floor, random_diffusion_floor;
+  };
+  const Case cases[] = {{1, 1, 32.7, 32.7},   {1, 40, 18.6, 11.9},
+                        {40, 1, 17.6, 11.6},  {3, 2, 10.2, 5.8},
+                        {33, 17, 17.5, 22.3}, {129, 65, 21.5, 25.3}};
+  for (const Case& s : cases) {
     for (MaskMode mode : {MaskMode::kGrid, MaskMode::kRandom}) {
-      const Image image = SyntheticImage(s[0], s[1], 3);
+      const Image image = SyntheticImage(s.width, s.height, 3);
       EncodeOptions o;
       o.mask = mode;
       // Grid masks with g (and its tonal optimisation), random with diffusion.
@@ -60,9 +70,15 @@ TEST(Codec, OddAndDegenerateSizesRoundTrip) {
       o.tonal = mode == MaskMode::kGrid;
       o.density = 0.1;
       const Image decoded = MustDecode(MustEncode(image, o));
-      EXPECT_EQ(decoded.width, s[0]);
-      EXPECT_EQ(decoded.height, s[1]);
-      EXPECT_EQ(decoded.pixels.size(), image.pixels.size());
+      EXPECT_EQ(decoded.width, s.width);
+      EXPECT_EQ(decoded.height, s.height);
+      ASSERT_EQ(decoded.pixels.size(), image.pixels.size());
+      // A round trip, not just a shape.
+      EXPECT_GT(Psnr(image, decoded), mode == MaskMode::kGrid
+                                          ? s.grid_g_floor
+                                          : s.random_diffusion_floor)
+          << s.width << "x" << s.height
+          << (mode == MaskMode::kGrid ? " grid + g" : " random + diffusion");
     }
   }
 }
@@ -408,10 +424,16 @@ double Bpp(const std::vector<uint8_t>& bytes, const Image& image) {
 }
 
 TEST(RateControl, SizeTargetsLandJustBelow) {
-  const Image image = SyntheticImage(128, 96, 3);
+  // The default (learned) codec, tonal steps included, since they run after
+  // the search and change the size; but a 64x48 image and 2 tonal steps, not
+  // 128x96 and 10: the search is the same, at a tenth of the time (it took
+  // about 100 s of the suite).
+  const Image image = SyntheticImage(64, 48, 3);
+  EncodeOptions options;
+  options.tonal_steps = 2;
   for (bool search_quant : {false, true}) {
-    auto r = EncodeToTarget(image, EncodeOptions(),
-                            {RateTarget::Kind::kBpp, 1.0}, search_quant);
+    auto r = EncodeToTarget(image, options, {RateTarget::Kind::kBpp, 1.0},
+                            search_quant);
     ASSERT_TRUE(r.ok()) << r.status().message();
     EXPECT_TRUE(r->reached);
     EXPECT_LE(Bpp(r->bytes, image), 1.0);
@@ -420,19 +442,19 @@ TEST(RateControl, SizeTargetsLandJustBelow) {
     ASSERT_TRUE(decoded.ok());
     EXPECT_NEAR(Psnr(image, *decoded), r->psnr, 1e-9);
   }
-  EncodeOptions with_progress;
+  EncodeOptions with_progress = options;
   int reports = 0;
   with_progress.progress = [&reports](const char*, double done) {
     EXPECT_GE(done, 0.0);
     EXPECT_LE(done, 1.0);
     ++reports;
   };
-  auto r = EncodeToTarget(image, with_progress, {RateTarget::Kind::kBytes, 900},
+  auto r = EncodeToTarget(image, with_progress, {RateTarget::Kind::kBytes, 300},
                           true);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(reports, r->trials);
-  EXPECT_LE(r->bytes.size(), 900u);
-  EXPECT_GE(r->bytes.size(), 765u);
+  EXPECT_LE(r->bytes.size(), 300u);
+  EXPECT_GE(r->bytes.size(), 255u);
 }
 
 TEST(RateControl, PsnrTargetIsReachedWithoutMuchToSpare) {

@@ -184,11 +184,18 @@ TEST_F(Networks, TrainsFromImagePacksAndRefusesBrokenOnes) {
 
   CodecTrainingOptions o;
   o.data_dirs = {Path("good.pack")};
-  o.steps = 2;
-  o.pretrain_steps = 1;
+  o.steps = 10;
+  o.pretrain_steps = 10;  // g alone, as ShortTrainingRunLowersTheLoss
   o.batch = 2;
   o.crop = 16;
-  EXPECT_TRUE(TrainCodec(o).ok());
+  o.lr = 1e-3;
+  o.alpha = 0;
+  // The pack's images are what training sees: the validation loss on them
+  // falls.
+  auto trained = TrainCodec(o);
+  ASSERT_TRUE(trained.ok()) << trained.status().message();
+  EXPECT_EQ(trained->steps_run, o.steps);
+  EXPECT_LT(trained->val_l1_after, trained->val_l1_before);
 
   std::ofstream(Path("short.pack"), std::ios::binary)
       << pack.substr(0, pack.size() - 1);
@@ -278,8 +285,21 @@ TEST_F(Networks, TwoProcessesTrainTheSameWeights) {
            " --world-size 2 --rank " + std::to_string(rank) + " --master " +
            master + " > " + Path("log" + std::to_string(rank)) + " 2>&1";
   };
-  const std::string both = "(" + command(0) + ") & (" + command(1) + "); wait";
+  // Each rank's exit status goes to its own file: `a & b; wait` alone exits
+  // 0 whatever the ranks did.
+  auto rank_status = [&](int rank) {
+    return "(" + command(rank) + "; echo $? > " +
+           Path("status" + std::to_string(rank)) + ")";
+  };
+  const std::string both = rank_status(0) + " & " + rank_status(1) + "; wait";
   ASSERT_EQ(std::system(both.c_str()), 0);
+  for (int rank = 0; rank < 2; ++rank) {
+    std::ifstream status(Path("status" + std::to_string(rank)));
+    int code = -1;
+    status >> code;
+    std::ifstream log(Path("log" + std::to_string(rank)));
+    EXPECT_EQ(code, 0) << "rank " << rank << " failed:\n" << log.rdbuf();
+  }
   auto checksum = [&](int rank) {
     std::ifstream log(Path("log" + std::to_string(rank)));
     std::string line, found;

@@ -46,6 +46,18 @@ full "$tmp/tall.ppm" -o "$here/tall_random_d50_q16.spix" -d 0.5 -m random -q 16,
 full "$tmp/rgb.ppm" -o "$here/v2_rgb_density_d15_q1.spix" -d 0.15 -m density -q 1
 enc "$tmp/rgb.ppm" -o "$here/v2_rgb_density_cf25_q8.spix" -d 0.2 -m density -q 8 --chroma-fraction 0.25
 enc "$tmp/rgb.ppm" -o "$here/v2_rgb_halftone_cf50_q4.spix" -d 0.1 -m halftone -q 4 --tonal --chroma-fraction 0.5
+# The learned decoder (g, the default): the shipped weights, named, and one
+# LibTorch thread. The header records the weights' hash; the full SHA-256
+# goes next to the files, so the test can say which weights they need.
+# Regenerate these (only these) when the shipped inpaint-g weights change.
+models=$here/../../networks/weights
+learned() {
+  "$spix" encode "$@" -i learned --models "$models" --threads 1 -f --quiet
+}
+learned "$tmp/rgb.ppm" -o "$here/learned_rgb_halftone_d10_q4.spix" -d 0.1 -m halftone -q 4,8 --tonal-steps 2
+learned "$tmp/grey.pgm" -o "$here/learned_grey_random_d20_q2.spix" -d 0.2 -m random -q 2,4 --seed 3 --tonal-steps 0
+learned "$tmp/tall.ppm" -o "$here/learned_tall_grid_d30_q8.spix" -d 0.3 -m grid -q 8,16 --tonal-steps 0
+(cd "$models" && sha256sum inpaint-g.safetensors) >"$here/learned_weights.sha256"
 for f in "$here"/*.spix; do
-  "$spix" decode "$f" -o "${f%.spix}.png" -f --quiet
+  "$spix" decode "$f" -o "${f%.spix}.png" --models "$models" --threads 1 -f --quiet
 done

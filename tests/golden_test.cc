@@ -133,15 +133,16 @@ TEST_P(LearnedGolden, WasMadeWithTheShippedWeights) {
   EXPECT_EQ(info->weights_hash, shipped.substr(0, 16));
 }
 
-TEST_P(LearnedGolden, DecodesToCommittedPixelsWithinTolerance) {
-  auto bytes = ReadFileBytes(Base() + ".spix", 1 << 20);
+// Known samples (in RGB: without luma preference) exactly, the others
+// within `max_diff` levels and `mean_diff` on average.
+void ExpectCloseToCommitted(const std::string& base,
+                            const DecodeOptions& options, int max_diff,
+                            double mean_diff) {
+  auto bytes = ReadFileBytes(base + ".spix", 1 << 20);
   ASSERT_TRUE(bytes.ok()) << bytes.status().message();
   std::vector<std::string> warnings;
-  auto expected = ReadImage(Base() + ".png", &warnings);
+  auto expected = ReadImage(base + ".png", &warnings);
   ASSERT_TRUE(expected.ok()) << expected.status().message();
-  DecodeOptions options;
-  options.models_dir = SPIX_MODELS_DIR;
-  options.threads = 1;  // as make_golden.sh
   auto decoded = Decode(bytes->data(), bytes->size(), options);
   ASSERT_TRUE(decoded.ok()) << decoded.status().message();
   ASSERT_EQ(decoded->width, expected->width);
@@ -155,22 +156,52 @@ TEST_P(LearnedGolden, DecodesToCommittedPixelsWithinTolerance) {
   auto mask = DecodeMask(mask_chunk->data, mask_chunk->size, decoded->width,
                          decoded->height);
   ASSERT_TRUE(mask.ok());
+  const bool rgb_known = FindChunk(*container, kChromaChunkTag) == nullptr;
   double total = 0;
   int worst = 0;
   for (size_t i = 0; i < decoded->pixels.size(); ++i) {
     const int diff = std::abs(int(decoded->pixels[i]) - expected->pixels[i]);
-    if ((*mask)[i / decoded->channels]) {
+    if (rgb_known && (*mask)[i / decoded->channels]) {
       ASSERT_EQ(diff, 0) << "known sample " << i;
     }
     worst = std::max(worst, diff);
     total += diff;
   }
-  EXPECT_LE(worst, kLearnedMaxDiff);
-  EXPECT_LE(total / double(decoded->pixels.size()), kLearnedMeanDiff);
+  EXPECT_LE(worst, max_diff);
+  EXPECT_LE(total / double(decoded->pixels.size()), mean_diff);
+}
+
+TEST_P(LearnedGolden, DecodesToCommittedPixelsWithinTolerance) {
+  DecodeOptions options;
+  options.models_dir = SPIX_MODELS_DIR;
+  options.threads = 1;  // as make_golden.sh
+  ExpectCloseToCommitted(Base(), options, kLearnedMaxDiff, kLearnedMeanDiff);
 }
 
 INSTANTIATE_TEST_SUITE_P(Learned, LearnedGolden,
                          ::testing::ValuesIn(kLearnedGolden));
+
+// Edge-enhancing diffusion (format version 2, operator 2) is nonlinear and
+// its solver stops after a fixed number of steps, so, like g, it is held to
+// a tolerance rather than to one grey level: float rounding that differs
+// between compilers can move the tensor, and the lagged steps follow it.
+// Decoding with 1 or 2 threads gives identical pixels (channels are solved
+// independently).
+class EedGolden : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(EedGolden, DecodesToCommittedPixelsWithinTolerance) {
+  for (int threads : {1, 2}) {
+    DecodeOptions options;
+    options.threads = threads;
+    ExpectCloseToCommitted(std::string(SPIX_GOLDEN_DIR) + "/" + GetParam(),
+                           options, kLearnedMaxDiff, kLearnedMeanDiff);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Version2, EedGolden,
+                         ::testing::Values("v2_eed_rgb_density_d15_q4",
+                                           "v2_eed_rgb_density_cf25_q8",
+                                           "v2_eed_grey_halftone_d20_q2"));
 
 }  // namespace
 }  // namespace spix

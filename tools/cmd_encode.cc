@@ -274,8 +274,8 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
   CLI::Option* quant =
       cmd->add_option(
              "-q,--quant", args->quant,
-             "Quantisation step of luma[,chroma] in 1..255; 1 is lossless "
-             "for the kept pixels (chroma defaults to 2x luma)")
+             "Quantisation step of luma[,chroma] in 1..255 (chroma defaults "
+             "to 2x luma); 1,1 keeps the kept pixels exact")
           ->capture_default_str();
   CLI::Option* bpp = AddRealOption(
       cmd, "--target-bpp", &args->target_bpp, 0, 64,

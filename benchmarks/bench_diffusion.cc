@@ -42,7 +42,8 @@ BENCHMARK(BM_DiffusionKodak)
     ->Unit(benchmark::kMillisecond);
 
 // The whole decoder: parse, entropy-decode, inpaint. `o` names what it
-// measures: the defaults change (this was diffusion on a grid, then g).
+// measures: the defaults change (this was diffusion on a grid, then g, then
+// EED).
 void DecodeKodak(benchmark::State& state, EncodeOptions o) {
   const Image image = LoadKodak("kodim01.png");
   o.density = state.range(0) / 100.0;
@@ -53,11 +54,22 @@ void DecodeKodak(benchmark::State& state, EncodeOptions o) {
   }
 }
 
-// The default codec: g on a flat halftone, 2 LibTorch threads.
+// The default codec: EED on a density field with luma preference, 2
+// threads.
 void BM_DecodeKodak(benchmark::State& state) {
   DecodeKodak(state, EncodeOptions());
 }
 BENCHMARK(BM_DecodeKodak)->Arg(5)->Unit(benchmark::kMillisecond);
+
+// g on a flat halftone (the default until 2026-12-02), 2 LibTorch threads.
+void BM_DecodeKodakLearned(benchmark::State& state) {
+  EncodeOptions o;
+  o.inpainter = Inpainter::kWganGenerator;
+  o.mask = MaskMode::kHalftone;
+  o.quant_step_luma = 12;
+  DecodeKodak(state, o);
+}
+BENCHMARK(BM_DecodeKodakLearned)->Arg(5)->Unit(benchmark::kMillisecond);
 
 // Diffusion on a grid mask (the default until 2026-11): one core.
 void BM_DecodeKodakDiffusionGrid(benchmark::State& state) {

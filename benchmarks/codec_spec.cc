@@ -77,6 +77,11 @@ Status ApplyField(const std::string& codec, const std::string& field,
     o.density = v;
     return OkStatus();
   }
+  if (field.size() == 2 && field[0] == 'e' && field[1] >= '1' &&
+      field[1] <= '9') {
+    o.effort = field[1] - '0';
+    return OkStatus();
+  }
   if (field.size() >= 3 && field.compare(0, 2, "cf") == 0 &&
       ParseNumber(field.substr(2), &v) && v > 0 && v <= 1) {
     o.chroma_fraction = v;
@@ -152,14 +157,18 @@ StatusOr<std::vector<CodecCurve>> ParseCodecSpecs(const std::string& specs) {
                                                      : "quality (q...)"));
     }
     // A spix item starts from the diffusion codec on a grid with the
-    // original colours, so specs keep their meaning when the encoder's
-    // defaults change; g starts from the learned codec with tonal steps.
+    // original colours, chroma everywhere and steps 12/24, so specs keep
+    // their meaning when the encoder's defaults change; g starts from the
+    // learned codec with tonal steps.
     CodecPoint base;
     const bool g = std::find(fields.begin(), fields.end(), "g") != fields.end();
     base.spix.inpainter =
         g ? Inpainter::kWganGenerator : Inpainter::kHomogeneousDiffusion;
     base.spix.mask = MaskMode::kGrid;
     base.spix.tonal = g;
+    base.spix.chroma_fraction = 1;
+    base.spix.quant_step_luma = 12;
+    base.spix.quant_step_chroma = 24;
     for (size_t k = 1; k < fields.size(); ++k) {
       if (k == swept) continue;
       SPIX_RETURN_IF_ERROR(ApplyField(curve.codec, fields[k], &base));

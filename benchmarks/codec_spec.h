@@ -2,16 +2,17 @@
 //   spix:grid:d0.02/0.05/0.1,spix:ps+nlpe:c1:tonal:d0.05,jpeg:q10/30
 // Items are separated by commas, fields by colons. One field may list
 // values separated by '/': that sweep makes the item's rate-distortion curve.
-//   spix fields (an item starts from diffusion, a grid mask and the
-//                original colours): g (the learned inpainting generator
-//                instead of diffusion; its tonal optimisation is on unless
-//                notonal), eed (edge-enhancing diffusion instead of
-//                homogeneous), learned|grid|halftone|random|ps|ps+nlpe (mask),
-//                d<density>,
+//   spix fields (an item starts from diffusion, a grid mask, the original
+//                colours, chroma at every point and steps 12/24): g (the
+//                learned inpainting generator instead of diffusion; its tonal
+//                optimisation is on unless notonal), eed (edge-enhancing
+//                diffusion instead of homogeneous),
+//                learned|grid|halftone|random|ps|ps+nlpe (mask), d<density>,
 //                q<luma>[x<chroma>] (quantisation steps), c<NLPE cycles>,
 //                cf<chroma fraction> (luma preference, diffusions only),
 //                density|ps-density (density-field masks),
-//                tonal, notonal, mse (PS/NLPE minimise MSE instead of MAE)
+//                tonal, notonal, mse (PS/NLPE minimise MSE instead of MAE),
+//                e<1..9> (encoder effort, default 7)
 //   jpeg: q<quality 1..100>; webp: q<0..100>; jp2: b<target bits per pixel>;
 //   avif: q<quantizer 0..63, lower is better>; jxl: q<quality 5..100>
 #ifndef SPIX_BENCHMARKS_CODEC_SPEC_H_

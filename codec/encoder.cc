@@ -38,10 +38,14 @@ Status ValidateEncode(const Image& image, const EncodeOptions& o) {
   if (o.threads < 1 || o.threads > 1024) {
     return InvalidArgument("threads must be in 1..1024");
   }
-  if (!(o.chroma_fraction > 0.0 && o.chroma_fraction <= 1.0)) {
-    return InvalidArgument("chroma fraction must be in (0, 1]");
+  if (!(o.chroma_fraction >= 0.0 && o.chroma_fraction <= 1.0)) {
+    return InvalidArgument("chroma fraction must be in [0, 1] (0: default)");
   }
-  if (o.chroma_fraction < 1.0 && !op->luma_preference) {
+  if (o.effort < 1 || o.effort > 9) {
+    return InvalidArgument("effort must be in 1..9");
+  }
+  if (o.chroma_fraction > 0.0 && o.chroma_fraction < 1.0 &&
+      !op->luma_preference) {
     std::string supported;
     for (const Operator& other : Operators()) {
       if (!other.luma_preference) continue;
@@ -106,13 +110,18 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
   if (times) times->mask += start.Seconds();
 
   start = Stopwatch();
-  const int drop =
-      image.channels == 3 ? ChromaLevelDrop(options.chroma_fraction) : 0;
+  // The default luma preference, unless the steps ask for exact values.
+  const bool exact =
+      options.quant_step_luma == 1 && options.quant_step_chroma == 1;
+  const double chroma_fraction =
+      options.chroma_fraction > 0     ? options.chroma_fraction
+      : op->luma_preference && !exact ? kDefaultChromaFraction
+                                      : 1.0;
+  const int drop = image.channels == 3 ? ChromaLevelDrop(chroma_fraction) : 0;
   if (drop > 0) {
     SPIX_ASSIGN_OR_RETURN(
         LumaPreferredChunks stored,
-        EncodeLumaPreferred(image, stored_choice, header, *op, drop,
-                            options.tonal, options.threads));
+        EncodeLumaPreferred(image, stored_choice, header, *op, drop, options));
     header.version = 2;
     chunks[1].tag = kValuesChunkTag;
     chunks[1].data = std::move(stored.luma);

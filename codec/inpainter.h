@@ -52,10 +52,11 @@ struct Operator {
   // Luma preference, encoder: replaces the planes by the values worth
   // storing for this operator (tonal optimisation).
   void (*tune_luma_preferred)(const Header& header,
+                              const EncodeOptions& options,
                               const std::vector<uint8_t>& luma_mask,
                               PlanarImage* luma,
                               const std::vector<uint8_t>& chroma_mask,
-                              PlanarImage* chroma, int threads);
+                              PlanarImage* chroma);
 };
 
 // Every operator, in the order help texts list them.

@@ -113,11 +113,9 @@ std::vector<uint8_t> ChromaMask(const std::optional<DensityField>& luma_field,
                           count);
 }
 
-StatusOr<LumaPreferredChunks> EncodeLumaPreferred(const Image& image,
-                                                  const MaskChoice& choice,
-                                                  const Header& header,
-                                                  const Operator& op, int drop,
-                                                  bool tonal, int threads) {
+StatusOr<LumaPreferredChunks> EncodeLumaPreferred(
+    const Image& image, const MaskChoice& choice, const Header& header,
+    const Operator& op, int drop, const EncodeOptions& options) {
   const int w = image.width, h = image.height;
   const uint64_t luma_count =
       std::count(choice.mask.begin(), choice.mask.end(), 1);
@@ -128,9 +126,9 @@ StatusOr<LumaPreferredChunks> EncodeLumaPreferred(const Image& image,
 
   const PlanarImage ycocg = YCoCgPlanes(image);
   PlanarImage luma = Planes(ycocg, 0, 1), chroma = Planes(ycocg, 1, 2);
-  if (tonal) {
-    op.tune_luma_preferred(header, choice.mask, &luma, chroma_mask, &chroma,
-                           threads);
+  if (options.tonal) {
+    op.tune_luma_preferred(header, options, choice.mask, &luma, chroma_mask,
+                           &chroma);
   }
   LumaPreferredChunks out;
   SPIX_ASSIGN_OR_RETURN(out.luma,

@@ -33,7 +33,7 @@ std::vector<uint8_t> ChromaMask(const std::optional<DensityField>& luma_field,
                                 int height);
 
 // The VALS (luma) and CHRM (chroma) payloads of a colour image; the stored
-// values are tuned for the operator `op` when `tonal`.
+// values are tuned for the operator `op` when `options.tonal`.
 struct LumaPreferredChunks {
   std::vector<uint8_t> luma, chroma;
 };
@@ -41,7 +41,7 @@ StatusOr<LumaPreferredChunks> EncodeLumaPreferred(const Image& image,
                                                   const MaskChoice& choice,
                                                   const Header& header,
                                                   const Operator& op, int drop,
-                                                  bool tonal, int threads);
+                                                  const EncodeOptions& options);
 
 // Decoding, in two steps: both chunks parsed (integer only), then each
 // channel inpainted from its own mask.

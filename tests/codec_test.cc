@@ -29,7 +29,8 @@ std::vector<uint8_t> MustEncode(const Image& image, const EncodeOptions& o) {
 }
 
 const Inpainter kInpainters[] = {Inpainter::kWganGenerator,
-                                 Inpainter::kHomogeneousDiffusion};
+                                 Inpainter::kHomogeneousDiffusion,
+                                 Inpainter::kEdgeEnhancingDiffusion};
 
 TEST(Codec, FullDensityWithStepOneIsLossless) {
   for (int channels : {1, 3}) {
@@ -38,6 +39,7 @@ TEST(Codec, FullDensityWithStepOneIsLossless) {
       EncodeOptions o;
       o.inpainter = inpainter;
       o.density = 1.0;
+      o.chroma_fraction = 1;  // RGB at every point
       o.quant_step_luma = o.quant_step_chroma = 1;
       const Image decoded = MustDecode(MustEncode(image, o));
       EXPECT_EQ(decoded.channels, channels);
@@ -69,6 +71,10 @@ TEST(Codec, OddAndDegenerateSizesRoundTrip) {
                                             : Inpainter::kHomogeneousDiffusion;
       o.tonal = mode == MaskMode::kGrid;
       o.density = 0.1;
+      // The settings the floors were measured with.
+      o.chroma_fraction = 1;
+      o.quant_step_luma = 12;
+      o.quant_step_chroma = 24;
       const Image decoded = MustDecode(MustEncode(image, o));
       EXPECT_EQ(decoded.width, s.width);
       EXPECT_EQ(decoded.height, s.height);
@@ -157,6 +163,7 @@ TEST(Codec, InspectReportsHeaderAndPointCount) {
   EncodeOptions o;
   o.mask = MaskMode::kRandom;
   o.density = 0.1;
+  o.chroma_fraction = 1;  // no CHRM chunk
   const auto bytes = MustEncode(image, o);
   auto info = Inspect(bytes.data(), bytes.size());
   ASSERT_TRUE(info.ok());
@@ -193,6 +200,9 @@ EncodeOptions DiffusionOptions(MaskMode mask, double density) {
   o.mask = mask;
   o.density = density;
   o.tonal = false;
+  o.chroma_fraction = 1;
+  o.quant_step_luma = 12;
+  o.quant_step_chroma = 24;
   return o;
 }
 
@@ -356,8 +366,15 @@ TEST(LumaPreference, GreyImagesIgnoreItAndTheLearnedDecoderRefusesIt) {
   EXPECT_EQ(ChunkOf(grey, kChromaChunkTag, &parsed), nullptr);
   o.inpainter = Inpainter::kWganGenerator;
   EXPECT_FALSE(Encode(SyntheticImage(40, 30, 3), o).ok());
-  o.inpainter = Inpainter::kHomogeneousDiffusion;
+  // 0 is the operator's default: luma preference for diffusion, none for g.
   o.chroma_fraction = 0;
+  auto learned = Encode(SyntheticImage(40, 30, 3), o);
+  ASSERT_TRUE(learned.ok()) << learned.status().message();
+  EXPECT_EQ(ChunkOf(*learned, kChromaChunkTag, &parsed), nullptr);
+  o.inpainter = Inpainter::kHomogeneousDiffusion;
+  const auto diffusion = MustEncode(SyntheticImage(40, 30, 3), o);
+  EXPECT_NE(ChunkOf(diffusion, kChromaChunkTag, &parsed), nullptr);
+  o.chroma_fraction = -0.5;
   EXPECT_FALSE(Encode(SyntheticImage(40, 30, 3), o).ok());
 }
 

@@ -423,7 +423,7 @@ TEST_F(Reliability, BadWeightsAllExitTwo) {
     return std::vector<uint8_t>((std::istreambuf_iterator<char>(f)),
                                 std::istreambuf_iterator<char>());
   };
-  const CliRun enc = Spix("encode " + Path("rgb.png") + " -o " +
+  const CliRun enc = Spix("encode -i learned " + Path("rgb.png") + " -o " +
                           Path("l.spix") + " --tonal-steps 0 --quiet");
   ASSERT_EQ(enc.code, 0) << enc.err;
   auto g = ParseWeights(read(shipped + "/inpaint-g.safetensors").data(),

@@ -140,7 +140,9 @@ std::vector<std::string> FilesIn(const std::string& dir) {
 CLI::Option* AddThreadsOption(CLI::App* cmd, int* threads) {
   CLI::Option* option =
       cmd->add_option("--threads")
-          ->description("CPU threads of the networks (at most the hardware's)");
+          ->description(
+              "CPU threads: colour channels solved in parallel, the networks' "
+              "threads (at most the hardware's)");
   option->each([threads](const std::string& text) {
     StatusOr<int64_t> value = ParseInteger("", text, 1, 1024);
     if (!value.ok()) throw CLI::ValidationError(value.status().message());

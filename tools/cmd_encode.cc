@@ -19,16 +19,17 @@ struct EncodeArgs {
   std::string input;
   std::string output;
   double density = EncodeOptions().density;
-  std::string inpainter = "learned";
-  std::string mask = "halftone";
+  std::string inpainter = "eed";
+  std::string mask;  // empty: the operator's default
+  int effort = EncodeOptions().effort;
   std::string models;
   int threads = EncodeOptions().threads;
   int tonal_steps = EncodeOptions().tonal_steps;
   std::string mask_error = "mae";
   int nlpe_cycles = EncodeOptions().nlpe_cycles;
   double chroma_fraction = EncodeOptions().chroma_fraction;
-  bool tonal = false;
-  std::string quant = "12,24";
+  bool tonal = true;
+  std::string quant;  // empty: the operator's default
   uint32_t seed = EncodeOptions().seed;
   uint64_t max_pixels = kMaxPixels;
   double target_bpp = 0;
@@ -80,11 +81,14 @@ int RunEncode(const EncodeArgs& a) {
   const Operator* op = FindOperator(a.inpainter);  // checked by the parser
   const bool learned = op->id == Inpainter::kWganGenerator;
   options.inpainter = op->id;
-  options.mask = ParseMaskMode(a.mask);
+  // g was trained on spread-out masks; the diffusions want adaptive ones.
+  options.mask = ParseMaskMode(
+      a.mask.empty() ? (learned ? "halftone" : "density") : a.mask);
+  options.effort = a.effort;
   options.mask_error =
       a.mask_error == "mse" ? MaskError::kMse : MaskError::kMae;
   options.nlpe_cycles = a.nlpe_cycles;
-  options.tonal = learned ? a.tonal_steps > 0 : a.tonal;
+  options.tonal = a.tonal && (!learned || a.tonal_steps > 0);
   options.tonal_steps = a.tonal_steps;
   options.chroma_fraction = a.chroma_fraction;
   options.models_dir = a.models;
@@ -94,7 +98,8 @@ int RunEncode(const EncodeArgs& a) {
     progress.Update(stage, done);
   };
   options.seed = a.seed;
-  Status st = ParseQuant(a.quant, &options);
+  Status st = ParseQuant(
+      a.quant_given ? a.quant : (learned ? "12,24" : "16,24"), &options);
   if (!st.ok()) return ReportError(st);
 
   // No output may replace the image or a weight file it is coded with.
@@ -213,22 +218,23 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
       "encode",
       "Compress an image (PNG, JPEG, PPM/PGM, BMP, TIFF) into a .spix file.\n"
       "Keeps a sparse set of pixels (--density) and stores their quantised "
-      "colours,\ntuned for the decoder; the decoder rebuilds the rest with "
-      "the learned WGAN\ngenerator (default), edge-enhancing diffusion or "
-      "homogeneous diffusion.");
+      "colours,\ntuned for the decoder; the decoder rebuilds the rest by "
+      "edge-enhancing diffusion\n(default), homogeneous diffusion or the "
+      "learned WGAN generator.\nThe defaults are the best setting per bit "
+      "measured on Kodak (-i eed -m density\n--chroma-fraction 0.18 -q "
+      "16,24, colours tuned by least squares).");
   cmd->add_option("input", args->input, "Image to compress")->required();
   cmd->add_option("-o,--output", args->output, "The .spix file to write")
       ->required();
   AddRealOption(cmd, "-d,--density", &args->density, 1e-6, 1.0,
                 "Fraction of pixels kept, in [1e-6, 1]");
   cmd->add_option("-i,--inpainter", args->inpainter,
-                  "Decoder the file is made for: learned (the WGAN generator "
-                  "g; best on halftone and grid masks), diffusion "
-                  "(homogeneous diffusion: no weights, fastest decode) or eed "
-                  "(edge-enhancing diffusion: keeps edges sharp from few "
-                  "points; the encoder picks its contrast). The diffusions "
-                  "are best per bit with -m density --tonal "
-                  "--chroma-fraction 0.18 -q 16,24")
+                  "Decoder the file is made for: eed (edge-enhancing "
+                  "diffusion: keeps edges sharp from few points; the encoder "
+                  "picks its contrast; about 1 s per megapixel to decode), "
+                  "diffusion (homogeneous diffusion: fastest decode) or "
+                  "learned (the WGAN generator g; needs its weight files; "
+                  "best on halftone masks)")
       ->check(CLI::IsMember(OperatorNames()))
       ->capture_default_str();
   cmd->add_option(
@@ -242,10 +248,10 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
          "halftoned; best with -i learned), density (adaptive: denser "
          "where the smoothed image curves; the file stores a coarse density "
          "field, about 0.01 bpp, that the decoder halftones) or ps-density "
-         "(the local density of a PS mask, stored the same way)")
+         "(the local density of a PS mask, stored the same way). Default: "
+         "density, or halftone with -i learned")
       ->check(CLI::IsMember({"learned", "grid", "halftone", "random", "ps",
-                             "ps+nlpe", "density", "ps-density"}))
-      ->capture_default_str();
+                             "ps+nlpe", "density", "ps-density"}));
   cmd->add_option("--models", args->models,
                   "Directory of the weight files (default: $SPIX_MODELS, "
                   "else the weights shipped in networks/weights)");
@@ -258,25 +264,28 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
                    "Refuse input images of more pixels (read from the header "
                    "before decoding)");
   AddRealOption(cmd, "--chroma-fraction", &args->chroma_fraction, 1e-3, 1.0,
-                "Luma preference (colour images, -i diffusion or eed): chroma "
-                "is "
-                "stored at this fraction of the points, luma at all; 1 = off. "
-                "Chroma is smooth, so 0.25 saves bits");
+                "Luma preference (colour images, -i eed or diffusion): chroma "
+                "is stored at this fraction of the points, luma at all; "
+                "1 = off. Default: 0.18 (1 with -i learned)");
   cmd->add_option("--mask-error", args->mask_error,
                   "What PS and NLPE minimise: mae or mse")
       ->check(CLI::IsMember({"mae", "mse"}))
       ->capture_default_str();
   AddIntegerOption(cmd, "--nlpe-cycles", &args->nlpe_cycles, 0, 1000,
                    "NLPE cycles, each trying as many exchanges as mask pixels");
-  cmd->add_flag("--tonal", args->tonal,
-                "Diffusion and EED inpainters: store least-squares optimal "
-                "colours instead of the originals");
-  CLI::Option* quant =
-      cmd->add_option(
-             "-q,--quant", args->quant,
-             "Quantisation step of luma[,chroma] in 1..255 (chroma defaults "
-             "to 2x luma); 1,1 keeps the kept pixels exact")
-          ->capture_default_str();
+  cmd->add_flag("--tonal,!--no-tonal", args->tonal,
+                "EED and diffusion inpainters: store least-squares optimal "
+                "colours (the default) or, with --no-tonal, the originals");
+  AddIntegerOption(cmd, "--effort", &args->effort, 1, 9,
+                   "How hard the encoder searches, like cwebp -m: the "
+                   "least-squares steps and EED's contrast candidates. 1 is "
+                   "fastest, 7 (default) about 10 s for a Kodak image on 2 "
+                   "threads, 9 slowest");
+  CLI::Option* quant = cmd->add_option(
+      "-q,--quant", args->quant,
+      "Quantisation step of luma[,chroma] in 1..255 (chroma defaults "
+      "to 2x luma); 1,1 keeps the kept pixels exact. Default: 16,24 "
+      "(12,24 with -i learned)");
   CLI::Option* bpp = AddRealOption(
       cmd, "--target-bpp", &args->target_bpp, 0, 64,
       "Search density (and quantisation, unless --quant is given) for the "

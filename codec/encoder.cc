@@ -66,10 +66,14 @@ Status ValidateEncode(const Image& image, const EncodeOptions& o) {
 
 StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
                                               const MaskChoice& choice,
-                                              const EncodeOptions& options,
+                                              const EncodeOptions& requested,
                                               StageTimes* times) {
   const std::vector<uint8_t>& mask = choice.mask;
-  SPIX_RETURN_IF_ERROR(ValidateEncode(image, options));
+  SPIX_RETURN_IF_ERROR(ValidateEncode(image, requested));
+  // The lowest efforts store the original colours: tuning them is most of
+  // an encode's time.
+  EncodeOptions options = requested;
+  if (options.effort < kLowestTonalEffort) options.tonal = false;
   Header header;
   header.width = uint32_t(image.width);
   header.height = uint32_t(image.height);

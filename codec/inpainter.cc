@@ -137,7 +137,7 @@ void DiffusionTuneLumaPreferred(const Header&, const EncodeOptions& options,
 // density the best contrast ranged over 1-4 grey levels and sigma 0.625
 // beat 1.5 on four (docs/operators.md).
 std::vector<uint8_t> EedContrastCodes(int effort) {
-  if (effort <= 2) return {16};
+  if (effort == 1) return {16};
   if (effort <= 7) return {8, 16, 32};
   return {4, 8, 16, 32, 64};
 }

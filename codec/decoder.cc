@@ -133,12 +133,8 @@ StatusOr<FileInfo> Inspect(const uint8_t* data, size_t size) {
   info.color_transform =
       h.transform == ColorTransform::kYCoCgR ? "YCoCg-R" : "none";
   info.inpainter = file.op->long_name;
-  if (h.inpainter == Inpainter::kEdgeEnhancingDiffusion) {
-    char params[64];
-    std::snprintf(params, sizeof params, " (contrast %g, sigma %g)",
-                  h.operator_params[0] * kEedContrastUnit,
-                  h.operator_params[1] * kEedSigmaUnit);
-    info.inpainter += params;
+  if (file.op->describe_parameters) {
+    info.inpainter += " (" + file.op->describe_parameters(h) + ")";
   }
   info.quant_step_luma = h.quant_step_luma;
   info.quant_step_chroma = h.quant_step_chroma;

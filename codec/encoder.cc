@@ -85,10 +85,7 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
   header.noise_seed = options.seed;
   header.inpainter = options.inpainter;
   SPIX_ASSIGN_OR_RETURN(const Operator* op, FindOperator(options.inpainter));
-  // Operator parameters live in header bytes of version 2.
-  if (options.inpainter == Inpainter::kEdgeEnhancingDiffusion) {
-    header.version = 2;
-  }
+  header.version = std::max(header.version, op->min_version);
   Stopwatch start;
   SPIX_RETURN_IF_ERROR(op->prepare(image, mask, options, &header));
   SPIX_RETURN_IF_ERROR(ValidateHeader(header));

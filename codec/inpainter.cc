@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "baselines/diffusion.h"
 #include "baselines/eed.h"
@@ -135,7 +136,7 @@ void DiffusionTuneLumaPreferred(const Header&, const EncodeOptions& options,
 // The contrasts the encoder tries (in kEedContrastUnit) by effort, and the
 // smoothing scale it stores (in kEedSigmaUnit): on six Kodak images at 5 %
 // density the best contrast ranged over 1-4 grey levels and sigma 0.625
-// beat 1.5 on four (docs/operators.md).
+// beat 1.5 on five (benchmarks/results/eed_operators.md).
 std::vector<uint8_t> EedContrastCodes(int effort) {
   if (effort == 1) return {16};
   if (effort <= 7) return {8, 16, 32};
@@ -166,6 +167,14 @@ PlanarImage LumaPlane(const Image& image) {
         image.channels == 3 ? 0.25f * (p[0] + 2.f * p[1] + p[2]) : float(p[0]);
   }
   return out;
+}
+
+std::string EedParameters(const Header& h) {
+  char text[64];
+  std::snprintf(text, sizeof text, "contrast %g, sigma %g",
+                h.operator_params[0] * kEedContrastUnit,
+                h.operator_params[1] * kEedSigmaUnit);
+  return text;
 }
 
 // The contrast whose EED inpainting of the luma at the mask is closest to
@@ -291,18 +300,18 @@ StatusOr<Image> LearnedDecode(const Header& h,
 const std::vector<Operator>& Operators() {
   static const std::vector<Operator> kTable = {
       {Inpainter::kWganGenerator, "learned", "wgan-generator",
-       /*needs_weights=*/true, /*luma_preference=*/false,
-       /*deferred_tonal=*/true, LearnedPrepare, LearnedColours, LearnedDecode,
-       nullptr, nullptr},
+       /*min_version=*/1, /*needs_weights=*/true, /*luma_preference=*/false,
+       /*deferred_tonal=*/true, nullptr, LearnedPrepare, LearnedColours,
+       LearnedDecode, nullptr, nullptr},
       {Inpainter::kHomogeneousDiffusion, "diffusion", "homogeneous-diffusion",
-       /*needs_weights=*/false, /*luma_preference=*/true,
-       /*deferred_tonal=*/false, NoPreparation, DiffusionColours,
+       /*min_version=*/1, /*needs_weights=*/false, /*luma_preference=*/true,
+       /*deferred_tonal=*/false, nullptr, NoPreparation, DiffusionColours,
        DiffusionReconstruct, DiffusionLumaPreferred,
        DiffusionTuneLumaPreferred},
       {Inpainter::kEdgeEnhancingDiffusion, "eed", "edge-enhancing-diffusion",
-       /*needs_weights=*/false, /*luma_preference=*/true,
-       /*deferred_tonal=*/true, EedPrepare, EedColours, EedReconstruct,
-       EedLumaPreferred, EedTuneLumaPreferred},
+       /*min_version=*/2, /*needs_weights=*/false, /*luma_preference=*/true,
+       /*deferred_tonal=*/true, EedParameters, EedPrepare, EedColours,
+       EedReconstruct, EedLumaPreferred, EedTuneLumaPreferred},
   };
   return kTable;
 }

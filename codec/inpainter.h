@@ -21,12 +21,15 @@ struct Operator {
   Inpainter id;
   const char* name;       // on the command line and in bench specs
   const char* long_name;  // in `spix info`
+  uint8_t min_version;    // the oldest format version that has it
   bool needs_weights;     // the header's hash names g's weight file
   bool luma_preference;   // can decode a CHRM chunk
   // Tonal optimisation is the slow part of an encode: rate control searches
   // without it and runs it on the final encode only.
   bool deferred_tonal;
 
+  // The header's operator parameters in words, for `spix info` (null: none).
+  std::string (*describe_parameters)(const Header& header);
   // Encoder: the header fields the operator owns (weight hash, operator
   // parameters), chosen for `image` and its mask.
   Status (*prepare)(const Image& image, const std::vector<uint8_t>& mask,

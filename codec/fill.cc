@@ -1,11 +1,14 @@
 #include "codec/fill.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <memory>
 #include <mutex>
 
 #include "baselines/poisson_blend.h"
+#include "bitstream/container.h"
+#include "codec/inpainter.h"
 #include "codec/planes.h"
 #include "networks/inference.h"
 #include "networks/latent_search.h"
@@ -90,33 +93,21 @@ StatusOr<LatentSearchOptions> SearchOptions(const FillOptions& o) {
   return s;
 }
 
-StatusOr<LatentTarget> MakeTarget(const Image& image, const Image& hole,
-                                  size_t index) {
-  const std::string which =
-      index == size_t(-1) ? "" : " (image " + std::to_string(index + 1) + ")";
-  if (image.width != kFillImageSize || image.height != kFillImageSize) {
-    return InvalidArgument("fill works on " + std::to_string(kFillImageSize) +
-                           "x" + std::to_string(kFillImageSize) +
-                           " images, the prior's size; this one "
-                           "is " +
-                           std::to_string(image.width) + "x" +
-                           std::to_string(image.height) + which +
-                           " (crop or resize it around the hole first)");
-  }
+// 1 where `hole` (same size as `image`) keeps the pixel, 0 in the hole.
+StatusOr<std::vector<uint8_t>> KnownMask(const Image& image, const Image& hole,
+                                         const std::string& which) {
   if (hole.width != image.width || hole.height != image.height) {
     return InvalidArgument("the hole mask is " + std::to_string(hole.width) +
                            "x" + std::to_string(hole.height) + ", the image " +
                            std::to_string(image.width) + "x" +
                            std::to_string(image.height) + which);
   }
-  LatentTarget t;
   const size_t pixels = image.num_pixels();
-  t.image = ToPlanes(image.pixels.data(), image.channels, pixels);
-  t.known.resize(pixels);
+  std::vector<uint8_t> known(pixels);
   size_t holes = 0;
   for (size_t i = 0; i < pixels; ++i) {
     const bool in_hole = hole.pixels[i * size_t(hole.channels)] >= 128;
-    t.known[i] = in_hole ? 0 : 1;
+    known[i] = in_hole ? 0 : 1;
     holes += in_hole;
   }
   if (holes == 0) {
@@ -127,7 +118,110 @@ StatusOr<LatentTarget> MakeTarget(const Image& image, const Image& hole,
     return InvalidArgument("the hole mask covers the whole image" + which +
                            ": nothing is known to fill from");
   }
+  return known;
+}
+
+StatusOr<LatentTarget> MakeTarget(const Image& image, const Image& hole,
+                                  size_t index) {
+  const std::string which =
+      index == size_t(-1) ? "" : " (image " + std::to_string(index + 1) + ")";
+  if (image.width != kFillImageSize || image.height != kFillImageSize) {
+    return InvalidArgument("fill --method prior works on " +
+                           std::to_string(kFillImageSize) + "x" +
+                           std::to_string(kFillImageSize) +
+                           " images, the prior's size; this one "
+                           "is " +
+                           std::to_string(image.width) + "x" +
+                           std::to_string(image.height) + which +
+                           " (crop or resize it around the hole first, or "
+                           "fill with --method eed)");
+  }
+  LatentTarget t;
+  SPIX_ASSIGN_OR_RETURN(t.known, KnownMask(image, hole, which));
+  t.image = ToPlanes(image.pixels.data(), image.channels, image.num_pixels());
   return t;
+}
+
+// Context kept around the holes when an operator fills them: the
+// diffusions see only the hole's border, g looks 32 pixels out.
+constexpr int kOperatorContext = 32;
+
+// `window` inpainted by `op` where known_mask is 0.
+StatusOr<Image> InpaintWindow(const Operator& op, const Image& window,
+                              const std::vector<uint8_t>& known_mask,
+                              const FillOptions& options) {
+  Header header;
+  header.version = kFormatVersion;
+  header.width = uint32_t(window.width);
+  header.height = uint32_t(window.height);
+  header.channels = uint8_t(window.channels);
+  header.inpainter = op.id;
+  EncodeOptions encode;
+  encode.effort = 1;  // no parameter search against a hole without data
+  encode.models_dir = options.models_dir;
+  encode.threads = options.threads;
+  SPIX_RETURN_IF_ERROR(op.prepare(window, known_mask, encode, &header));
+  std::vector<uint8_t> known = window.pixels;
+  for (size_t i = 0; i < known_mask.size(); ++i) {
+    if (known_mask[i]) continue;
+    for (int c = 0; c < window.channels; ++c) {
+      known[i * window.channels + c] = 0;
+    }
+  }
+  DecodeOptions decode;
+  decode.models_dir = options.models_dir;
+  decode.threads = options.threads;
+  return op.reconstruct(header, known, known_mask, decode);
+}
+
+// The hole filled by one of the codec's inpainting operators: any size, the
+// known pixels kept exactly. Only the holes' bounding box and its context
+// are inpainted.
+StatusOr<Image> FillWithOperator(const Image& image, const Image& hole,
+                                 const FillOptions& options) {
+  const Operator* op = FindOperator(options.method);
+  if (op == nullptr) {
+    return InvalidArgument("unknown fill method '" + options.method + "'");
+  }
+  if (image.channels != 1 && image.channels != 3) {
+    return InvalidArgument("images must have 1 or 3 channels");
+  }
+  SPIX_ASSIGN_OR_RETURN(const std::vector<uint8_t> mask,
+                        KnownMask(image, hole, ""));
+  int x0 = image.width, y0 = image.height, x1 = 0, y1 = 0;
+  for (int y = 0; y < image.height; ++y) {
+    for (int x = 0; x < image.width; ++x) {
+      if (mask[size_t(y) * image.width + x]) continue;
+      x0 = std::min(x0, x);
+      y0 = std::min(y0, y);
+      x1 = std::max(x1, x + 1);
+      y1 = std::max(y1, y + 1);
+    }
+  }
+  x0 = std::max(x0 - kOperatorContext, 0);
+  y0 = std::max(y0 - kOperatorContext, 0);
+  x1 = std::min(x1 + kOperatorContext, image.width);
+  y1 = std::min(y1 + kOperatorContext, image.height);
+  Image window(x1 - x0, y1 - y0, image.channels);
+  std::vector<uint8_t> window_mask;
+  for (int y = y0; y < y1; ++y) {
+    std::copy(image.pixel(x0, y), image.pixel(x1 - 1, y) + image.channels,
+              window.pixel(0, y - y0));
+    window_mask.insert(window_mask.end(), &mask[size_t(y) * image.width + x0],
+                       &mask[size_t(y) * image.width + x1 - 1] + 1);
+  }
+  SPIX_ASSIGN_OR_RETURN(const Image inpainted,
+                        InpaintWindow(*op, window, window_mask, options));
+  Image filled = image;
+  for (int y = y0; y < y1; ++y) {
+    for (int x = x0; x < x1; ++x) {
+      if (mask[size_t(y) * image.width + x]) continue;
+      std::copy(inpainted.pixel(x - x0, y - y0),
+                inpainted.pixel(x - x0, y - y0) + image.channels,
+                filled.pixel(x, y));
+    }
+  }
+  return filled;
 }
 
 // Known pixels from the image, the hole from G(z*), blended or pasted.
@@ -208,6 +302,19 @@ StatusOr<FillJob> Prepare(const std::vector<Image>& images,
 StatusOr<std::vector<Image>> FillBatch(
     const std::vector<Image>& images, const std::vector<Image>& holes,
     const FillOptions& options, std::vector<std::vector<float>>* traces) {
+  if (options.method != "prior") {
+    if (images.size() != holes.size()) {
+      return InvalidArgument("as many hole masks as images are needed");
+    }
+    std::vector<Image> filled;
+    for (size_t i = 0; i < images.size(); ++i) {
+      SPIX_ASSIGN_OR_RETURN(Image one,
+                            FillWithOperator(images[i], holes[i], options));
+      filled.push_back(std::move(one));
+    }
+    if (traces) traces->assign(images.size(), {});
+    return filled;
+  }
   SPIX_ASSIGN_OR_RETURN(FillJob job, Prepare(images, holes, options));
   SPIX_ASSIGN_OR_RETURN(std::vector<LatentResult> results,
                         GuardTorch("the latent search", [&] {
@@ -233,6 +340,8 @@ StatusOr<Image> Fill(const Image& image, const Image& hole,
 StatusOr<std::vector<Image>> FillSequence(const std::vector<Image>& frames,
                                           const std::vector<Image>& holes,
                                           const FillOptions& options) {
+  // Operators have no latent to carry from frame to frame.
+  if (options.method != "prior") return FillBatch(frames, holes, options);
   SPIX_ASSIGN_OR_RETURN(FillJob job, Prepare(frames, holes, options));
   SPIX_ASSIGN_OR_RETURN(const std::vector<LatentResult> results,
                         GuardTorch("the latent search", [&] {

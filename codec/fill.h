@@ -1,7 +1,10 @@
 // Semantic hole filling, the public API behind `spix fill`: the hole of a
 // 64x64 image is filled with G(z*) of a GAN prior, z* found by latent
 // search (Yeh et al., Vitoria et al.) from random or nearest-neighbour
-// latents (Lahiri et al.), then Poisson-blended into the known pixels.
+// latents (Lahiri et al.), then Poisson-blended into the known pixels. Or,
+// with FillOptions::method naming one of the codec's inpainting operators
+// (eed, diffusion, learned), filled by that operator: any image size,
+// generic content.
 //
 // Mask convention: a hole mask is an image of the same size whose pixels
 // with a first-channel sample >= 128 (white) are the hole; black pixels are
@@ -26,6 +29,9 @@ enum class FillLossKind {
 };
 
 struct FillOptions {
+  // "prior" (latent search in a GAN prior of faces, 64x64 only) or an
+  // operator name of codec/inpainter.h.
+  std::string method = "prior";
   std::string prior = "dcgan";  // which shipped prior: dcgan | wgan-gp | ...
   FillLossKind loss = FillLossKind::kVitoria;
   // Weights of the context, gradient and prior terms; negative picks the
@@ -51,7 +57,7 @@ struct FillOptions {
   std::function<void(double)> progress;  // fraction done; may be empty
 };
 
-// The prior's image size: fill accepts only images of this size.
+// The prior's image size: method "prior" accepts only images of this size.
 inline constexpr int kFillImageSize = 64;
 
 StatusOr<Image> Fill(const Image& image, const Image& hole,

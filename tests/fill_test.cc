@@ -253,6 +253,65 @@ TEST_F(FillTest, FillKeepsKnownPixelsAndRefusesBadInput) {
             std::string::npos);
 }
 
+// Fill by the codec's operators: any size, only the hole changes, and the
+// hole is filled better than by the mean colour of the image.
+TEST(FillByOperator, AnySizeKeepsKnownPixelsAndFillsPlausibly) {
+  const int w = 150, h = 90;
+  const Image image = SyntheticImage(w, h, 3);
+  std::vector<uint8_t> known(size_t(w) * h, 1);
+  Image hole(w, h, 1);
+  // One hole inside, one at the top-right corner: the window the operator
+  // sees is clipped at the image border.
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      if ((y >= 40 && y < 56 && x >= 60 && x < 80) || (y < 8 && x >= w - 10)) {
+        known[size_t(y) * w + x] = 0;
+        hole.pixels[size_t(y) * w + x] = 255;
+      }
+    }
+  }
+  double mean[3] = {0, 0, 0};
+  for (size_t i = 0; i < known.size(); ++i) {
+    for (int c = 0; c < 3; ++c) mean[c] += image.pixels[i * 3 + c];
+  }
+  double mean_fill_error = 0;
+  for (size_t i = 0; i < known.size(); ++i) {
+    if (known[i]) continue;
+    for (int c = 0; c < 3; ++c) {
+      mean_fill_error +=
+          std::fabs(image.pixels[i * 3 + c] - mean[c] / known.size());
+    }
+  }
+  for (const char* method : {"eed", "diffusion"}) {
+    FillOptions o;
+    o.method = method;
+    o.threads = 1;
+    StatusOr<Image> filled = Fill(image, hole, o);
+    ASSERT_TRUE(filled.ok()) << filled.status().message();
+    ASSERT_EQ(filled->width, w);
+    double error = 0;
+    for (size_t i = 0; i < known.size(); ++i) {
+      for (int c = 0; c < 3; ++c) {
+        const int d = filled->pixels[i * 3 + c] - image.pixels[i * 3 + c];
+        if (known[i]) {
+          ASSERT_EQ(d, 0) << method << " changed known pixel " << i;
+        } else {
+          error += std::abs(d);
+        }
+      }
+    }
+    EXPECT_LT(error, 0.5 * mean_fill_error) << method;
+  }
+  // The prior serves 64x64 only and says what to do instead.
+  FillOptions prior;
+  StatusOr<Image> refused = Fill(image, hole, prior);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("--method eed"), std::string::npos);
+  FillOptions unknown;
+  unknown.method = "magic";
+  EXPECT_FALSE(Fill(image, hole, unknown).ok());
+}
+
 // The critic's loss, as training computes it, on the held-out images against
 // samples of fixed latents: a validation loss of the prior's checkpoint. The
 // critic learns to tell these images from g's samples, so it falls: from

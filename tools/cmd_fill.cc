@@ -9,6 +9,7 @@
 
 #include "codec/fill.h"
 #include "codec/image_io.h"
+#include "codec/inpainter.h"
 #include "networks/inference.h"
 #include "tools/cli_util.h"
 #include "tools/progress.h"
@@ -186,9 +187,11 @@ int RunFill(FillArgs& a) {
   a.options.nn_init = a.init == "nn";
   a.options.poisson_blend = a.blend == "poisson";
   ProgressLine progress(!a.quiet && !a.json);
-  a.options.progress = [&progress](double done) {
-    progress.Update("latent search", done);
-  };
+  if (a.options.method == "prior") {
+    a.options.progress = [&progress](double done) {
+      progress.Update("latent search", done);
+    };
+  }
   return sequence ? RunSequence(a, progress) : RunSingle(a, progress);
 }
 
@@ -200,8 +203,19 @@ CommandRunner AddFillCommand(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "fill",
       "Fill a hole in a 64x64 image with a GAN prior: latent search for the "
-      "z whose G(z) fits the known pixels, then Poisson blending.");
-  cmd->add_option("input", a->input, "Image with a hole (64x64)");
+      "z whose G(z) fits the known pixels, then Poisson blending. Or, with "
+      "--method eed|diffusion|learned, fill a hole in an image of any size "
+      "with one of the codec's inpainting operators.");
+  cmd->add_option("input", a->input,
+                  "Image with a hole (64x64 for --method prior)");
+  std::vector<std::string> methods = {"prior"};
+  for (const std::string& name : OperatorNames()) methods.push_back(name);
+  cmd->add_option("--method", o.method,
+                  "prior (latent search in a GAN prior of faces) or an "
+                  "inpainting operator of the codec: eed (keeps edges "
+                  "sharp), diffusion (smooth), learned (g)")
+      ->capture_default_str()
+      ->check(CLI::IsMember(methods));
   cmd->add_option("--mask", a->mask,
                   "Hole mask, same size: white (>= 128) = hole, black = keep");
   cmd->add_option("-o,--output", a->output,
@@ -275,8 +289,10 @@ CommandRunner AddFillCommand(CLI::App& app) {
   cmd->add_flag("--quiet", a->quiet, "Print nothing on success");
   cmd->add_flag("--json", a->json, "Print one JSON object instead of text");
   cmd->footer(
-      "Images must be 64x64 (the prior's size). Examples:\n"
+      "With --method prior images must be 64x64 (the prior's size). "
+      "Examples:\n"
       "  spix fill face.png --mask hole.png -o filled.png\n"
+      "  spix fill photo.png --mask scratch.png -o fixed.png --method eed\n"
       "  spix fill face.png --mask hole.png -o f.png --loss yeh --init nn\n"
       "  spix fill --frames clip/ --masks clip_masks/ -o filled/");
   return [a] { return RunFill(*a); };

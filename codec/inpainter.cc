@@ -1,6 +1,7 @@
 #include "codec/inpainter.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 
@@ -133,21 +134,28 @@ void DiffusionTuneLumaPreferred(const Header&, const EncodeOptions& options,
 
 // --- Edge-enhancing diffusion ----------------------------------------------
 
-// The contrasts the encoder tries (in kEedContrastUnit) by effort, and the
-// smoothing scale it stores (in kEedSigmaUnit): on six Kodak images at 5 %
-// density the best contrast ranged over 1-4 grey levels and sigma 0.625
-// beat 1.5 on five (benchmarks/results/eed_operators.md).
-std::vector<uint8_t> EedContrastCodes(int effort) {
-  if (effort == 1) return {16};
-  if (effort <= 7) return {8, 16, 32};
-  return {4, 8, 16, 32, 64};
+// The (contrast, sigma) pairs the encoder tries by effort, in
+// kEedContrastUnit and kEedSigmaUnit: on six Kodak images at 5 % density
+// the best contrast ranged over 1-4 grey levels and sigma 0.625 beat 1.5 on
+// five (benchmarks/results/eed_operators.md), so only the highest efforts
+// try other smoothing scales.
+std::vector<std::array<uint8_t, 2>> EedParameterCandidates(int effort) {
+  constexpr uint8_t kSigma = 10;  // 0.625
+  if (effort == 1) return {{16, kSigma}};
+  if (effort <= 7) return {{8, kSigma}, {16, kSigma}, {32, kSigma}};
+  std::vector<uint8_t> sigmas = {kSigma};
+  if (effort == 9) sigmas = {kSigma, 16, 24};  // 0.625, 1, 1.5
+  std::vector<std::array<uint8_t, 2>> pairs;
+  for (uint8_t contrast : {4, 8, 16, 32, 64}) {
+    for (uint8_t sigma : sigmas) pairs.push_back({contrast, sigma});
+  }
+  return pairs;
 }
-constexpr uint8_t kEedSigmaCode = 10;
 
 // CGLS steps of EED tonal optimisation by effort; each costs two tensor
 // solves.
 int EedTonalIterations(int effort) {
-  return effort <= 4 ? 1 : effort <= 6 ? 2 : effort == 7 ? 3 : 5;
+  return effort <= 4 ? 1 : effort <= 6 ? 2 : effort - 4;
 }
 
 EedOptions EedFromHeader(const Header& h, int threads) {
@@ -177,18 +185,19 @@ std::string EedParameters(const Header& h) {
   return text;
 }
 
-// The contrast whose EED inpainting of the luma at the mask is closest to
+// The parameters whose EED inpainting of the luma at the mask is closest to
 // the original (the candidates run in parallel).
 Status EedPrepare(const Image& image, const std::vector<uint8_t>& mask,
                   const EncodeOptions& options, Header* header) {
-  const std::vector<uint8_t> codes = EedContrastCodes(options.effort);
-  header->operator_params = {codes[0], kEedSigmaCode};
-  if (codes.size() == 1) return OkStatus();
+  const std::vector<std::array<uint8_t, 2>> candidates =
+      EedParameterCandidates(options.effort);
+  header->operator_params = candidates[0];
+  if (candidates.size() == 1) return OkStatus();
   const PlanarImage luma = LumaPlane(image);
-  std::vector<double> errors(codes.size());
-  ParallelFor(int(codes.size()), options.threads, [&](int k) {
+  std::vector<double> errors(candidates.size());
+  ParallelFor(int(candidates.size()), options.threads, [&](int k) {
     Header trial = *header;
-    trial.operator_params[0] = codes[k];
+    trial.operator_params = candidates[k];
     PlanarImage u = luma;
     InpaintEed(mask.data(), EedFromHeader(trial, 1), &u);
     errors[k] = 0;
@@ -196,8 +205,9 @@ Status EedPrepare(const Image& image, const std::vector<uint8_t>& mask,
       errors[k] += std::pow(double(u.data[i]) - luma.data[i], 2);
     }
   });
-  header->operator_params[0] =
-      codes[std::min_element(errors.begin(), errors.end()) - errors.begin()];
+  header->operator_params =
+      candidates[std::min_element(errors.begin(), errors.end()) -
+                 errors.begin()];
   return OkStatus();
 }
 

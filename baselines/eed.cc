@@ -105,8 +105,12 @@ DiffusionTensorField DiffusionTensorField::Edges(const PlanarImage& image,
   DiffusionTensorField field(w, h);
   if (w < 2 || h < 2) return field;
   const int cw = w - 1;
-  std::vector<float> j11(field.a_.size(), 0.f), j12(j11.size(), 0.f),
-      j22(j11.size(), 0.f);
+  // The structure tensor sum_c grad u_c grad u_c^T per cell.
+  const size_t cells = field.a_.size();
+  std::vector<float> structure(3 * cells, 0.f);
+  float* j11 = structure.data();
+  float* j12 = j11 + cells;
+  float* j22 = j12 + cells;
   for (int ch = 0; ch < image.channels; ++ch) {
     const std::vector<float> s = GaussianBlur(image.plane(ch), w, h, sigma);
     for (int y = 0; y + 1 < h; ++y) {
@@ -125,7 +129,7 @@ DiffusionTensorField DiffusionTensorField::Edges(const PlanarImage& image,
     }
   }
   const float inv_lambda2 = 1.f / (contrast * contrast);
-  for (size_t k = 0; k < j11.size(); ++k) {
+  for (size_t k = 0; k < cells; ++k) {
     const float half_trace = 0.5f * (j11[k] + j22[k]);
     const float half_diff = 0.5f * (j11[k] - j22[k]);
     const float root = std::sqrt(half_diff * half_diff + j12[k] * j12[k]);

@@ -238,6 +238,27 @@ TEST_F(Cli, OptimisedMasksRateControlAndBench) {
   EXPECT_GT(jpeg, 25) << summary;
 }
 
+// Effort 1 stores the original colours without a contrast search; the
+// default (7) tunes them, and the file decodes better. Out-of-range
+// efforts are refused like any absurd flag.
+TEST_F(Cli, EffortLevels) {
+  double psnr[2] = {0, 0};
+  const int efforts[2] = {1, 7};
+  for (int k = 0; k < 2; ++k) {
+    const CliRun r =
+        Spix("encode " + Path("rgb.png") + " -o " + Path("e.spix") +
+             " -f --psnr --effort " + std::to_string(efforts[k]));
+    ASSERT_EQ(r.code, 0) << r.err;
+    psnr[k] = PrintedPsnr(r.out);
+  }
+  EXPECT_GT(psnr[1], psnr[0] + 0.3) << psnr[0] << " " << psnr[1];
+  for (const char* bad : {"0", "10", "7.5"}) {
+    ExpectError("encode " + Path("rgb.png") + " -o " + Path("x.spix") +
+                    " --effort " + bad,
+                1, "--effort");
+  }
+}
+
 TEST_F(Cli, InpainterChoiceAndMissingWeights) {
   // The default is EED on a density field with luma preference.
   ASSERT_EQ(Spix("encode " + Path("rgb.png") + " -o " + Path("e.spix")).code,

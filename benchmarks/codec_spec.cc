@@ -60,6 +60,7 @@ Status ApplyField(const std::string& codec, const std::string& field,
   if (field == "eed") {
     return o.inpainter = Inpainter::kEdgeEnhancingDiffusion, OkStatus();
   }
+  if (field == "eed-g") return o.inpainter = Inpainter::kEedRefined, OkStatus();
   if (field == "learned") return o.mask = MaskMode::kLearned, OkStatus();
   if (field == "notonal") return o.tonal = false, OkStatus();
   if (field == "grid") return o.mask = MaskMode::kGrid, OkStatus();

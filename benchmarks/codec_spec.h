@@ -6,7 +6,8 @@
 //                colours, chroma at every point and steps 12/24): g (the
 //                learned inpainting generator instead of diffusion; its tonal
 //                optimisation is on unless notonal), eed (edge-enhancing
-//                diffusion instead of homogeneous),
+//                diffusion instead of homogeneous), eed-g (EED refined by
+//                g2),
 //                learned|grid|halftone|random|ps|ps+nlpe (mask), d<density>,
 //                q<luma>[x<chroma>] (quantisation steps), c<NLPE cycles>,
 //                cf<chroma fraction> (luma preference, diffusions only),

@@ -65,7 +65,8 @@ Status ValidateHeader(const Header& h) {
       return Unsupported("header: unknown colour transform " +
                          std::to_string(int(h.transform)));
   }
-  const bool no_weights = h.inpainter != Inpainter::kWganGenerator;
+  const bool no_weights = h.inpainter != Inpainter::kWganGenerator &&
+                          h.inpainter != Inpainter::kEedRefined;
   for (uint8_t b : h.weights_hash) {
     if (no_weights && b != 0) {
       return CorruptData(
@@ -81,6 +82,7 @@ Status ValidateHeader(const Header& h) {
       }
       break;
     case Inpainter::kEdgeEnhancingDiffusion:
+    case Inpainter::kEedRefined:
       if (h.version < 2) {
         return CorruptData("header: edge-enhancing diffusion needs version 2");
       }

@@ -39,6 +39,10 @@ enum class Inpainter : uint8_t {
   // lambda in units of 1/8 grey level (1..255), parameter 1 the smoothing
   // scale sigma in units of 1/16 pixel.
   kEdgeEnhancingDiffusion = 2,
+  // Version 2: edge-enhancing diffusion as for 2 (same parameters), then
+  // the refinement network g2 corrects the whole image; the hash names its
+  // weights.
+  kEedRefined = 3,
 };
 inline constexpr float kEedContrastUnit = 1.f / 8;
 inline constexpr float kEedSigmaUnit = 1.f / 16;

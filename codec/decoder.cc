@@ -100,8 +100,11 @@ StatusOr<Image> Decode(const uint8_t* data, size_t size,
   // Everything above is integer; from here on only pixels are computed.
   Stopwatch start;
   if (file.luma_preferred) {
-    Image image = ReconstructLumaPreferred(
-        h, *file.op, mask, *file.luma_preferred, options.threads);
+    StatusOr<Image> image =
+        Refine(*file.op, h, mask,
+               ReconstructLumaPreferred(h, *file.op, mask, *file.luma_preferred,
+                                        options.threads),
+               options);
     if (times) times->inpaint = start.Seconds();
     return image;
   }
@@ -114,7 +117,9 @@ StatusOr<Image> Decode(const uint8_t* data, size_t size,
     DequantizePixel(h, &values[next], &known[i * channels]);
     next += channels;
   }
-  StatusOr<Image> image = file.op->reconstruct(h, known, mask, options);
+  StatusOr<Image> image =
+      Refine(*file.op, h, mask, file.op->reconstruct(h, known, mask, options),
+             options);
   if (times) times->inpaint = start.Seconds();
   return image;
 }

@@ -171,7 +171,8 @@ StatusOr<Image> InpaintWindow(const Operator& op, const Image& window,
   DecodeOptions decode;
   decode.models_dir = options.models_dir;
   decode.threads = options.threads;
-  return op.reconstruct(header, known, known_mask, decode);
+  return Refine(op, header, known_mask,
+                op.reconstruct(header, known, known_mask, decode), decode);
 }
 
 // The hole filled by one of the codec's inpainting operators: any size, the

@@ -296,6 +296,23 @@ StatusOr<Image> LearnedDecode(const Header& h,
                             h.channels, h.weights_hash, h.noise_seed, options);
 }
 
+// --- EED refined by g2 -------------------------------------------------------
+
+// EED's parameters as for -i eed (the search does not see g2), and g2's hash.
+Status EedRefinedPrepare(const Image& image, const std::vector<uint8_t>& mask,
+                         const EncodeOptions& options, Header* header) {
+  SPIX_RETURN_IF_ERROR(EedPrepare(image, mask, options, header));
+  SPIX_ASSIGN_OR_RETURN(header->weights_hash,
+                        RefinerWeightsHash(options.models_dir));
+  return OkStatus();
+}
+
+StatusOr<Image> RefineByG2(const Header& h, const std::vector<uint8_t>& mask,
+                           const Image& reconstruction,
+                           const DecodeOptions& options) {
+  return RefineReconstruction(reconstruction, mask, h.weights_hash, options);
+}
+
 }  // namespace
 
 const std::vector<Operator>& Operators() {
@@ -303,16 +320,20 @@ const std::vector<Operator>& Operators() {
       {Inpainter::kWganGenerator, "learned", "wgan-generator",
        /*min_version=*/1, /*needs_weights=*/true, /*luma_preference=*/false,
        /*deferred_tonal=*/true, nullptr, LearnedPrepare, LearnedColours,
-       LearnedDecode, nullptr, nullptr},
+       LearnedDecode, nullptr, nullptr, nullptr},
       {Inpainter::kHomogeneousDiffusion, "diffusion", "homogeneous-diffusion",
        /*min_version=*/1, /*needs_weights=*/false, /*luma_preference=*/true,
        /*deferred_tonal=*/false, nullptr, NoPreparation, DiffusionColours,
-       DiffusionReconstruct, DiffusionLumaPreferred,
-       DiffusionTuneLumaPreferred},
+       DiffusionReconstruct, DiffusionLumaPreferred, DiffusionTuneLumaPreferred,
+       nullptr},
       {Inpainter::kEdgeEnhancingDiffusion, "eed", "edge-enhancing-diffusion",
        /*min_version=*/2, /*needs_weights=*/false, /*luma_preference=*/true,
        /*deferred_tonal=*/true, EedParameters, EedPrepare, EedColours,
-       EedReconstruct, EedLumaPreferred, EedTuneLumaPreferred},
+       EedReconstruct, EedLumaPreferred, EedTuneLumaPreferred, nullptr},
+      {Inpainter::kEedRefined, "eed-g", "edge-enhancing-diffusion+g2",
+       /*min_version=*/2, /*needs_weights=*/true, /*luma_preference=*/true,
+       /*deferred_tonal=*/true, EedParameters, EedRefinedPrepare, EedColours,
+       EedReconstruct, EedLumaPreferred, EedTuneLumaPreferred, RefineByG2},
   };
   return kTable;
 }
@@ -330,6 +351,14 @@ const Operator* FindOperator(const std::string& name) {
     if (name == op.name) return &op;
   }
   return nullptr;
+}
+
+StatusOr<Image> Refine(const Operator& op, const Header& header,
+                       const std::vector<uint8_t>& mask,
+                       StatusOr<Image> reconstruction,
+                       const DecodeOptions& options) {
+  if (!reconstruction.ok() || op.refine == nullptr) return reconstruction;
+  return op.refine(header, mask, *reconstruction, options);
 }
 
 std::vector<std::string> OperatorNames() {

@@ -60,7 +60,20 @@ struct Operator {
                               PlanarImage* luma,
                               const std::vector<uint8_t>& chroma_mask,
                               PlanarImage* chroma);
+  // Decoder, after either reconstruction (null: none): a correction of the
+  // whole image, given the mask of the points stored.
+  StatusOr<Image> (*refine)(const Header& header,
+                            const std::vector<uint8_t>& mask,
+                            const Image& reconstruction,
+                            const DecodeOptions& options);
 };
+
+// What the decoder shows: `reconstruction` refined by the operator's
+// refinement, if it has one.
+StatusOr<Image> Refine(const Operator& op, const Header& header,
+                       const std::vector<uint8_t>& mask,
+                       StatusOr<Image> reconstruction,
+                       const DecodeOptions& options);
 
 // Every operator, in the order help texts list them.
 const std::vector<Operator>& Operators();

@@ -39,6 +39,18 @@ std::array<uint8_t, 8> Prefix(const Sha256Digest& digest) {
   return prefix;
 }
 
+Status CheckWeights(const Sha256Digest& digest,
+                    const std::array<uint8_t, 8>& wanted, const char* what,
+                    const DecodeOptions& options) {
+  const std::array<uint8_t, 8> have = Prefix(digest);
+  if (have == wanted) return OkStatus();
+  return Unsupported(std::string("this file needs ") + what + " weights " +
+                     HexString(wanted.data(), 8) + ", but " +
+                     ModelsDir(options.models_dir) + " has " +
+                     HexString(have.data(), 8) +
+                     "; pass --models DIR with the weights it was made with");
+}
+
 }  // namespace
 
 StatusOr<std::vector<float>> LearnedMaskScores(const Image& image,
@@ -95,14 +107,8 @@ StatusOr<Image> LearnedReconstruct(const std::vector<uint8_t>& known,
   SetNetworkThreads(options.threads);
   SPIX_ASSIGN_OR_RETURN(const InpaintingNetwork* g,
                         Shared<InpaintingNetwork>(options.models_dir));
-  const std::array<uint8_t, 8> have = Prefix(g->digest());
-  if (have != weights_hash) {
-    return Unsupported("this file needs inpainting weights " +
-                       HexString(weights_hash.data(), 8) + ", but " +
-                       ModelsDir(options.models_dir) + " has " +
-                       HexString(have.data(), 8) +
-                       "; pass --models DIR with the weights it was made with");
-  }
+  SPIX_RETURN_IF_ERROR(
+      CheckWeights(g->digest(), weights_hash, "inpainting", options));
   const size_t pixels = size_t(width) * height;
   SPIX_ASSIGN_OR_RETURN(const std::vector<float> planes,
                         GuardTorch("the inpainting network", [&] {
@@ -113,6 +119,35 @@ StatusOr<Image> LearnedReconstruct(const std::vector<uint8_t>& known,
   Image image(width, height, channels);
   FromPlanes(planes, pixels, channels, image.pixels.data());
   return image;
+}
+
+StatusOr<std::array<uint8_t, 8>> RefinerWeightsHash(
+    const std::string& models_dir) {
+  SPIX_ASSIGN_OR_RETURN(const RefinementNetwork* g2,
+                        Shared<RefinementNetwork>(models_dir));
+  return Prefix(g2->digest());
+}
+
+StatusOr<Image> RefineReconstruction(const Image& reconstruction,
+                                     const std::vector<uint8_t>& mask,
+                                     const std::array<uint8_t, 8>& weights_hash,
+                                     const DecodeOptions& options) {
+  SetNetworkThreads(options.threads);
+  SPIX_ASSIGN_OR_RETURN(const RefinementNetwork* g2,
+                        Shared<RefinementNetwork>(options.models_dir));
+  SPIX_RETURN_IF_ERROR(
+      CheckWeights(g2->digest(), weights_hash, "refinement", options));
+  const size_t pixels = reconstruction.num_pixels();
+  SPIX_ASSIGN_OR_RETURN(
+      const std::vector<float> refined,
+      GuardTorch("the refinement network", [&] {
+        return g2->Refine(ToPlanes(reconstruction.pixels.data(),
+                                   reconstruction.channels, pixels),
+                          mask, reconstruction.width, reconstruction.height);
+      }));
+  Image out = reconstruction;
+  FromPlanes(refined, pixels, out.channels, out.pixels.data());
+  return out;
 }
 
 }  // namespace spix

@@ -1,6 +1,7 @@
 // The learned codec's stages: mask scores from m, stored colours tuned
-// through g, and reconstruction by g. Networks are loaded once per models
-// directory and shared by every call in the process.
+// through g, reconstruction by g, and g2's refinement of a reconstruction.
+// Networks are loaded once per models directory and shared by every call in the
+// process.
 #ifndef SPIX_CODEC_LEARNED_H_
 #define SPIX_CODEC_LEARNED_H_
 
@@ -39,6 +40,17 @@ StatusOr<Image> LearnedReconstruct(const std::vector<uint8_t>& known,
                                    const std::array<uint8_t, 8>& weights_hash,
                                    uint32_t noise_seed,
                                    const DecodeOptions& options);
+
+// The first 8 bytes of the SHA-256 of g2's weight file.
+StatusOr<std::array<uint8_t, 8>> RefinerWeightsHash(
+    const std::string& models_dir);
+
+// g2's correction of a decoded image (grey images go through it as three
+// equal channels). Refuses weights whose hash is not `weights_hash`.
+StatusOr<Image> RefineReconstruction(const Image& reconstruction,
+                                     const std::vector<uint8_t>& mask,
+                                     const std::array<uint8_t, 8>& weights_hash,
+                                     const DecodeOptions& options);
 
 }  // namespace spix
 

@@ -289,4 +289,57 @@ std::vector<float> MaskNetwork::Confidence(const std::vector<float>& image,
       impl_->Scores(image, width, height, density, noise_seed) + gumbel);
 }
 
+struct RefinementNetwork::Impl {
+  Refiner g2{nullptr};
+};
+
+RefinementNetwork::RefinementNetwork(std::unique_ptr<Impl> impl,
+                                     Sha256Digest digest)
+    : impl_(std::move(impl)), digest_(digest) {}
+RefinementNetwork::~RefinementNetwork() = default;
+
+StatusOr<std::unique_ptr<RefinementNetwork>> RefinementNetwork::Load(
+    const std::string& models_dir) {
+  const std::string path = models_dir + "/" + kRefinerWeightsFile;
+  Sha256Digest digest;
+  StatusOr<WeightFile> file = ReadWeightFile(path, &digest);
+  if (!file.ok()) {
+    return Status(file.status().code(),
+                  file.status().message() +
+                      " (-i eed-g needs it: pass --models DIR, set "
+                      "SPIX_MODELS, or use -i eed)");
+  }
+  StatusOr<std::array<int, 2>> shape = RefinerImpl::ShapeOf(*file);
+  if (!shape.ok())
+    return Status(shape.status().code(),
+                  path + ": " + shape.status().message());
+  auto impl = std::make_unique<Impl>();
+  impl->g2 = Refiner((*shape)[0], (*shape)[1]);
+  Status status = LoadWeightFile(*file, kRefinerNetworkName, impl->g2.get(),
+                                 kRefinerVersion);
+  if (!status.ok())
+    return Status(status.code(), path + ": " + status.message());
+  impl->g2->eval();
+  return std::unique_ptr<RefinementNetwork>(
+      new RefinementNetwork(std::move(impl), digest));
+}
+
+std::vector<float> RefinementNetwork::Refine(const std::vector<float>& decoded,
+                                             const std::vector<uint8_t>& mask,
+                                             int width, int height) const {
+  torch::InferenceMode inference;
+  const torch::Tensor u = PlanesToTensor(decoded, 3, width, height);
+  const torch::Tensor m = MaskToTensor(mask, width, height);
+  const torch::Tensor refined =
+      RunTiled(width, height, 3, [&](int x0, int y0, int w, int h) {
+        auto crop = [&](const torch::Tensor& t) {
+          return PadToStride(t.slice(2, y0, y0 + h).slice(3, x0, x0 + w));
+        };
+        return impl_->g2->forward(crop(u), crop(m))
+            .slice(2, 0, h)
+            .slice(3, 0, w);
+      });
+  return TensorToPlanes(refined.clamp(0.0, 1.0));
+}
+
 }  // namespace spix

@@ -20,6 +20,7 @@ namespace spix {
 // The shipped weight files, looked up in a models directory.
 inline constexpr char kInpaintingWeightsFile[] = "inpaint-g.safetensors";
 inline constexpr char kMaskWeightsFile[] = "mask-m.safetensors";
+inline constexpr char kRefinerWeightsFile[] = "refine-g2.safetensors";
 
 // $SPIX_MODELS if set, else the repository's networks/weights (compiled in).
 std::string DefaultModelsDir();
@@ -76,6 +77,27 @@ class MaskNetwork {
   struct Impl;
   explicit MaskNetwork(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
+};
+
+// g2, the refinement network of `-i eed-g`: corrects a decoded image.
+class RefinementNetwork {
+ public:
+  static StatusOr<std::unique_ptr<RefinementNetwork>> Load(
+      const std::string& models_dir);
+  ~RefinementNetwork();
+
+  const Sha256Digest& digest() const { return digest_; }
+
+  // The corrected image (3 planes in [0, 1]) of `decoded` and its mask.
+  std::vector<float> Refine(const std::vector<float>& decoded,
+                            const std::vector<uint8_t>& mask, int width,
+                            int height) const;
+
+ private:
+  struct Impl;
+  RefinementNetwork(std::unique_ptr<Impl> impl, Sha256Digest digest);
+  std::unique_ptr<Impl> impl_;
+  Sha256Digest digest_;
 };
 
 }  // namespace spix

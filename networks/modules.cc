@@ -118,6 +118,60 @@ torch::Tensor InpaintingGeneratorImpl::forward(const torch::Tensor& features) {
   return y + (y.clamp(0.0, 1.0) - y).detach();
 }
 
+namespace {
+// The body's dilations, repeated for deeper bodies: the reach grows
+// quickly, and the last convolutions see the detail again.
+constexpr int kRefinerDilations[] = {1, 2, 4, 8, 4, 2};
+constexpr int kShuffle = 2;  // half resolution
+}  // namespace
+
+RefinerImpl::RefinerImpl(int width, int depth) {
+  const int in_channels = 4 * kShuffle * kShuffle;  // RGB and mask
+  in_ = register_module(
+      "in", torch::nn::Conv2d(
+                torch::nn::Conv2dOptions(in_channels, width, 3).padding(1)));
+  for (int k = 0; k < depth; ++k) {
+    const int dilation = kRefinerDilations[k % std::size(kRefinerDilations)];
+    body_.push_back(register_module(
+        "body" + std::to_string(k),
+        torch::nn::Conv2d(torch::nn::Conv2dOptions(width, width, 3)
+                              .padding(dilation)
+                              .dilation(dilation))));
+  }
+  head_ = register_module(
+      "head", torch::nn::Conv2d(
+                  torch::nn::Conv2dOptions(width, 3 * kShuffle * kShuffle, 3)
+                      .padding(1)));
+  torch::NoGradGuard no_grad;
+  head_->weight.zero_();
+  head_->bias.zero_();
+}
+
+torch::Tensor RefinerImpl::forward(const torch::Tensor& decoded,
+                                   const torch::Tensor& mask) {
+  torch::Tensor y =
+      torch::pixel_unshuffle(torch::cat({decoded - 0.5, mask}, 1), kShuffle);
+  y = torch::relu(in_->forward(y));
+  for (auto& conv : body_) y = torch::relu(conv->forward(y));
+  return decoded + torch::pixel_shuffle(head_->forward(y), kShuffle);
+}
+
+StatusOr<std::array<int, 2>> RefinerImpl::ShapeOf(const WeightFile& file) {
+  int width = 0, depth = 0;
+  for (const NamedTensor& t : file.tensors) {
+    if (t.name == "in.weight" && !t.shape.empty()) width = int(t.shape[0]);
+    if (t.name.rfind("body", 0) == 0 && t.name.size() > 7 &&
+        t.name.substr(t.name.size() - 7) == ".weight") {
+      ++depth;
+    }
+  }
+  if (width <= 0 || width > 512 || depth <= 0 || depth > 32) {
+    return CorruptData("weight file does not hold a " +
+                       std::string(kRefinerNetworkName) + " network");
+  }
+  return std::array<int, 2>{width, depth};
+}
+
 torch::Tensor Composite(const torch::Tensor& generated,
                         const torch::Tensor& known, const torch::Tensor& mask) {
   return (1 - mask) * generated + mask * known;

@@ -144,6 +144,29 @@ class CriticImpl : public torch::nn::Module {
 };
 TORCH_MODULE(Critic);
 
+// g, version 2 (`-i eed-g`): a correction of the image the EED decoder
+// reconstructed, given that image and the mask. Pixel-unshuffled to half
+// resolution (a quarter of the cost per channel, twice the reach), a body of
+// 3x3 convolutions with growing dilations and ReLU, pixel-shuffled back.
+// The head starts at zero, so an untrained network is the identity.
+constexpr int kRefinerVersion = 1;
+inline constexpr char kRefinerNetworkName[] = "refine-g2";
+class RefinerImpl : public torch::nn::Module {
+ public:
+  RefinerImpl(int width, int depth);
+  // `decoded` (N,3,H,W) in [0, 1], `mask` (N,1,H,W); H and W even.
+  torch::Tensor forward(const torch::Tensor& decoded,
+                        const torch::Tensor& mask);
+  // The body's width and depth of the network in `file`, read off its
+  // tensor shapes, so that a weight file describes itself.
+  static StatusOr<std::array<int, 2>> ShapeOf(const WeightFile& file);
+
+ private:
+  torch::nn::Conv2d in_{nullptr}, head_{nullptr};
+  std::vector<torch::nn::Conv2d> body_;
+};
+TORCH_MODULE(Refiner);
+
 // Conversions between modules and weight files.
 // Parameters and floating-point buffers; `version` is the architecture
 // version of the network family (a mismatch is refused on loading).

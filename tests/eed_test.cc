@@ -173,7 +173,8 @@ TEST(Operators, TableIsConsistentAndNamesRoundTrip) {
     EXPECT_NE(op.prepare, nullptr);
     EXPECT_NE(op.stored_colours, nullptr);
     EXPECT_NE(op.reconstruct, nullptr);
-    EXPECT_EQ(op.min_version > 1, op.id == Inpainter::kEdgeEnhancingDiffusion);
+    EXPECT_EQ(op.min_version > 1, op.id == Inpainter::kEdgeEnhancingDiffusion ||
+                                      op.id == Inpainter::kEedRefined);
     EXPECT_EQ(op.luma_preference, op.inpaint_luma_preferred != nullptr);
     EXPECT_EQ(op.luma_preference, op.tune_luma_preferred != nullptr);
   }

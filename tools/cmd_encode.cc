@@ -232,6 +232,8 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
                   "Decoder the file is made for: eed (edge-enhancing "
                   "diffusion: keeps edges sharp from few points; the encoder "
                   "picks its contrast; about 0.7 s to decode a Kodak image), "
+                  "eed-g (EED, then the network g2 corrects the whole image; "
+                  "needs its weight file), "
                   "diffusion (homogeneous diffusion: fastest decode) or "
                   "learned (the WGAN generator g; needs its weight files; "
                   "best on halftone masks)")

@@ -6,6 +6,7 @@
 #include "networks/training.h"
 #if !SPIX_TRAINER_ONLY
 #include "networks/prior_training.h"
+#include "tools/cmd_train_refiner.h"
 #endif
 #include "tools/cli_util.h"
 
@@ -237,10 +238,12 @@ CommandRunner AddTrainCommand(CLI::App& app) {
 #else
   auto prior_options = std::make_shared<PriorTrainingOptions>();
   AddPriorCommand(train, prior_options.get());
-  return [o, codec, prior_options, train] {
+  std::function<int()> refiner = AddRefinerCommands(train);
+  return [o, codec, prior_options, train, refiner] {
     if (codec->parsed()) return RunTrainCodec(*o);
     if (train->got_subcommand("prior")) return RunTrainPrior(*prior_options);
-    return int(kExitUsage);
+    const int result = refiner();
+    return result >= 0 ? result : int(kExitUsage);
   };
 #endif
 }

@@ -5,6 +5,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <opencv2/imgproc.hpp>
+#include <utility>
 
 #include "baselines/poisson_blend.h"
 #include "bitstream/container.h"
@@ -121,25 +123,186 @@ StatusOr<std::vector<uint8_t>> KnownMask(const Image& image, const Image& hole,
   return known;
 }
 
+// A rectangle of pixels, [x0, x1) x [y0, y1).
+struct Box {
+  int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  int width() const { return x1 - x0; }
+  int height() const { return y1 - y0; }
+};
+
+// The bounding box of the hole (known == 0) of a width x height mask.
+Box HoleBox(const std::vector<uint8_t>& known, int width, int height) {
+  Box box{width, height, 0, 0};
+  for (int y = 0; y < height; ++y) {
+    for (int x = 0; x < width; ++x) {
+      if (known[size_t(y) * width + x]) continue;
+      box.x0 = std::min(box.x0, x);
+      box.y0 = std::min(box.y0, y);
+      box.x1 = std::max(box.x1, x + 1);
+      box.y1 = std::max(box.y1, y + 1);
+    }
+  }
+  return box;
+}
+
+// `box` of an image and of its known mask, as an image and mask of their own.
+void Crop(const Image& image, const std::vector<uint8_t>& known, const Box& box,
+          Image* window, std::vector<uint8_t>* window_known) {
+  *window = Image(box.width(), box.height(), image.channels);
+  window_known->clear();
+  for (int y = box.y0; y < box.y1; ++y) {
+    std::copy(image.pixel(box.x0, y),
+              image.pixel(box.x1 - 1, y) + image.channels,
+              window->pixel(0, y - box.y0));
+    const uint8_t* row = &known[size_t(y) * image.width];
+    window_known->insert(window_known->end(), row + box.x0, row + box.x1);
+  }
+}
+
+// The hole pixels of `window` (the crop `box` of `image`) written back.
+void PasteHole(const Image& window, const std::vector<uint8_t>& window_known,
+               const Box& box, Image* image) {
+  for (int y = 0; y < window.height; ++y) {
+    for (int x = 0; x < window.width; ++x) {
+      if (window_known[size_t(y) * window.width + x]) continue;
+      std::copy(window.pixel(x, y), window.pixel(x, y) + window.channels,
+                image->pixel(box.x0 + x, box.y0 + y));
+    }
+  }
+}
+
+// Images of another size than the prior's are filled on a square window
+// around the holes, resized to the prior's size and back. The window's side
+// is twice the holes' bounding box (at least the prior's 64 pixels), so
+// that the prior sees the hole at most 32x32 (the central square of
+// benchmarks/results/fill_tables.md) with as much context around it.
+constexpr int kWindowPerHole = 2;
+// At most 8 image pixels per prior pixel: beyond that the fill is a blur of
+// 8-pixel blocks (or the holes are far apart, better filled one by one).
+constexpr int kMaxWindow = 8 * kFillImageSize;
+// Below half the prior's size the window would be upscaled more than 2x.
+constexpr int kMinWindow = kFillImageSize / 2;
+
+// Where an image of another size than the prior's was cut for it.
+struct PriorWindow {
+  bool used = false;  // false: the image is the prior's size
+  Box box;
+  Image image;        // the window at full resolution
+  LatentTarget full;  // its planes and known mask at full resolution
+};
+
+// The square window around the holes of a width x height mask, or why the
+// prior cannot fill them.
+StatusOr<Box> ChooseWindow(const std::vector<uint8_t>& known, int width,
+                           int height, const std::string& which) {
+  const Box hole = HoleBox(known, width, height);
+  const int span = std::max(hole.width(), hole.height());
+  const std::string holes = "the holes' bounding box is " +
+                            std::to_string(hole.width()) + "x" +
+                            std::to_string(hole.height()) + which;
+  const std::string instead = "; fill with --method eed (any size)";
+  if (kWindowPerHole * span > kMaxWindow) {
+    return InvalidArgument(
+        holes +
+        ", too large for --method prior: the prior sees the holes in "
+        "a square window of twice their side, at most " +
+        std::to_string(kMaxWindow) + " pixels (" +
+        std::to_string(kMaxWindow / kFillImageSize) +
+        " pixels per pixel of its " + std::to_string(kFillImageSize) + "x" +
+        std::to_string(kFillImageSize) + " view)" + instead +
+        ", or fill far-apart holes one at a time");
+  }
+  const int fits = std::min(width, height);
+  if (fits < kMinWindow) {
+    return InvalidArgument(
+        "the image is " + std::to_string(width) + "x" + std::to_string(height) +
+        which +
+        ", too small for --method prior (it needs a square window of at "
+        "least " +
+        std::to_string(kMinWindow) + " pixels)" + instead);
+  }
+  if (kWindowPerHole * span > fits) {
+    return InvalidArgument(
+        holes + ", more than half the largest square window of this " +
+        std::to_string(width) + "x" + std::to_string(height) +
+        " image: too large for --method prior, which needs context around "
+        "the hole" +
+        instead);
+  }
+  const int side =
+      std::min(std::max(kWindowPerHole * span, kFillImageSize), fits);
+  // Centred on the holes; shifted, not shrunk, at the image border.
+  Box box;
+  box.x0 = std::clamp((hole.x0 + hole.x1 - side) / 2, 0, width - side);
+  box.y0 = std::clamp((hole.y0 + hole.y1 - side) / 2, 0, height - side);
+  box.x1 = box.x0 + side;
+  box.y1 = box.y0 + side;
+  return box;
+}
+
+// Pixels [lo, hi] of a side-long row that interpolation reads for pixel `i`
+// of `size`: the area footprint when shrinking (cv::INTER_AREA), the two
+// neighbours when enlarging (cv::INTER_LINEAR).
+std::pair<int, int> Footprint(int i, int side, int size) {
+  if (side >= size) {
+    return {int(int64_t(i) * side / size),
+            int((int64_t(i + 1) * side + size - 1) / size) - 1};
+  }
+  const int lo = int(std::floor((i + 0.5) * side / size - 0.5));
+  return {std::max(lo, 0), std::min(lo + 1, side - 1)};
+}
+
+// The window resized to the prior's size. A pixel there is known only if
+// every pixel it is interpolated from is known, so hole values never leak
+// into the context the prior matches.
+LatentTarget ShrinkWindow(const PriorWindow& window) {
+  const int side = window.box.width(), size = kFillImageSize;
+  const Image& image = window.image;
+  cv::Mat small;
+  cv::resize(cv::Mat(side, side, CV_8UC(image.channels),
+                     const_cast<uint8_t*>(image.pixels.data())),
+             small, cv::Size(size, size), 0, 0,
+             side >= size ? cv::INTER_AREA : cv::INTER_LINEAR);
+  LatentTarget t;
+  t.image = ToPlanes(small.ptr<uint8_t>(), image.channels, size_t(size) * size);
+  t.known.assign(size_t(size) * size, 1);
+  for (int y = 0; y < size; ++y) {
+    const auto [y0, y1] = Footprint(y, side, size);
+    for (int x = 0; x < size; ++x) {
+      const auto [x0, x1] = Footprint(x, side, size);
+      for (int sy = y0; sy <= y1; ++sy) {
+        for (int sx = x0; sx <= x1; ++sx) {
+          if (!window.full.known[size_t(sy) * side + sx])
+            t.known[size_t(y) * size + x] = 0;
+        }
+      }
+    }
+  }
+  return t;
+}
+
+// What the prior searches for `image`: the image itself at the prior's
+// size, else its window (described in `window`).
 StatusOr<LatentTarget> MakeTarget(const Image& image, const Image& hole,
-                                  size_t index) {
+                                  size_t index, PriorWindow* window) {
   const std::string which =
       index == size_t(-1) ? "" : " (image " + std::to_string(index + 1) + ")";
-  if (image.width != kFillImageSize || image.height != kFillImageSize) {
-    return InvalidArgument("fill --method prior works on " +
-                           std::to_string(kFillImageSize) + "x" +
-                           std::to_string(kFillImageSize) +
-                           " images, the prior's size; this one "
-                           "is " +
-                           std::to_string(image.width) + "x" +
-                           std::to_string(image.height) + which +
-                           " (crop or resize it around the hole first, or "
-                           "fill with --method eed)");
-  }
   LatentTarget t;
   SPIX_ASSIGN_OR_RETURN(t.known, KnownMask(image, hole, which));
-  t.image = ToPlanes(image.pixels.data(), image.channels, image.num_pixels());
-  return t;
+  if (image.width == kFillImageSize && image.height == kFillImageSize) {
+    t.image = ToPlanes(image.pixels.data(), image.channels, image.num_pixels());
+    return t;
+  }
+  if (image.channels != 1 && image.channels != 3) {
+    return InvalidArgument("images must have 1 or 3 channels");
+  }
+  SPIX_ASSIGN_OR_RETURN(
+      window->box, ChooseWindow(t.known, image.width, image.height, which));
+  window->used = true;
+  Crop(image, t.known, window->box, &window->image, &window->full.known);
+  window->full.image = ToPlanes(window->image.pixels.data(), image.channels,
+                                window->image.num_pixels());
+  return ShrinkWindow(*window);
 }
 
 // Context kept around the holes when an operator fills them: the
@@ -189,39 +352,18 @@ StatusOr<Image> FillWithOperator(const Image& image, const Image& hole,
   }
   SPIX_ASSIGN_OR_RETURN(const std::vector<uint8_t> mask,
                         KnownMask(image, hole, ""));
-  int x0 = image.width, y0 = image.height, x1 = 0, y1 = 0;
-  for (int y = 0; y < image.height; ++y) {
-    for (int x = 0; x < image.width; ++x) {
-      if (mask[size_t(y) * image.width + x]) continue;
-      x0 = std::min(x0, x);
-      y0 = std::min(y0, y);
-      x1 = std::max(x1, x + 1);
-      y1 = std::max(y1, y + 1);
-    }
-  }
-  x0 = std::max(x0 - kOperatorContext, 0);
-  y0 = std::max(y0 - kOperatorContext, 0);
-  x1 = std::min(x1 + kOperatorContext, image.width);
-  y1 = std::min(y1 + kOperatorContext, image.height);
-  Image window(x1 - x0, y1 - y0, image.channels);
+  Box box = HoleBox(mask, image.width, image.height);
+  box.x0 = std::max(box.x0 - kOperatorContext, 0);
+  box.y0 = std::max(box.y0 - kOperatorContext, 0);
+  box.x1 = std::min(box.x1 + kOperatorContext, image.width);
+  box.y1 = std::min(box.y1 + kOperatorContext, image.height);
+  Image window;
   std::vector<uint8_t> window_mask;
-  for (int y = y0; y < y1; ++y) {
-    std::copy(image.pixel(x0, y), image.pixel(x1 - 1, y) + image.channels,
-              window.pixel(0, y - y0));
-    window_mask.insert(window_mask.end(), &mask[size_t(y) * image.width + x0],
-                       &mask[size_t(y) * image.width + x1 - 1] + 1);
-  }
+  Crop(image, mask, box, &window, &window_mask);
   SPIX_ASSIGN_OR_RETURN(const Image inpainted,
                         InpaintWindow(*op, window, window_mask, options));
   Image filled = image;
-  for (int y = y0; y < y1; ++y) {
-    for (int x = x0; x < x1; ++x) {
-      if (mask[size_t(y) * image.width + x]) continue;
-      std::copy(inpainted.pixel(x - x0, y - y0),
-                inpainted.pixel(x - x0, y - y0) + image.channels,
-                filled.pixel(x, y));
-    }
-  }
+  PasteHole(inpainted, window_mask, box, &filled);
   return filled;
 }
 
@@ -261,28 +403,12 @@ Image Composite(const Image& image, const LatentTarget& target,
   return filled;
 }
 
-StatusOr<std::vector<LatentTarget>> MakeTargets(
-    const std::vector<Image>& images, const std::vector<Image>& holes) {
-  if (images.empty()) return InvalidArgument("no image to fill");
-  if (images.size() != holes.size()) {
-    return InvalidArgument(std::to_string(images.size()) + " images but " +
-                           std::to_string(holes.size()) + " hole masks");
-  }
-  std::vector<LatentTarget> targets;
-  for (size_t i = 0; i < images.size(); ++i) {
-    SPIX_ASSIGN_OR_RETURN(
-        LatentTarget t,
-        MakeTarget(images[i], holes[i], images.size() == 1 ? size_t(-1) : i));
-    targets.push_back(std::move(t));
-  }
-  return targets;
-}
-
-// What FillBatch and FillSequence share: checked options, targets and the
-// loaded prior.
+// What FillBatch and FillSequence share: checked options, targets (with
+// the windows of images not of the prior's size) and the loaded prior.
 struct FillJob {
   LatentSearchOptions search;
   std::vector<LatentTarget> targets;
+  std::vector<PriorWindow> windows;
   const GanPrior* prior = nullptr;
 };
 
@@ -291,11 +417,47 @@ StatusOr<FillJob> Prepare(const std::vector<Image>& images,
                           const FillOptions& options) {
   FillJob job;
   SPIX_ASSIGN_OR_RETURN(job.search, SearchOptions(options));
-  SPIX_ASSIGN_OR_RETURN(job.targets, MakeTargets(images, holes));
+  if (images.empty()) return InvalidArgument("no image to fill");
+  if (images.size() != holes.size()) {
+    return InvalidArgument(std::to_string(images.size()) + " images but " +
+                           std::to_string(holes.size()) + " hole masks");
+  }
+  job.windows.resize(images.size());
+  for (size_t i = 0; i < images.size(); ++i) {
+    SPIX_ASSIGN_OR_RETURN(
+        LatentTarget t,
+        MakeTarget(images[i], holes[i], images.size() == 1 ? size_t(-1) : i,
+                   &job.windows[i]));
+    job.targets.push_back(std::move(t));
+  }
   SetNetworkThreads(options.threads);
   SPIX_ASSIGN_OR_RETURN(job.prior,
                         SharedPrior(options.models_dir, options.prior));
   return job;
+}
+
+// Image `i` of the job with G(z*) in its hole. A window gets G(z*) resized
+// to its side and is blended at full resolution: everything outside the
+// hole is known, so blending the window equals blending the whole image.
+Image Finish(const Image& image, const FillJob& job, size_t i,
+             const std::vector<float>& generated, bool blend) {
+  const PriorWindow& window = job.windows[i];
+  if (!window.used) return Composite(image, job.targets[i], generated, blend);
+  const int side = window.box.width(), size = kFillImageSize;
+  const size_t pixels = size_t(side) * side;
+  std::vector<float> resized(3 * pixels);
+  for (int c = 0; c < 3; ++c) {
+    cv::Mat plane(size, size, CV_32F,
+                  const_cast<float*>(generated.data()) + c * size * size);
+    cv::Mat out(side, side, CV_32F, resized.data() + c * pixels);
+    cv::resize(plane, out, out.size(), 0, 0,
+               side > size ? cv::INTER_CUBIC : cv::INTER_AREA);
+  }
+  const Image filled_window =
+      Composite(window.image, window.full, resized, blend);
+  Image filled = image;
+  PasteHole(filled_window, window.full.known, window.box, &filled);
+  return filled;
 }
 
 }  // namespace
@@ -324,8 +486,8 @@ StatusOr<std::vector<Image>> FillBatch(
   std::vector<Image> filled;
   if (traces) traces->clear();
   for (size_t i = 0; i < images.size(); ++i) {
-    filled.push_back(Composite(images[i], job.targets[i], results[i].generated,
-                               options.poisson_blend));
+    filled.push_back(
+        Finish(images[i], job, i, results[i].generated, options.poisson_blend));
     if (traces) traces->push_back(std::move(results[i].trace));
   }
   return filled;
@@ -351,8 +513,8 @@ StatusOr<std::vector<Image>> FillSequence(const std::vector<Image>& frames,
                         }));
   std::vector<Image> filled;
   for (size_t i = 0; i < frames.size(); ++i) {
-    filled.push_back(Composite(frames[i], job.targets[i], results[i].generated,
-                               options.poisson_blend));
+    filled.push_back(
+        Finish(frames[i], job, i, results[i].generated, options.poisson_blend));
   }
   return filled;
 }

@@ -1,7 +1,11 @@
 // Semantic hole filling, the public API behind `spix fill`: the hole of a
 // 64x64 image is filled with G(z*) of a GAN prior, z* found by latent
 // search (Yeh et al., Vitoria et al.) from random or nearest-neighbour
-// latents (Lahiri et al.), then Poisson-blended into the known pixels. Or,
+// latents (Lahiri et al.), then Poisson-blended into the known pixels. In
+// an image of another size the prior fills a square window around the
+// holes (twice their bounding box, at least 64 and at most 512 pixels a
+// side), resized to 64x64 and back, blended at full resolution; holes too
+// large for such a window are refused. Or,
 // with FillOptions::method naming one of the codec's inpainting operators
 // (eed, diffusion, learned), filled by that operator: any image size,
 // generic content.
@@ -29,8 +33,9 @@ enum class FillLossKind {
 };
 
 struct FillOptions {
-  // "prior" (latent search in a GAN prior of faces, 64x64 only) or an
-  // operator name of codec/inpainter.h.
+  // "prior" (latent search in a GAN prior of faces; 64x64, or a window
+  // around the holes resized to it) or an operator name of
+  // codec/inpainter.h.
   std::string method = "prior";
   std::string prior = "dcgan";  // which shipped prior: dcgan | wgan-gp | ...
   FillLossKind loss = FillLossKind::kVitoria;
@@ -57,7 +62,8 @@ struct FillOptions {
   std::function<void(double)> progress;  // fraction done; may be empty
 };
 
-// The prior's image size: method "prior" accepts only images of this size.
+// The prior's image size: method "prior" fills images of this size
+// directly, others through a window resized to it.
 inline constexpr int kFillImageSize = 64;
 
 StatusOr<Image> Fill(const Image& image, const Image& hole,

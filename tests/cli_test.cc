@@ -315,6 +315,16 @@ TEST_F(Cli, FillRefusesBadInputWithOneLine) {
                   " -o " + Path("out.png"),
               1, "64x64");
   ExpectError("fill " + face + " --mask " + Path("empty.png"), 1, "no pixel");
+  // Larger images are filled on a window around the hole, but not a hole
+  // over half the image's shorter side: the prior would see no context.
+  ASSERT_TRUE(WriteImage(Path("wide.png"), SyntheticImage(200, 150, 3)).ok());
+  Image big_hole(200, 150, 1);
+  for (int y = 30; y < 110; ++y)
+    for (int x = 40; x < 120; ++x) big_hole.pixel(x, y)[0] = 255;
+  ASSERT_TRUE(WriteImage(Path("big_hole.png"), big_hole).ok());
+  ExpectError("fill " + Path("wide.png") + " --mask " + Path("big_hole.png") +
+                  " -o " + Path("out.png"),
+              1, "--method eed");
   ExpectError("fill " + face, 1, "--mask");
   ExpectError("fill --frames " + dir_ + " -o " + Path("seq"), 1, "--masks");
   ExpectError(
@@ -367,6 +377,26 @@ TEST_F(Cli, FillWithTheShippedPriorAndSequences) {
     }
   }
   EXPECT_LT(hole_error / hole_samples, 30.0);
+  // A 200x150 image: the prior fills a window around the hole.
+  ASSERT_TRUE(WriteImage(Path("wide.png"), SyntheticImage(200, 150, 3)).ok());
+  Image wide_hole(200, 150, 1);
+  for (int y = 60; y < 80; ++y)
+    for (int x = 90; x < 110; ++x) wide_hole.pixel(x, y)[0] = 255;
+  ASSERT_TRUE(WriteImage(Path("wide_hole.png"), wide_hole).ok());
+  r = Spix("fill " + Path("wide.png") + " --mask " + Path("wide_hole.png") +
+           " -o " + Path("wide_out.png") + quick);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const Image wide = MustRead("wide.png"), wide_out = MustRead("wide_out.png");
+  ASSERT_EQ(wide_out.width, 200);
+  ASSERT_EQ(wide_out.height, 150);
+  for (int y = 0; y < 150; ++y) {
+    for (int x = 0; x < 200; ++x) {
+      if (wide_hole.pixel(x, y)[0] != 0) continue;
+      for (int c = 0; c < 3; ++c)
+        ASSERT_EQ(wide_out.pixel(x, y)[c], wide.pixel(x, y)[c])
+            << x << ", " << y;
+    }
+  }
   // The output exists now: no clobbering without --force.
   ExpectError("fill " + Path("face.png") + " --mask " + Path("hole.png") +
                   " -o " + Path("out.png") + quick,

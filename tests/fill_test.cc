@@ -1,6 +1,7 @@
 // Semantic hole filling: the loss terms on hand-computed cases, Poisson
 // blending, the nearest-neighbour initialisation, clamping of z, sequences,
-// prior training for each architecture, and the errors of the API and CLI.
+// windows around holes in larger images, prior training for each
+// architecture, and the errors of the API and CLI.
 #include "codec/fill.h"
 
 #include <gtest/gtest.h>
@@ -230,9 +231,10 @@ TEST_F(FillTest, FillKeepsKnownPixelsAndRefusesBadInput) {
         ASSERT_EQ(filled->pixels[i * 3 + c], image.pixels[i * 3 + c]);
     }
   }
-  // Wrong sizes, empty and full holes, missing weights, absurd options.
+  // Too small for a window (FillInAWindow has the other sizes), mask of
+  // another size, empty and full holes, missing weights, absurd options.
   EXPECT_FALSE(
-      Fill(SyntheticImage(32, 32, 3), HoleImage(SquareHole(32, 8), 32), o)
+      Fill(SyntheticImage(16, 16, 3), HoleImage(SquareHole(16, 4), 16), o)
           .ok());
   EXPECT_FALSE(Fill(image, HoleImage(SquareHole(48, 8), 48), o).ok());
   EXPECT_FALSE(Fill(image, Image(64, 64, 1), o).ok());
@@ -302,7 +304,8 @@ TEST(FillByOperator, AnySizeKeepsKnownPixelsAndFillsPlausibly) {
     }
     EXPECT_LT(error, 0.5 * mean_fill_error) << method;
   }
-  // The prior serves 64x64 only and says what to do instead.
+  // These holes span 90 pixels, more than half of the 90-pixel-high image:
+  // the prior refuses them and says what to do instead.
   FillOptions prior;
   StatusOr<Image> refused = Fill(image, hole, prior);
   ASSERT_FALSE(refused.ok());
@@ -310,6 +313,136 @@ TEST(FillByOperator, AnySizeKeepsKnownPixelsAndFillsPlausibly) {
   FillOptions unknown;
   unknown.method = "magic";
   EXPECT_FALSE(Fill(image, hole, unknown).ok());
+}
+
+// A width x height mask with the hole [x0, x1) x [y0, y1) (white).
+Image RectHole(int width, int height, int x0, int y0, int x1, int y1) {
+  Image hole(width, height, 1);
+  for (int y = y0; y < y1; ++y)
+    for (int x = x0; x < x1; ++x) hole.pixel(x, y)[0] = 255;
+  return hole;
+}
+
+// Few steps of the shipped prior: the window logic is under test, not the
+// search.
+FillOptions QuickPrior() {
+  FillOptions o;
+  o.iterations = 5;
+  o.restarts = 2;
+  o.threads = 1;
+  return o;
+}
+
+// `filled` equals `image` outside the hole; returns the mean absolute
+// difference to `image` inside it.
+double CheckOnlyTheHoleChanged(const Image& image, const Image& hole,
+                               const Image& filled) {
+  EXPECT_EQ(filled.width, image.width);
+  EXPECT_EQ(filled.height, image.height);
+  EXPECT_EQ(filled.channels, image.channels);
+  double error = 0;
+  size_t samples = 0;
+  for (size_t i = 0; i < image.num_pixels(); ++i) {
+    for (int c = 0; c < image.channels; ++c) {
+      const size_t k = i * image.channels + c;
+      const int d = std::abs(filled.pixels[k] - image.pixels[k]);
+      if (hole.pixels[i] < 128) {
+        EXPECT_EQ(d, 0) << "known pixel " << i;
+        if (d != 0) return NAN;
+      } else {
+        error += d;
+        ++samples;
+      }
+    }
+  }
+  return error / samples;
+}
+
+// Larger images are filled on a window around the hole, cropped only (a
+// 20x20 hole: a 64-pixel window), shrunk (45x37: 90 pixels) or enlarged (a
+// 48-pixel-high grey image). Whatever the hole held does not reach the
+// prior: the conservative mask of the resized window keeps every pixel
+// that interpolation reads from the hole in the hole, so two images that
+// differ only there are filled identically.
+TEST(FillInAWindow, LargerImagesChangeOnlyTheHole) {
+  struct Case {
+    int width, height, channels, x0, y0, x1, y1;
+  };
+  for (const Case& k :
+       {Case{200, 150, 3, 90, 60, 110, 80}, Case{200, 150, 3, 70, 50, 115, 87},
+        Case{120, 48, 1, 50, 20, 60, 30}}) {
+    SCOPED_TRACE(std::to_string(k.width) + "x" + std::to_string(k.height) +
+                 ", hole at " + std::to_string(k.x0));
+    const Image image = SyntheticImage(k.width, k.height, k.channels);
+    const Image hole = RectHole(k.width, k.height, k.x0, k.y0, k.x1, k.y1);
+    Image garbage = image;  // the hole painted over
+    for (size_t i = 0; i < image.num_pixels(); ++i) {
+      if (hole.pixels[i] < 128) continue;
+      for (int c = 0; c < k.channels; ++c)
+        garbage.pixels[i * k.channels + c] =
+            255 - image.pixels[i * k.channels + c];
+    }
+    const double garbage_error = CheckOnlyTheHoleChanged(image, hole, garbage);
+    StatusOr<Image> filled = Fill(image, hole, QuickPrior());
+    ASSERT_TRUE(filled.ok()) << filled.status().message();
+    StatusOr<Image> refilled = Fill(garbage, hole, QuickPrior());
+    ASSERT_TRUE(refilled.ok()) << refilled.status().message();
+    EXPECT_TRUE(filled->pixels == refilled->pixels)
+        << "the hole's content reached the prior";
+    // Blended into the known border, the fill is far closer to what was
+    // there than the painted-over hole.
+    EXPECT_LT(CheckOnlyTheHoleChanged(image, hole, *filled),
+              0.5 * garbage_error);
+    FillOptions pasted = QuickPrior();
+    pasted.poisson_blend = false;
+    filled = Fill(image, hole, pasted);
+    ASSERT_TRUE(filled.ok()) << filled.status().message();
+    CheckOnlyTheHoleChanged(image, hole, *filled);
+  }
+}
+
+// A hole touching a corner: the window is shifted inside the image, not
+// shrunk, and the fill still keeps every known pixel.
+TEST(FillInAWindow, HolesAtTheBorderShiftTheWindow) {
+  const Image image = SyntheticImage(200, 150, 3);
+  for (const Image& hole : {RectHole(200, 150, 0, 0, 18, 14),
+                            RectHole(200, 150, 170, 125, 200, 150),
+                            RectHole(200, 150, 0, 60, 8, 100)}) {
+    StatusOr<Image> filled = Fill(image, hole, QuickPrior());
+    ASSERT_TRUE(filled.ok()) << filled.status().message();
+    CheckOnlyTheHoleChanged(image, hole, *filled);
+  }
+}
+
+// What one window cannot serve is refused with a pointer to --method eed:
+// a hole over half the window the image allows, holes so far apart (or one
+// so large) that the window would exceed 512 pixels, an image smaller than
+// a 32-pixel window.
+TEST(FillInAWindow, HolesTooLargeForThePriorAreRefused) {
+  struct Case {
+    Image image, hole;
+    const char* says;
+  };
+  Image spread = RectHole(700, 600, 10, 10, 20, 20);
+  for (int y = 500; y < 510; ++y)
+    for (int x = 600; x < 610; ++x) spread.pixel(x, y)[0] = 255;
+  const Case cases[] = {
+      {SyntheticImage(200, 150, 3), RectHole(200, 150, 40, 30, 120, 110),
+       "more than half"},
+      {SyntheticImage(700, 600, 3), spread, "one at a time"},
+      {SyntheticImage(700, 600, 3), RectHole(700, 600, 100, 100, 400, 400),
+       "at most 512"},
+      {SyntheticImage(30, 30, 3), RectHole(30, 30, 10, 10, 14, 14),
+       "too small"},
+  };
+  for (const Case& k : cases) {
+    StatusOr<Image> refused = Fill(k.image, k.hole, QuickPrior());
+    ASSERT_FALSE(refused.ok()) << k.says;
+    const std::string& message = refused.status().message();
+    EXPECT_NE(message.find(k.says), std::string::npos) << message;
+    EXPECT_NE(message.find("--method eed"), std::string::npos) << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  }
 }
 
 // The critic's loss, as training computes it, on the held-out images against

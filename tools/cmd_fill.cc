@@ -202,12 +202,11 @@ CommandRunner AddFillCommand(CLI::App& app) {
   FillOptions& o = a->options;
   CLI::App* cmd = app.add_subcommand(
       "fill",
-      "Fill a hole in a 64x64 image with a GAN prior: latent search for the "
-      "z whose G(z) fits the known pixels, then Poisson blending. Or, with "
-      "--method eed|diffusion|learned, fill a hole in an image of any size "
-      "with one of the codec's inpainting operators.");
-  cmd->add_option("input", a->input,
-                  "Image with a hole (64x64 for --method prior)");
+      "Fill a hole with a GAN prior: latent search for the z whose G(z) "
+      "fits the known pixels, then Poisson blending. Or, with --method "
+      "eed|diffusion|learned, fill it with one of the codec's inpainting "
+      "operators.");
+  cmd->add_option("input", a->input, "Image with a hole");
   std::vector<std::string> methods = {"prior"};
   for (const std::string& name : OperatorNames()) methods.push_back(name);
   cmd->add_option("--method", o.method,
@@ -289,9 +288,15 @@ CommandRunner AddFillCommand(CLI::App& app) {
   cmd->add_flag("--quiet", a->quiet, "Print nothing on success");
   cmd->add_flag("--json", a->json, "Print one JSON object instead of text");
   cmd->footer(
-      "With --method prior images must be 64x64 (the prior's size). "
-      "Examples:\n"
+      "--method prior fills a 64x64 image (the prior's size) directly; in "
+      "other sizes it fills a square window around the holes, twice their "
+      "bounding box and at least 64 pixels, resized to 64x64 and blended "
+      "back at full resolution. It refuses holes whose bounding box is "
+      "wider or taller than 256 pixels or than half the image's shorter "
+      "side, and images under 32 pixels a side: fill those with --method "
+      "eed (any size).\nExamples:\n"
       "  spix fill face.png --mask hole.png -o filled.png\n"
+      "  spix fill portrait.jpg --mask eyes.png -o filled.png\n"
       "  spix fill photo.png --mask scratch.png -o fixed.png --method eed\n"
       "  spix fill face.png --mask hole.png -o f.png --loss yeh --init nn\n"
       "  spix fill --frames clip/ --masks clip_masks/ -o filled/");

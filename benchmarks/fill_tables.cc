@@ -26,7 +26,7 @@
 #include "baselines/random.h"
 #include "baselines/stopwatch.h"
 #include "benchmarks/bench_data.h"
-#include "codec/fill.h"
+#include "codec/fill/fill.h"
 
 namespace spix {
 namespace {
@@ -36,7 +36,7 @@ constexpr int kHeldOut = 1000;
 
 struct Args {
   int images = 100;
-  int iterations = 1000;
+  int iterations = 300;
   int restarts = 1;
   int threads = 2;
   int sequences = 20;

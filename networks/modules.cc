@@ -142,7 +142,17 @@ RefinerImpl::RefinerImpl(int width, int depth) {
       "head", torch::nn::Conv2d(
                   torch::nn::Conv2dOptions(width, 3 * kShuffle * kShuffle, 3)
                       .padding(1)));
+  // He initialisation: LibTorch's default keeps a third of the variance per
+  // layer, and after ten ReLU layers the head saw nothing (a first run
+  // gained 0.006 dB in 1,800 steps).
   torch::NoGradGuard no_grad;
+  auto he = [](torch::nn::Conv2d& conv) {
+    torch::nn::init::kaiming_normal_(conv->weight, 0, torch::kFanIn,
+                                     torch::kReLU);
+    conv->bias.zero_();
+  };
+  he(in_);
+  for (auto& conv : body_) he(conv);
   head_->weight.zero_();
   head_->bias.zero_();
 }

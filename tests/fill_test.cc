@@ -2,7 +2,7 @@
 // blending, the nearest-neighbour initialisation, clamping of z, sequences,
 // windows around holes in larger images, prior training for each
 // architecture, and the errors of the API and CLI.
-#include "codec/fill.h"
+#include "codec/fill/fill.h"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -12,10 +12,10 @@
 
 #include "baselines/poisson_blend.h"
 #include "codec/image_io.h"
-#include "networks/latent_search.h"
+#include "networks/fill/latent_search.h"
 #include "networks/modules.h"
-#include "networks/prior_training.h"
-#include "networks/priors.h"
+#include "networks/fill/prior_training.h"
+#include "networks/fill/priors.h"
 #include "networks/weights.h"
 #include "tests/test_images.h"
 

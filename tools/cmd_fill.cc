@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <memory>
 
-#include "codec/fill.h"
+#include "codec/fill/fill.h"
 #include "codec/image_io.h"
 #include "codec/inpainter.h"
 #include "networks/inference.h"
@@ -234,7 +234,8 @@ CommandRunner AddFillCommand(CLI::App& app) {
   cmd->add_option("--eta", o.eta,
                   "Weight of the prior loss (default per --loss)")
       ->check(CLI::Range(0.0, 1e6));
-  cmd->add_option("--iterations", o.iterations, "Adam steps on z")
+  cmd->add_option("--iterations", o.iterations,
+                  "Adam steps on z (the step decays to a tenth over them)")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
   cmd->add_option("--restarts", o.restarts,

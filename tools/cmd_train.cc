@@ -5,7 +5,7 @@
 
 #include "networks/training.h"
 #if !SPIX_TRAINER_ONLY
-#include "networks/prior_training.h"
+#include "networks/fill/prior_training.h"
 #include "tools/cmd_train_refiner.h"
 #endif
 #include "tools/cli_util.h"

@@ -5,8 +5,8 @@
 //              normalisation in the critic, gradient penalty.
 //   wgan-clip  Cooper: DCGAN layout, Wasserstein loss, weights clipped.
 // Included only by networks/ sources (torch headers).
-#ifndef SPIX_NETWORKS_PRIORS_H_
-#define SPIX_NETWORKS_PRIORS_H_
+#ifndef SPIX_NETWORKS_FILL_PRIORS_H_
+#define SPIX_NETWORKS_FILL_PRIORS_H_
 
 #include <torch/torch.h>
 
@@ -97,4 +97,4 @@ std::string PriorWeightsFile(PriorArch arch, bool generator);
 
 }  // namespace spix
 
-#endif  // SPIX_NETWORKS_PRIORS_H_
+#endif  // SPIX_NETWORKS_FILL_PRIORS_H_

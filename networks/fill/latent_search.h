@@ -4,8 +4,8 @@
 // random or nearest-neighbour latents, optimising several restarts at once.
 // Images are 3 float planes in [0, 1] of 64 * 64 values each; masks hold 1
 // for known pixels and 0 for the hole.
-#ifndef SPIX_NETWORKS_LATENT_SEARCH_H_
-#define SPIX_NETWORKS_LATENT_SEARCH_H_
+#ifndef SPIX_NETWORKS_FILL_LATENT_SEARCH_H_
+#define SPIX_NETWORKS_FILL_LATENT_SEARCH_H_
 
 #include <cstdint>
 #include <functional>
@@ -102,4 +102,4 @@ double GradientLoss(const std::vector<float>& a, const std::vector<float>& b,
 
 }  // namespace spix
 
-#endif  // SPIX_NETWORKS_LATENT_SEARCH_H_
+#endif  // SPIX_NETWORKS_FILL_LATENT_SEARCH_H_

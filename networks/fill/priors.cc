@@ -1,4 +1,4 @@
-#include "networks/priors.h"
+#include "networks/fill/priors.h"
 
 #include <cmath>
 

@@ -1,4 +1,4 @@
-#include "networks/prior_training.h"
+#include "networks/fill/prior_training.h"
 
 #include <torch/torch.h>
 
@@ -10,7 +10,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "baselines/random.h"
-#include "networks/priors.h"
+#include "networks/fill/priors.h"
 #include "networks/train_util.h"
 
 namespace spix {

@@ -1,7 +1,7 @@
 // `spix train prior`: trains a GAN prior for semantic hole filling on 64x64
 // face crops, with checkpoints, resume and sample grids.
-#ifndef SPIX_NETWORKS_PRIOR_TRAINING_H_
-#define SPIX_NETWORKS_PRIOR_TRAINING_H_
+#ifndef SPIX_NETWORKS_FILL_PRIOR_TRAINING_H_
+#define SPIX_NETWORKS_FILL_PRIOR_TRAINING_H_
 
 #include <cstdint>
 #include <functional>
@@ -50,4 +50,4 @@ StatusOr<PriorTrainingSummary> TrainPrior(const PriorTrainingOptions& options);
 
 }  // namespace spix
 
-#endif  // SPIX_NETWORKS_PRIOR_TRAINING_H_
+#endif  // SPIX_NETWORKS_FILL_PRIOR_TRAINING_H_

@@ -1,4 +1,4 @@
-#include "codec/fill.h"
+#include "codec/fill/fill.h"
 
 #include <algorithm>
 #include <cmath>
@@ -12,8 +12,8 @@
 #include "bitstream/container.h"
 #include "codec/inpainter.h"
 #include "codec/planes.h"
+#include "networks/fill/latent_search.h"
 #include "networks/inference.h"
-#include "networks/latent_search.h"
 #include "networks/torch_guard.h"
 
 namespace spix {

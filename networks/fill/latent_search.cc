@@ -1,4 +1,4 @@
-#include "networks/latent_search.h"
+#include "networks/fill/latent_search.h"
 
 #include <torch/torch.h>
 
@@ -7,7 +7,7 @@
 #include <map>
 #include <mutex>
 
-#include "networks/priors.h"
+#include "networks/fill/priors.h"
 
 namespace spix {
 namespace {
@@ -221,6 +221,10 @@ struct GanPrior::Impl {
         {z}, torch::optim::AdamOptions(o.lr).betas({0.9, 0.999}));
     const int64_t groups = z.size(0) / group;
     for (int it = 0; it < o.iterations; ++it) {
+      // Cosine decay to a tenth of the step: the search settles instead of
+      // circling its minimum, so fewer iterations reach the same loss.
+      static_cast<torch::optim::AdamOptions&>(adam.param_groups()[0].options())
+          .lr(o.lr * (0.1 + 0.45 * (1 + std::cos(M_PI * it / o.iterations))));
       adam.zero_grad();
       const torch::Tensor losses = Losses(z, b, o);
       torch::Tensor total = losses.sum();

@@ -66,6 +66,9 @@ struct Operator {
                             const std::vector<uint8_t>& mask,
                             const Image& reconstruction,
                             const DecodeOptions& options);
+  // With a refinement: the operator whose reconstruction it refines, which
+  // the encoder names instead where the refinement does not pay.
+  Inpainter unrefined;
 };
 
 // What the decoder shows: `reconstruction` refined by the operator's

@@ -97,6 +97,9 @@ StatusOr<RefinerTrainingSummary> TrainRefiner(const RefinerTrainingOptions& o) {
     SPIX_RETURN_IF_ERROR(
         LoadOptimizer(adam, dir / kOptimizerFile, torch::Device(torch::kCPU)));
     if (o.log) o.log("resumed at step " + std::to_string(step));
+  } else if (!o.init.empty()) {
+    SPIX_RETURN_IF_ERROR(
+        LoadModule(net.get(), kRefinerNetworkName, kRefinerVersion, o.init));
   }
 
   // Fixed validation crops: sample i % n, at a place that moves with i.

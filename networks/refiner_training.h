@@ -18,7 +18,10 @@ struct RefinerTrainingOptions {
   std::string data;            // training pack
   std::string val;             // validation pack
   std::string checkpoint_dir;  // resumed from when it holds a checkpoint
-  int64_t steps = 20000;       // total; the learning rate decays over them
+  // Weights to start from in a new checkpoint dir (e.g. the shipped
+  // refine-g2.safetensors, so training carries over across sessions).
+  std::string init;
+  int64_t steps = 20000;  // total; the learning rate decays over them
   int batch = 16;
   int crop = 96;
   int width = 32;  // channels of the body (half resolution)

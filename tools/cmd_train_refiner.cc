@@ -202,6 +202,12 @@ std::function<int()> AddRefinerCommands(CLI::App* train) {
       ->add_option("--checkpoint-dir", o->checkpoint_dir,
                    "Where checkpoints and the weight file go")
       ->required();
+  refiner
+      ->add_option("--init", o->init,
+                   "Weights to start from in a new --checkpoint-dir (e.g. "
+                   "networks/weights/refine-g2.safetensors; --width and "
+                   "--depth must match them)")
+      ->check(CLI::ExistingFile);
   AddIntegerOption(refiner, "--steps", &o->steps, 1, 100000000,
                    "Total steps (the learning rate decays over them)");
   AddIntegerOption(refiner, "--batch", &o->batch, 1, 4096, "Crops per step");

@@ -54,12 +54,6 @@ std::vector<float> GaussianBlur(const float* in, int w, int h, float sigma) {
   return out;
 }
 
-double Dot(const std::vector<float>& a, const std::vector<float>& b) {
-  double s = 0;
-  for (size_t i = 0; i < a.size(); ++i) s += double(a[i]) * b[i];
-  return s;
-}
-
 // Clamps every channel to the range of its known values. The tensor stencil
 // has negative weights across oblique edges, so it has no discrete maximum
 // principle and overshoots near strong edges (a nonnegative diagonal

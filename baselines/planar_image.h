@@ -45,6 +45,14 @@ inline float PixelError(float a, float b, ErrorNorm norm) {
   return norm == ErrorNorm::kMae ? (d < 0 ? -d : d) : d * d;
 }
 
+// The dot product of two equally long vectors, summed in double: the
+// conjugate-gradient solvers' inner product.
+inline double Dot(const std::vector<float>& a, const std::vector<float>& b) {
+  double s = 0;
+  for (size_t i = 0; i < a.size(); ++i) s += double(a[i]) * b[i];
+  return s;
+}
+
 }  // namespace spix
 
 #endif  // SPIX_BASELINES_PLANAR_IMAGE_H_

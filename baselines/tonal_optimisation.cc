@@ -98,12 +98,6 @@ class InpaintingOperator {
   std::vector<float> z_;
 };
 
-double Dot(const std::vector<float>& a, const std::vector<float>& b) {
-  double s = 0;
-  for (size_t i = 0; i < a.size(); ++i) s += double(a[i]) * b[i];
-  return s;
-}
-
 }  // namespace
 
 PlanarImage OptimiseTonalValues(const PlanarImage& image,

@@ -11,8 +11,10 @@
 // squared grey levels (0..255), as in Vitoria et al.
 //   build/benchmarks/fill_tables [--images N] [--iterations N]
 //       [--restarts N] [--threads N] [--models DIR] [--sections 1234]
-//       [--sequences N] [--training-faces 1]
-// Section q is one line (central square, defaults) for picking checkpoints.
+//       [--sequences N] [--training-faces 1] (sections also q, n)
+// Section q is one line (central square, defaults) for picking checkpoints;
+// section n asks what a nearest-neighbour start buys at small iteration
+// budgets and step sizes (central square, one restart).
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -335,6 +337,30 @@ void Quick(const Args& a, const std::vector<Image>& faces) {
       s.mse, s.psnr, s.ssim);
 }
 
+void NearestStartBudgets(const Args& a, const std::vector<Image>& faces) {
+  std::printf(
+      "\n### Random vs nearest-neighbour start by budget (central square, "
+      "vitoria loss, %zu faces, 1 restart, pool 300, gamma 0.01)\n\n"
+      "| step | iterations | random: PSNR (dB) / SSIM | nn: PSNR (dB) / SSIM "
+      "|\n|---|---|---|---|\n",
+      faces.size());
+  for (double lr : {0.03, 0.01}) {
+    for (int iterations : {30, 100, 300}) {
+      FillOptions o = BaseOptions(a);
+      o.restarts = 1;
+      o.lr = lr;
+      o.iterations = iterations;
+      o.nn_init = false;
+      const Scores random = Score(faces, FillAll(faces, CentralSquare(), o));
+      o.nn_init = true;
+      const Scores nn = Score(faces, FillAll(faces, CentralSquare(), o));
+      std::printf("| %g | %d | %.2f / %.4f | %.2f / %.4f |\n", lr, iterations,
+                  random.psnr, random.ssim, nn.psnr, nn.ssim);
+      std::fflush(stdout);
+    }
+  }
+}
+
 void Timing(const Args& a, const std::vector<Image>& faces) {
   FillOptions o;  // the defaults of `spix fill`
   o.models_dir = a.models;
@@ -397,5 +423,8 @@ int main(int argc, char** argv) {
   if (a.sections.find('3') != std::string::npos) spix::Lahiri(a, faces);
   if (a.sections.find('4') != std::string::npos) spix::Timing(a, faces);
   if (a.sections.find('q') != std::string::npos) spix::Quick(a, faces);
+  if (a.sections.find('n') != std::string::npos) {
+    spix::NearestStartBudgets(a, faces);
+  }
   return 0;
 }

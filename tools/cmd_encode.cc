@@ -219,7 +219,8 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
       "Compress an image (PNG, JPEG, PPM/PGM, BMP, TIFF) into a .spix file.\n"
       "Keeps a sparse set of pixels (--density) and stores their quantised "
       "colours,\ntuned for the decoder; the decoder rebuilds the rest by "
-      "edge-enhancing diffusion\n(default), homogeneous diffusion or the "
+      "edge-enhancing diffusion\n(default; -i eed-g refines it by a network "
+      "where that pays), homogeneous diffusion or the "
       "learned WGAN generator.\nThe defaults are the best setting per bit "
       "measured on Kodak (-i eed -m density\n--chroma-fraction 0.18 -q "
       "16,24, colours tuned by least squares).");
@@ -266,9 +267,10 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
                    "Refuse input images of more pixels (read from the header "
                    "before decoding)");
   AddRealOption(cmd, "--chroma-fraction", &args->chroma_fraction, 1e-3, 1.0,
-                "Luma preference (colour images, -i eed or diffusion): chroma "
-                "is stored at this fraction of the points, luma at all; "
-                "1 = off. Default: 0.18 (1 with -i learned)");
+                "Luma preference (colour images, -i eed, eed-g or diffusion): "
+                "chroma is stored at this fraction of the points, luma at "
+                "all; 1 = off. Default: 0.18 (1 with -i learned)")
+      ->default_str("0.18");
   cmd->add_option("--mask-error", args->mask_error,
                   "What PS and NLPE minimise: mae or mse")
       ->check(CLI::IsMember({"mae", "mse"}))

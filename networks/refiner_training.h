@@ -1,4 +1,4 @@
-// `spix train refiner`: the refinement network r of `-i eed-g`, trained by
+// `spix train refiner`: the refinement network g2 of `-i eed-g`, trained by
 // mean squared error to correct what the default codec decodes. Samples come
 // from image packs (networks/train_util.h) whose images are strips of three
 // equal parts side by side: the original, the decoded image and the mask
@@ -24,9 +24,9 @@ struct RefinerTrainingOptions {
   int64_t steps = 20000;  // total; the learning rate decays over them
   int batch = 16;
   int crop = 96;
-  int width = 32;  // channels of the body (half resolution)
-  int depth = 6;   // 3x3 convolutions of the body
-  double lr = 1e-3;
+  int width = 64;  // channels of the body (half resolution)
+  int depth = 8;   // 3x3 convolutions of the body
+  double lr = 5e-4;
   double checkpoint_minutes = 5;
   int val_crops = 256;
   uint64_t seed = 1;

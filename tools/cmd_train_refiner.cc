@@ -1,6 +1,6 @@
 // spix train refiner-data / spix train refiner: the training set of the
-// refinement network r (what the default codec decodes, next to the
-// original) and r's training loop.
+// refinement network g2 (what the default codec decodes, next to the
+// original) and g2's training loop.
 #include "tools/cmd_train_refiner.h"
 
 #include <CLI/CLI.hpp>
@@ -189,7 +189,7 @@ std::function<int()> AddRefinerCommands(CLI::App* train) {
   auto o = std::make_shared<RefinerTrainingOptions>();
   CLI::App* refiner = train->add_subcommand(
       "refiner",
-      "Train the refinement network r of -i eed-g on packs made by "
+      "Train the refinement network g2 of -i eed-g on packs made by "
       "'spix train refiner-data' (mean squared error against the original). "
       "Re-running with the same --checkpoint-dir resumes.");
   refiner->add_option("--data", o->data, "Training pack (refiner-data)")
@@ -227,14 +227,16 @@ std::function<int()> AddRefinerCommands(CLI::App* train) {
                    "Seed of the crops");
   AddThreadsOption(refiner, &o->threads);
   refiner->footer(
-      "Example (the shipped r, see docs/models.md):\n"
+      "Example (the shipped g2, see docs/models.md):\n"
       "  spix train refiner-data --images ../shared/data/bsds500/train \\\n"
-      "    -o runs/refiner-train.pack\n"
+      "    --per-image 3 -o runs/refiner-train.pack\n"
       "  spix train refiner-data --images ../shared/data/bsds500/val "
       "--per-image 1 \\\n"
       "    -o runs/refiner-val.pack\n"
       "  spix train refiner --data runs/refiner-train.pack \\\n"
-      "    --val runs/refiner-val.pack --checkpoint-dir runs/refiner");
+      "    --val runs/refiner-val.pack --checkpoint-dir runs/refiner\n"
+      "Continue from the shipped weights in a new --checkpoint-dir:\n"
+      "  spix train refiner ... --init networks/weights/refine-g2.safetensors");
   return [data, data_cmd, o, refiner]() -> int {
     if (data_cmd->parsed()) return RunRefinerData(*data);
     if (refiner->parsed()) return RunTrainRefiner(*o);

@@ -98,6 +98,49 @@ class InpaintingOperator {
   std::vector<float> z_;
 };
 
+// CGLS on ||M x - f||^2 over the mask points that `fixed` does not hold
+// (null: all of them), from the values in x. Returns M x (as f - r: the
+// last step needs no further solve).
+std::vector<float> Cgls(InpaintingOperator& m, const std::vector<float>& f,
+                        const std::vector<uint8_t>* fixed, int iterations,
+                        double relative_tolerance, std::vector<float>* x_io) {
+  std::vector<float>& x = *x_io;
+  const size_t n = f.size();
+  std::vector<float> u, r(n), s, p, q;
+  m.Apply(x, &u);
+  for (size_t i = 0; i < n; ++i) r[i] = f[i] - u[i];
+  auto gradient = [&] {
+    m.ApplyTranspose(r, &s);
+    if (fixed) {
+      for (size_t i = 0; i < n; ++i) {
+        if ((*fixed)[i]) s[i] = 0.f;
+      }
+    }
+  };
+  gradient();
+  p = s;
+  double gamma = Dot(s, s);
+  const double stop = gamma * relative_tolerance * relative_tolerance;
+  for (int it = 0; it < iterations && gamma > stop; ++it) {
+    m.Apply(p, &q);
+    const double qq = Dot(q, q);
+    if (!(qq > 0)) break;
+    const float alpha = float(gamma / qq);
+    for (size_t i = 0; i < n; ++i) {
+      x[i] += alpha * p[i];
+      r[i] -= alpha * q[i];
+    }
+    if (it + 1 == iterations) break;
+    gradient();
+    const double next = Dot(s, s);
+    const float beta = float(next / gamma);
+    for (size_t i = 0; i < n; ++i) p[i] = s[i] + beta * p[i];
+    gamma = next;
+  }
+  for (size_t i = 0; i < n; ++i) u[i] = f[i] - r[i];
+  return u;
+}
+
 }  // namespace
 
 PlanarImage OptimiseTonalValues(const PlanarImage& image,
@@ -109,33 +152,35 @@ PlanarImage OptimiseTonalValues(const PlanarImage& image,
     const std::vector<float> f(image.plane(c), image.plane(c) + n);
     InpaintingOperator m(image.width, image.height, mask, options.tensor);
     // Start from the original values; x holds g on the mask, 0 elsewhere.
-    std::vector<float> x(n, 0.f), u, r(n), s, p, q;
+    std::vector<float> x(n, 0.f);
     for (size_t i = 0; i < n; ++i) {
       if (mask[i]) x[i] = f[i];
     }
-    m.Apply(x, &u);
-    for (size_t i = 0; i < n; ++i) r[i] = f[i] - u[i];
-    m.ApplyTranspose(r, &s);
-    p = s;
-    double gamma = Dot(s, s);
-    const double stop =
-        gamma * options.relative_tolerance * options.relative_tolerance;
-    for (int it = 0; it < options.iterations && gamma > stop; ++it) {
-      m.Apply(p, &q);
-      const double qq = Dot(q, q);
-      if (!(qq > 0)) break;
-      const float alpha = float(gamma / qq);
-      for (size_t i = 0; i < n; ++i) {
-        x[i] += alpha * p[i];
-        r[i] -= alpha * q[i];
+    std::vector<float> u =
+        Cgls(m, f, nullptr, options.iterations, options.relative_tolerance, &x);
+    if (options.quantise) {
+      // Group k holds every quantise_groups-th point in raster order, from
+      // the k-th: spread evenly, so every free point has fixed neighbours.
+      const int groups = std::max(options.quantise_groups, 1);
+      std::vector<uint8_t> fixed(n, 0);
+      for (int group = 0; group < groups; ++group) {
+        size_t point = 0;
+        for (size_t i = 0; i < n; ++i) {
+          if (!mask[i]) continue;
+          if (int(point++ % groups) != group) continue;
+          x[i] = options.quantise(c, x[i]);
+          fixed[i] = 1;
+        }
+        if (group + 1 < groups) {
+          Cgls(m, f, &fixed, options.requantise_iterations, 0.0, &x);
+        }
       }
-      m.ApplyTranspose(r, &s);
-      const double next = Dot(s, s);
-      const float beta = float(next / gamma);
-      for (size_t i = 0; i < n; ++i) p[i] = s[i] + beta * p[i];
-      gamma = next;
+      m.Apply(x, &u);
     }
-    m.Apply(x, &u);
+    // The stored values exactly, not as the solves' scaling returns them.
+    for (size_t i = 0; i < n; ++i) {
+      if (mask[i]) u[i] = x[i];
+    }
     std::copy(u.begin(), u.end(), result.plane(c));
   });
   return result;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <opencv2/imgproc.hpp>
 
 namespace spix {
@@ -13,6 +14,14 @@ namespace {
 constexpr double kSmoothingSigma = 1.5;
 constexpr double kLaplacianPower = 1.0;
 constexpr double kFloorFraction = 0.1;  // of the mean weight
+// RefineBlockWeights: the error model's exponent, how far each round moves
+// towards the new weights (in log), and a floor so no block empties. Of
+// exponents 0-2 and steps 0.3-1, these lowered EED's luma error most on six
+// Kodak images at 5 % (by 0-10 %: smooth images gain, textured ones keep
+// their analytic field).
+constexpr double kErrorPower = 0.25;
+constexpr double kRefineStep = 0.5;
+constexpr double kRefineFloor = 0.05;  // of the mean weight
 
 // Mean of a per-pixel map over each block.
 std::vector<double> BlockMeans(const float* map, int width, int height,
@@ -32,18 +41,30 @@ std::vector<double> BlockMeans(const float* map, int width, int height,
   return sum;
 }
 
+// Luma (grey, or (R + 2G + B) / 4 of colour), raster order.
+std::vector<float> LumaOf(const Image& image) {
+  std::vector<float> luma(image.num_pixels());
+  for (size_t i = 0; i < luma.size(); ++i) {
+    const uint8_t* p = &image.pixels[i * image.channels];
+    luma[i] = image.channels == 1 ? p[0] : 0.25f * (p[0] + 2.f * p[1] + p[2]);
+  }
+  return luma;
+}
+
+// `values` scaled to mean 1.
+void NormaliseMean(std::vector<double>* values) {
+  double mean = 0;
+  for (double v : *values) mean += v;
+  mean /= double(values->size());
+  for (double& v : *values) v /= mean;
+}
+
 }  // namespace
 
 std::vector<double> AnalyticBlockWeights(const Image& image, int block_log2) {
-  const int w = image.width, h = image.height, c = image.channels;
-  cv::Mat luma(h, w, CV_32F);
-  for (int y = 0; y < h; ++y) {
-    for (int x = 0; x < w; ++x) {
-      const uint8_t* p = image.pixel(x, y);
-      luma.at<float>(y, x) =
-          c == 1 ? p[0] : 0.25f * p[0] + 0.5f * p[1] + 0.25f * p[2];
-    }
-  }
+  const int w = image.width, h = image.height;
+  std::vector<float> luma_values = LumaOf(image);
+  cv::Mat luma(h, w, CV_32F, luma_values.data());
   cv::Mat smooth, laplacian;
   cv::GaussianBlur(luma, smooth, cv::Size(0, 0), kSmoothingSigma, 0,
                    cv::BORDER_REFLECT);
@@ -66,6 +87,55 @@ std::vector<double> MaskBlockWeights(const std::vector<uint8_t>& mask,
       BlockMeans(map.data(), width, height, block_log2);
   for (double& v : weights) v += 1e-12;
   return weights;
+}
+
+std::vector<double> RefineBlockWeights(const Image& image,
+                                       std::vector<double> weights,
+                                       double density, int block_log2,
+                                       int iterations,
+                                       const LumaInpainter& inpaint) {
+  const int w = image.width, h = image.height;
+  const std::vector<float> luma = LumaOf(image);
+  std::vector<double> best = weights;
+  double best_error = std::numeric_limits<double>::infinity();
+  for (int round = 0; round <= iterations; ++round) {
+    const DensityField field =
+        FitDensityField(weights, w, h, density, block_log2);
+    const std::vector<uint8_t> mask =
+        DensityFieldMask(field, w, h, DensityFieldCount(field, w, h));
+    std::vector<float> u = luma;
+    inpaint(mask, u.data());
+    std::vector<float> error(luma.size()), points(luma.size());
+    double total = 0;
+    for (size_t i = 0; i < luma.size(); ++i) {
+      error[i] = (u[i] - luma[i]) * (u[i] - luma[i]);
+      points[i] = mask[i];
+      total += error[i];
+    }
+    if (total < best_error) {
+      best_error = total;
+      best = weights;
+    }
+    if (round == iterations) break;
+    const std::vector<double> block_error =
+        BlockMeans(error.data(), w, h, block_log2);
+    const std::vector<double> block_density =
+        BlockMeans(points.data(), w, h, block_log2);
+    const double block_area = double(1 << block_log2) * (1 << block_log2);
+    std::vector<double> target(weights.size());
+    for (size_t b = 0; b < target.size(); ++b) {
+      const double d = std::max(block_density[b], 0.5 / block_area);
+      target[b] = std::pow(block_error[b] * std::pow(d, kErrorPower),
+                           1.0 / (kErrorPower + 1));
+    }
+    NormaliseMean(&target);
+    NormaliseMean(&weights);
+    for (size_t b = 0; b < target.size(); ++b) {
+      weights[b] = std::pow(weights[b], 1 - kRefineStep) *
+                   std::pow(target[b] + kRefineFloor, kRefineStep);
+    }
+  }
+  return best;
 }
 
 DensityField FitDensityField(const std::vector<double>& weights, int width,

@@ -5,6 +5,7 @@
 #define SPIX_CODEC_DENSITY_MASK_H_
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "bitstream/density_field.h"
@@ -25,6 +26,24 @@ std::vector<double> AnalyticBlockWeights(const Image& image, int block_log2);
 // The local density of a mask (for example a PS+NLPE mask), per block.
 std::vector<double> MaskBlockWeights(const std::vector<uint8_t>& mask,
                                      int width, int height, int block_log2);
+
+// The luma plane of `image` inpainted from the mask (1 = known), for
+// RefineBlockWeights: the operator the file is made for, or a fast proxy.
+using LumaInpainter =
+    std::function<void(const std::vector<uint8_t>& mask, float* luma)>;
+
+// Moves density towards the blocks where the reconstruction errs. Each round
+// halftones the field of `weights` at `density`, inpaints the luma and moves
+// each block's weight halfway (in log) to the density that minimises the
+// modelled error sum, E_b(d) = E_b(d_now) (d_now / d)^p, for the point
+// budget. Returns the weights of the round with the least luma error (the
+// input ones included), so it never loses by that measure; `iterations`
+// rounds cost iterations + 1 inpaintings.
+std::vector<double> RefineBlockWeights(const Image& image,
+                                       std::vector<double> weights,
+                                       double density, int block_log2,
+                                       int iterations,
+                                       const LumaInpainter& inpaint);
 
 // The field whose block densities are proportional to `weights` (capped at
 // 1, log-quantised) with `density` of the pixels known on average.

@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <cmath>
 
+#include "baselines/diffusion.h"
+#include "baselines/eed.h"
 #include "baselines/planar_image.h"
 #include "baselines/random.h"
 #include "baselines/spatial_optimisation.h"
+#include "bitstream/format.h"
 #include "bitstream/halftone.h"
 #include "codec/density_mask.h"
 #include "codec/learned.h"
@@ -151,6 +154,41 @@ MaskChoice PsDensity(const std::vector<uint8_t>& ps, int w, int h,
                      density);
 }
 
+// Rounds of RefineBlockWeights by effort: on six Kodak images two rounds
+// took EED's BD-rate against JPEG from -17.9 % to -19.4 % at effort 7, for
+// about 1 s per encode.
+int DensityRefinementRounds(int effort) {
+  return effort <= 2 ? 0 : effort <= 6 ? 1 : effort <= 8 ? 2 : 3;
+}
+
+// The analytic weights, moved to where the file's operator errs; EED's
+// error stands in for the operators built on it, homogeneous diffusion's
+// (faster) for the others.
+std::vector<double> DensityWeights(const Image& image,
+                                   const EncodeOptions& options) {
+  std::vector<double> weights = AnalyticBlockWeights(image, kDensityBlockLog2);
+  const int rounds = DensityRefinementRounds(options.effort);
+  if (rounds == 0) return weights;
+  const bool eed = options.inpainter == Inpainter::kEdgeEnhancingDiffusion ||
+                   options.inpainter == Inpainter::kEedRefined;
+  const int w = image.width, h = image.height;
+  return RefineBlockWeights(
+      image, std::move(weights), options.density, kDensityBlockLog2, rounds,
+      [&](const std::vector<uint8_t>& mask, float* luma) {
+        if (!eed) {
+          InpaintDiffusion(w, h, mask.data(), luma, 128.f);
+          return;
+        }
+        PlanarImage plane(w, h, 1);
+        std::copy(luma, luma + plane.data.size(), plane.data.begin());
+        EedOptions eed_options;  // the middle of the encoder's candidates
+        eed_options.contrast = 16 * kEedContrastUnit;
+        eed_options.sigma = 10 * kEedSigmaUnit;
+        InpaintEed(mask.data(), eed_options, &plane);
+        std::copy(plane.data.begin(), plane.data.end(), luma);
+      });
+}
+
 // The masks that do not look at the image.
 std::vector<uint8_t> FixedMask(const EncodeOptions& o, int w, int h,
                                double density) {
@@ -172,8 +210,7 @@ StatusOr<MaskChoice> SelectMask(const Image& image,
     return MaskChoice{HalftoneMask(scores, w, h, options.density), {}};
   }
   if (options.mask == MaskMode::kDensity) {
-    return FromWeights(AnalyticBlockWeights(image, kDensityBlockLog2), w, h,
-                       options.density);
+    return FromWeights(DensityWeights(image, options), w, h, options.density);
   }
   if (!IsOptimised(options.mask)) {
     return MaskChoice{FixedMask(options, w, h, options.density), {}};
@@ -199,7 +236,7 @@ MaskFamily::MaskFamily(const Image& image, const EncodeOptions& options,
     return;
   }
   if (options.mask == MaskMode::kDensity) {
-    analytic_weights_ = AnalyticBlockWeights(image, kDensityBlockLog2);
+    density_weights_ = DensityWeights(image, options);
     return;
   }
   if (!IsOptimised(options.mask)) return;
@@ -216,7 +253,7 @@ MaskChoice MaskFamily::At(double density) const {
     return {HalftoneMask(learned_scores_, w, h, density), {}};
   }
   if (options_.mask == MaskMode::kDensity) {
-    return FromWeights(analytic_weights_, w, h, density);
+    return FromWeights(density_weights_, w, h, density);
   }
   if (!IsOptimised(options_.mask)) {
     return {FixedMask(options_, w, h, density), {}};

@@ -44,7 +44,7 @@ class MaskFamily {
   std::vector<uint8_t> base_;  // the PS mask at min_density
   std::vector<uint32_t> removal_order_;
   std::vector<float> learned_scores_;
-  std::vector<double> analytic_weights_;  // kDensity
+  std::vector<double> density_weights_;  // kDensity: analytic, refined
 };
 
 // Number of known pixels for a density: round(density * pixels), at least 1.

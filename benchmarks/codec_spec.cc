@@ -70,6 +70,7 @@ Status ApplyField(const std::string& codec, const std::string& field,
   if (field == "ps+nlpe") return o.mask = MaskMode::kPsNlpe, OkStatus();
   if (field == "density") return o.mask = MaskMode::kDensity, OkStatus();
   if (field == "ps-density") return o.mask = MaskMode::kPsDensity, OkStatus();
+  if (field == "tree") return o.mask = MaskMode::kTree, OkStatus();
   if (field == "tonal") return o.tonal = true, OkStatus();
   if (field == "mse") return o.mask_error = MaskError::kMse, OkStatus();
   double v = 0;

@@ -11,7 +11,8 @@
 //                learned|grid|halftone|random|ps|ps+nlpe (mask), d<density>,
 //                q<luma>[x<chroma>] (quantisation steps), c<NLPE cycles>,
 //                cf<chroma fraction> (luma preference, diffusions only),
-//                density|ps-density (density-field masks),
+//                density|ps-density (density-field masks), tree (binary-tree
+//                masks),
 //                tonal, notonal, mse (PS/NLPE minimise MSE instead of MAE),
 //                e<1..9> (encoder effort, default 7)
 //   jpeg: q<quality 1..100>; webp: q<0..100>; jp2: b<target bits per pixel>;

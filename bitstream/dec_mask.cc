@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "bitstream/binary_tree.h"
 #include "bitstream/byte_io.h"
 #include "bitstream/dec_arith.h"
 #include "bitstream/density_field.h"
@@ -99,6 +100,11 @@ StatusOr<std::vector<uint8_t>> DecodeMask(const uint8_t* data, size_t size,
     }
     mask = DensityFieldMask(*levels, width, height, declared);
     if (field) *field = std::move(levels).value();
+  } else if (method == uint8_t(MaskMethod::kBinaryTree) && version >= 2) {
+    StatusOr<BinaryTreeMask> tree =
+        DecodeBinaryTree(r.cursor(), r.remaining(), width, height);
+    if (!tree.ok()) return tree.status();
+    mask = tree->mask();
   }
   if (!mask.ok()) return mask;
   uint64_t ones = 0;

@@ -100,6 +100,15 @@ std::vector<uint8_t> EncodeDensityFieldMask(const DensityField& field,
   return std::move(w.bytes());
 }
 
+std::vector<uint8_t> EncodeBinaryTreeMask(const BinaryTreeMask& tree) {
+  ByteWriter w;
+  w.U32(uint32_t(tree.count()));
+  w.U8(uint8_t(MaskMethod::kBinaryTree));
+  const std::vector<uint8_t> coded = EncodeBinaryTree(tree);
+  w.Bytes(coded.data(), coded.size());
+  return std::move(w.bytes());
+}
+
 std::vector<uint8_t> EncodeMask(const uint8_t* mask, int width, int height) {
   std::vector<uint32_t> xs, ys;
   for (int y = 0; y < height; ++y) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "bitstream/binary_tree.h"
 #include "bitstream/density_field.h"
 
 namespace spix {
@@ -19,6 +20,9 @@ std::vector<uint8_t> EncodeMask(const uint8_t* mask, int width, int height);
 // mask is DensityFieldMask(field, width, height, count).
 std::vector<uint8_t> EncodeDensityFieldMask(const DensityField& field,
                                             uint64_t count);
+
+// The MASK chunk payload of a binary-tree mask (format version 2).
+std::vector<uint8_t> EncodeBinaryTreeMask(const BinaryTreeMask& tree);
 
 // The context coder with fixed adaptive offsets (0 = unused); for tests.
 std::vector<uint8_t> EncodeMaskWithOffsets(const uint8_t* mask, int width,

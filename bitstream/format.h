@@ -68,6 +68,7 @@ enum class MaskMethod : uint8_t {
   kZstdBitmap = 1,
   kFlatHalftone = 2,
   kDensityField = 3,
+  kBinaryTree = 4,  // format version 2 (bitstream/binary_tree.h)
 };
 inline constexpr uint8_t kMaxMaskContextOffset = 64;
 inline constexpr int kMaskZstdLevel = 19;

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <optional>
 #include <string>
 
@@ -158,8 +159,11 @@ StatusOr<FileInfo> Inspect(const uint8_t* data, size_t size) {
   for (const ChunkView& c : container.chunks) {
     std::string what = "unknown";
     if (c.tag == kMaskChunkTag) {
+      // The chunk parsed, so its method (byte 4) is one of these.
       static const char* kMethods[] = {"context-coded positions", "zstd bitmap",
-                                       "flat halftone", "density field"};
+                                       "flat halftone", "density field",
+                                       "binary tree"};
+      static_assert(std::size(kMethods) == size_t(MaskMethod::kBinaryTree) + 1);
       what = "positions: " + std::string(kMethods[c.data[4]]);
     } else if (c.tag == kValuesChunkTag) {
       what = file.luma_preferred ? "luma values" : "values, every channel";

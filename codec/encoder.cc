@@ -123,7 +123,14 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
   chunks[0].tag = kMaskChunkTag;
   chunks[0].data = EncodeMask(mask.data(), image.width, image.height);
   // What the decoder will know of the mask: the field only if it is stored.
-  MaskChoice stored_choice{mask, std::nullopt};
+  MaskChoice stored_choice{mask, std::nullopt, std::nullopt};
+  if (choice.tree) {
+    std::vector<uint8_t> tree = EncodeBinaryTreeMask(*choice.tree);
+    if (tree.size() < chunks[0].data.size()) {
+      chunks[0].data.swap(tree);
+      header.version = 2;
+    }
+  }
   if (choice.field) {
     // The field is the cheaper description unless a free list (or the flat
     // halftone) happens to code smaller.

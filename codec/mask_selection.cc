@@ -12,6 +12,7 @@
 #include "bitstream/halftone.h"
 #include "codec/density_mask.h"
 #include "codec/learned.h"
+#include "codec/tree_mask.h"
 
 namespace spix {
 
@@ -189,6 +190,13 @@ std::vector<double> DensityWeights(const Image& image,
       });
 }
 
+MaskChoice FromTree(BinaryTreeMask tree) {
+  MaskChoice c;
+  c.mask = tree.mask();
+  c.tree = std::move(tree);
+  return c;
+}
+
 // The masks that do not look at the image.
 std::vector<uint8_t> FixedMask(const EncodeOptions& o, int w, int h,
                                double density) {
@@ -207,13 +215,17 @@ StatusOr<MaskChoice> SelectMask(const Image& image,
   if (options.mask == MaskMode::kLearned) {
     SPIX_ASSIGN_OR_RETURN(std::vector<float> scores,
                           LearnedMaskScores(image, options, options.density));
-    return MaskChoice{HalftoneMask(scores, w, h, options.density), {}};
+    return MaskChoice{HalftoneMask(scores, w, h, options.density), {}, {}};
   }
   if (options.mask == MaskMode::kDensity) {
     return FromWeights(DensityWeights(image, options), w, h, options.density);
   }
+  if (options.mask == MaskMode::kTree) {
+    return FromTree(
+        GrowTreeMask(image, KnownPixelCount(w, h, options.density)));
+  }
   if (!IsOptimised(options.mask)) {
-    return MaskChoice{FixedMask(options, w, h, options.density), {}};
+    return MaskChoice{FixedMask(options, w, h, options.density), {}, {}};
   }
   const PlanarImage f = ToPlanar(image.pixels.data(), w, h, image.channels);
   std::vector<uint8_t> mask = ProbabilisticSparsification(
@@ -222,7 +234,7 @@ StatusOr<MaskChoice> SelectMask(const Image& image,
     return PsDensity(mask, w, h, options.density);
   }
   if (options.mask == MaskMode::kPsNlpe) RunNlpe(f, options, &mask);
-  return MaskChoice{std::move(mask), {}};
+  return MaskChoice{std::move(mask), {}, {}};
 }
 
 MaskFamily::MaskFamily(const Image& image, const EncodeOptions& options,
@@ -239,6 +251,14 @@ MaskFamily::MaskFamily(const Image& image, const EncodeOptions& options,
     density_weights_ = DensityWeights(image, options);
     return;
   }
+  if (options.mask == MaskMode::kTree) {
+    // Grown once past the densities a search is likely to try; At() replays
+    // a prefix, and grows anew only above it.
+    const double most = std::min(1.0, std::max(0.3, 4 * options.density));
+    tree_grown_to_ = KnownPixelCount(image.width, image.height, most);
+    GrowTreeMask(image, tree_grown_to_, &tree_splits_);
+    return;
+  }
   if (!IsOptimised(options.mask)) return;
   const PlanarImage f =
       ToPlanar(image.pixels.data(), image.width, image.height, image.channels);
@@ -250,13 +270,19 @@ MaskFamily::MaskFamily(const Image& image, const EncodeOptions& options,
 MaskChoice MaskFamily::At(double density) const {
   const int w = image_.width, h = image_.height;
   if (options_.mask == MaskMode::kLearned) {
-    return {HalftoneMask(learned_scores_, w, h, density), {}};
+    return {HalftoneMask(learned_scores_, w, h, density), {}, {}};
   }
   if (options_.mask == MaskMode::kDensity) {
     return FromWeights(density_weights_, w, h, density);
   }
+  if (options_.mask == MaskMode::kTree) {
+    const uint64_t target = KnownPixelCount(w, h, density);
+    return FromTree(target <= tree_grown_to_
+                        ? ReplayTreeMask(w, h, tree_splits_, target)
+                        : GrowTreeMask(image_, target));
+  }
   if (!IsOptimised(options_.mask)) {
-    return {FixedMask(options_, w, h, density), {}};
+    return {FixedMask(options_, w, h, density), {}, {}};
   }
   // Put back the last-removed pixels until the count is reached.
   std::vector<uint8_t> mask = base_;
@@ -268,7 +294,7 @@ MaskChoice MaskFamily::At(double density) const {
   if (options_.mask == MaskMode::kPsDensity) {
     return PsDensity(mask, w, h, density);
   }
-  return {std::move(mask), {}};
+  return {std::move(mask), {}, {}};
 }
 
 void MaskFamily::Refine(MaskChoice* choice) const {

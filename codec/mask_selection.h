@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "bitstream/binary_tree.h"
 #include "bitstream/density_field.h"
 #include "codec/image.h"
 #include "codec/spix.h"
@@ -13,10 +14,11 @@
 namespace spix {
 
 // A mask (1 = known pixel) and, for the density modes, the field the
-// decoder redraws it from.
+// decoder redraws it from, or for tree masks the tree.
 struct MaskChoice {
   std::vector<uint8_t> mask;
   std::optional<DensityField> field;
+  std::optional<BinaryTreeMask> tree;
 };
 
 // The mask for `options.mask` at `options.density`. Fails only for learned
@@ -45,6 +47,8 @@ class MaskFamily {
   std::vector<uint32_t> removal_order_;
   std::vector<float> learned_scores_;
   std::vector<double> density_weights_;  // kDensity: analytic, refined
+  std::vector<uint32_t> tree_splits_;    // kTree: the growth, in order
+  uint64_t tree_grown_to_ = 0;           // points of the whole growth
 };
 
 // Number of known pixels for a density: round(density * pixels), at least 1.

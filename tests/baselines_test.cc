@@ -168,7 +168,9 @@ TEST(Tonal, QuantisingInGroupsBeatsRoundingOnce) {
     const PlanarImage g = OptimiseTonalValues(f, mask, o);
     double error = 0;
     for (size_t i = 0; i < mask.size(); ++i) {
-      if (mask[i]) EXPECT_EQ(std::fmod(g.data[i], 16.f), 0.f) << i;
+      if (mask[i]) {
+        EXPECT_EQ(std::fmod(g.data[i], 16.f), 0.f) << i;
+      }
       error += std::pow(double(g.data[i]) - f.data[i], 2);
     }
     return error;

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <random>
 
+#include "bitstream/binary_tree.h"
 #include "bitstream/container.h"
 #include "bitstream/dec_arith.h"
 #include "bitstream/dec_mask.h"
@@ -222,6 +223,74 @@ TEST(Mask, FlatHalftoneSpreadsEvenly) {
       EXPECT_GT(ones, 0) << x0 << "," << y0;
     }
   }
+}
+
+// A tree split at random leaves until about `splits` splits.
+BinaryTreeMask RandomTree(int w, int h, int splits, uint32_t seed) {
+  BinaryTreeMask tree(w, h);
+  std::mt19937 rng(seed);
+  for (int k = 0; k < splits; ++k) {
+    std::vector<size_t> leaves;
+    for (size_t c = 0; c < tree.cells().size(); ++c) {
+      if (tree.cells()[c].children < 0 && tree.cells()[c].Splittable()) {
+        leaves.push_back(c);
+      }
+    }
+    if (leaves.empty()) break;
+    tree.Split(leaves[rng() % leaves.size()]);
+  }
+  return tree;
+}
+
+TEST(BinaryTree, MaskRoundTripsAtManySizes) {
+  const int sizes[][2] = {{1, 1}, {2, 1}, {3, 2}, {1, 40}, {37, 19}, {64, 48}};
+  for (const auto& s : sizes) {
+    for (int splits : {0, 1, 7, 200, 100000}) {
+      const BinaryTreeMask tree =
+          RandomTree(s[0], s[1], splits, uint32_t(splits + s[0]));
+      const std::vector<uint8_t> chunk = EncodeBinaryTreeMask(tree);
+      std::optional<DensityField> field;
+      auto mask = DecodeMask(chunk.data(), chunk.size(), s[0], s[1],
+                             kFormatVersion, &field);
+      ASSERT_TRUE(mask.ok()) << mask.status().message();
+      EXPECT_EQ(*mask, tree.mask()) << s[0] << "x" << s[1] << " " << splits;
+      EXPECT_FALSE(field.has_value());
+      // Version 1 has no trees.
+      EXPECT_FALSE(DecodeMask(chunk.data(), chunk.size(), s[0], s[1], 1).ok());
+    }
+  }
+}
+
+// A fully split tree knows every pixel; the corners and centre of the
+// root are known from the start.
+TEST(BinaryTree, PointsAreCornersAndCentresOfEveryCell) {
+  const BinaryTreeMask root(9, 5);
+  EXPECT_EQ(root.count(), 5u);
+  EXPECT_EQ(root.mask()[0], 1);
+  EXPECT_EQ(root.mask()[8], 1);
+  EXPECT_EQ(root.mask()[2 * 9 + 4], 1);
+  const BinaryTreeMask full = RandomTree(9, 5, 100000, 1);
+  EXPECT_EQ(full.count(), 45u);
+}
+
+TEST(BinaryTree, TruncationAndStrayBytesAreRefused) {
+  const BinaryTreeMask tree = RandomTree(97, 61, 300, 3);
+  const std::vector<uint8_t> coded = EncodeBinaryTree(tree);
+  ASSERT_TRUE(DecodeBinaryTree(coded.data(), coded.size(), 97, 61).ok());
+  for (size_t len = 0; len < coded.size(); ++len) {
+    auto decoded = DecodeBinaryTree(coded.data(), len, 97, 61);
+    // A shorter stream may still describe a tree, but never this one.
+    if (decoded.ok()) {
+      EXPECT_NE(decoded->mask(), tree.mask()) << len;
+    }
+  }
+  std::vector<uint8_t> longer = coded;
+  longer.push_back(0x5A);
+  EXPECT_FALSE(DecodeBinaryTree(longer.data(), longer.size(), 97, 61).ok());
+  // The chunk's point count must match the tree.
+  std::vector<uint8_t> chunk = EncodeBinaryTreeMask(tree);
+  chunk[0] ^= 1;
+  EXPECT_FALSE(DecodeMask(chunk.data(), chunk.size(), 97, 61).ok());
 }
 
 DensityField RandomField(int w, int h, int block_log2, uint32_t seed) {

@@ -260,12 +260,12 @@ TEST_F(Cli, EffortLevels) {
 }
 
 TEST_F(Cli, InpainterChoiceAndMissingWeights) {
-  // The default is EED on a density field with luma preference.
+  // The default is EED on a binary-tree mask with luma preference.
   ASSERT_EQ(Spix("encode " + Path("rgb.png") + " -o " + Path("e.spix")).code,
             0);
   CliRun r = Spix("info " + Path("e.spix"));
   EXPECT_NE(r.out.find("edge-enhancing-diffusion"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("density field"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("binary tree"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("CHRM"), std::string::npos) << r.out;
   // The learned codec defaults to a halftone mask (5 bytes: the count).
   ASSERT_EQ(

@@ -11,6 +11,7 @@
 #include "codec/luma_preference.h"
 #include "codec/mask_selection.h"
 #include "codec/spix.h"
+#include "codec/tree_mask.h"
 #include "tests/test_images.h"
 
 namespace spix {
@@ -251,6 +252,61 @@ TEST(DensityMasks, RoundTripWithKnownPixelsExactAndCheapPositions) {
     }
     EXPECT_GT(left, 3 * right) << int(mode);
   }
+}
+
+// Tree masks: known pixels exact, every byte flip and truncation of a file
+// refused, more points where the detail is, and positions far cheaper than
+// a free list of the same points.
+TEST(TreeMasks, RoundTripWithKnownPixelsExact) {
+  const Image image = HalfTexturedImage(128, 64);
+  for (double cf : {1.0, 0.25}) {
+    EncodeOptions o = DiffusionOptions(MaskMode::kTree, 0.08);
+    o.chroma_fraction = cf;
+    o.quant_step_luma = o.quant_step_chroma = 1;
+    const auto bytes = MustEncode(image, o);
+    ParsedContainer parsed;
+    const ChunkView* mask_chunk = ChunkOf(bytes, kMaskChunkTag, &parsed);
+    ASSERT_NE(mask_chunk, nullptr);
+    EXPECT_EQ(parsed.header.version, 2);
+    EXPECT_EQ(mask_chunk->data[4], uint8_t(MaskMethod::kBinaryTree));
+    auto choice = SelectMask(image, o);
+    ASSERT_TRUE(choice.ok());
+    ASSERT_TRUE(choice->tree.has_value());
+    const auto free_list =
+        EncodeMask(choice->mask.data(), image.width, image.height);
+    EXPECT_LT(mask_chunk->size * 2, free_list.size());
+    const Image decoded = MustDecode(bytes);
+    size_t left = 0, right = 0;
+    for (size_t i = 0; i < image.num_pixels(); ++i) {
+      if (!choice->mask[i]) continue;
+      (int(i % image.width) < image.width / 2 ? left : right) += 1;
+      if (cf < 1) continue;  // chroma is inpainted at most points
+      for (int c = 0; c < 3; ++c) {
+        ASSERT_EQ(decoded.pixels[i * 3 + c], image.pixels[i * 3 + c]) << i;
+      }
+    }
+    EXPECT_GT(left, 2 * right);
+    for (size_t i = 0; i < bytes.size(); ++i) {
+      auto bad = bytes;
+      bad[i] ^= 0x5A;
+      EXPECT_FALSE(Decode(bad.data(), bad.size()).ok()) << i;
+    }
+    for (size_t len = 0; len < bytes.size(); ++len) {
+      EXPECT_FALSE(Decode(bytes.data(), len).ok()) << len;
+    }
+  }
+}
+
+// Growth meets the point budget, and a prefix of its splits is the tree
+// grown to a smaller budget (what rate control replays).
+TEST(TreeMasks, GrowthMeetsTheBudgetAndPrefixesAreSmallerTrees) {
+  const Image image = SyntheticImage(96, 64, 3);
+  std::vector<uint32_t> order;
+  const BinaryTreeMask big = GrowTreeMask(image, 900, &order);
+  EXPECT_GE(big.count(), 900u);
+  EXPECT_LT(big.count(), 900u + 8);  // a split adds at most 8 points
+  const BinaryTreeMask small = GrowTreeMask(image, 300);
+  EXPECT_EQ(ReplayTreeMask(96, 64, order, 300).mask(), small.mask());
 }
 
 TEST(DensityMasks, BeatTheFlatHalftoneAtEqualDensity) {

@@ -13,9 +13,9 @@
 #include "baselines/poisson_blend.h"
 #include "codec/image_io.h"
 #include "networks/fill/latent_search.h"
-#include "networks/modules.h"
 #include "networks/fill/prior_training.h"
 #include "networks/fill/priors.h"
+#include "networks/modules.h"
 #include "networks/weights.h"
 #include "tests/test_images.h"
 

@@ -20,9 +20,9 @@ namespace {
 const char* const kGolden[] = {"grey_random_d20_q1", "rgb_grid_d10_q4",
                                "rgb_halftone_d8_q8", "rgb_random_d30_q1",
                                "tall_random_d50_q16"};
-const char* const kGoldenV2[] = {"v2_rgb_density_d15_q1",
-                                 "v2_rgb_density_cf25_q8",
-                                 "v2_rgb_halftone_cf50_q4"};
+const char* const kGoldenV2[] = {
+    "v2_rgb_density_d15_q1", "v2_rgb_density_cf25_q8",
+    "v2_rgb_halftone_cf50_q4", "v2_grey_tree_d15_q2"};
 
 class Golden : public ::testing::TestWithParam<const char*> {};
 
@@ -175,7 +175,8 @@ TEST_P(EedGolden, DecodesToCommittedPixelsWithinTolerance) {
 INSTANTIATE_TEST_SUITE_P(Version2, EedGolden,
                          ::testing::Values("v2_eed_rgb_density_d15_q4",
                                            "v2_eed_rgb_density_cf25_q8",
-                                           "v2_eed_grey_halftone_d20_q2"));
+                                           "v2_eed_grey_halftone_d20_q2",
+                                           "v2_eed_rgb_tree_cf25_q8"));
 
 }  // namespace
 }  // namespace spix

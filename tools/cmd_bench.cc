@@ -54,7 +54,7 @@ CommandRunner AddBenchCommand(CLI::App& app) {
          "unless its fields say otherwise: "
          "g (learned generator, with tonal steps), eed (edge-enhancing "
          "diffusion), "
-         "grid|halftone|random|ps|ps+nlpe|learned|density|ps-density "
+         "grid|halftone|random|ps|ps+nlpe|learned|density|ps-density|tree "
          "(mask), d<density>, q<luma>[x<chroma>], c<NLPE cycles>, "
          "cf<chroma fraction> (luma preference), tonal, notonal, mse, "
          "e<effort 1..9>. "

@@ -46,12 +46,15 @@ full "$tmp/tall.ppm" -o "$here/tall_random_d50_q16.spix" -d 0.5 -m random -q 16,
 full "$tmp/rgb.ppm" -o "$here/v2_rgb_density_d15_q1.spix" -d 0.15 -m density -q 1
 enc "$tmp/rgb.ppm" -o "$here/v2_rgb_density_cf25_q8.spix" -d 0.2 -m density -q 8 --chroma-fraction 0.25
 enc "$tmp/rgb.ppm" -o "$here/v2_rgb_halftone_cf50_q4.spix" -d 0.1 -m halftone -q 4 --tonal --chroma-fraction 0.5
+# A binary-tree mask.
+enc "$tmp/grey.pgm" -o "$here/v2_grey_tree_d15_q2.spix" -d 0.15 -m tree -q 2
 # Version 2, edge-enhancing diffusion: chroma everywhere, luma preference,
 # grey.
 eed() { "$spix" encode "$@" -i eed --tonal -f --quiet; }
 eed "$tmp/rgb.ppm" -o "$here/v2_eed_rgb_density_d15_q4.spix" -d 0.15 -m density -q 4,8 --chroma-fraction 1
 eed "$tmp/rgb.ppm" -o "$here/v2_eed_rgb_density_cf25_q8.spix" -d 0.2 -m density -q 8,16 --chroma-fraction 0.25
 eed "$tmp/grey.pgm" -o "$here/v2_eed_grey_halftone_d20_q2.spix" -d 0.2 -m halftone -q 2,4 --chroma-fraction 1
+eed "$tmp/rgb.ppm" -o "$here/v2_eed_rgb_tree_cf25_q8.spix" -d 0.2 -m tree -q 8,16 --chroma-fraction 0.25
 # The learned decoder (g, the default): the shipped weights, named, and one
 # LibTorch thread. The header records the weights' hash; the full SHA-256
 # goes next to the files, so the test can say which weights they need.

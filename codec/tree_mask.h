@@ -1,0 +1,31 @@
+// Encoder side of binary-tree masks (MASK method 4): grows the tree where
+// the reconstruction errs, so the points follow the image while their
+// positions cost one flag per cell.
+#ifndef SPIX_CODEC_TREE_MASK_H_
+#define SPIX_CODEC_TREE_MASK_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "bitstream/binary_tree.h"
+#include "codec/image.h"
+
+namespace spix {
+
+// Grows the tree until it holds `target` points (or cannot split further).
+// Each round inpaints the luma from the current points by homogeneous
+// diffusion and splits the half of the leaves with the largest squared
+// error, in that order (R-EED splits by an error threshold; ranking meets a
+// point budget instead). `split_order`, when not null, receives the cells
+// split, in order: any prefix of it is the tree grown to a smaller target.
+BinaryTreeMask GrowTreeMask(const Image& image, uint64_t target,
+                            std::vector<uint32_t>* split_order = nullptr);
+
+// The tree of the first splits of `split_order` that reach `target` points.
+BinaryTreeMask ReplayTreeMask(int width, int height,
+                              const std::vector<uint32_t>& split_order,
+                              uint64_t target);
+
+}  // namespace spix
+
+#endif  // SPIX_CODEC_TREE_MASK_H_

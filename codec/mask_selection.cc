@@ -221,8 +221,8 @@ StatusOr<MaskChoice> SelectMask(const Image& image,
     return FromWeights(DensityWeights(image, options), w, h, options.density);
   }
   if (options.mask == MaskMode::kTree) {
-    return FromTree(
-        GrowTreeMask(image, KnownPixelCount(w, h, options.density)));
+    return FromTree(GrowTreeMask(image, KnownPixelCount(w, h, options.density),
+                                 options.effort));
   }
   if (!IsOptimised(options.mask)) {
     return MaskChoice{FixedMask(options, w, h, options.density), {}, {}};
@@ -256,7 +256,7 @@ MaskFamily::MaskFamily(const Image& image, const EncodeOptions& options,
     // a prefix, and grows anew only above it.
     const double most = std::min(1.0, std::max(0.3, 4 * options.density));
     tree_grown_to_ = KnownPixelCount(image.width, image.height, most);
-    GrowTreeMask(image, tree_grown_to_, &tree_splits_);
+    GrowTreeMask(image, tree_grown_to_, options.effort, &tree_splits_);
     return;
   }
   if (!IsOptimised(options.mask)) return;
@@ -279,7 +279,7 @@ MaskChoice MaskFamily::At(double density) const {
     const uint64_t target = KnownPixelCount(w, h, density);
     return FromTree(target <= tree_grown_to_
                         ? ReplayTreeMask(w, h, tree_splits_, target)
-                        : GrowTreeMask(image_, target));
+                        : GrowTreeMask(image_, target, options_.effort));
   }
   if (!IsOptimised(options_.mask)) {
     return {FixedMask(options_, w, h, density), {}, {}};

@@ -8,13 +8,17 @@
 namespace spix {
 namespace {
 
-// The share of the leaves split per round: on kodim05 and kodim23 at 5 %
-// splitting a tenth gained 0.06 dB over a half at four times the time.
-constexpr double kSplitShare = 0.5;
+// The share of the leaves split per round: smaller shares follow the error
+// more closely, at one more diffusion solve per round. On six Kodak images a
+// quarter saved 2.2 % of the bits (BD-rate under EED) against a half, for
+// about 1.5 s per image.
+double SplitShare(int effort) {
+  return effort <= 6 ? 0.5 : effort <= 8 ? 0.25 : 0.1;
+}
 
 }  // namespace
 
-BinaryTreeMask GrowTreeMask(const Image& image, uint64_t target,
+BinaryTreeMask GrowTreeMask(const Image& image, uint64_t target, int effort,
                             std::vector<uint32_t>* split_order) {
   const int w = image.width, h = image.height;
   std::vector<float> luma(image.num_pixels());
@@ -48,7 +52,7 @@ BinaryTreeMask GrowTreeMask(const Image& image, uint64_t target,
       return a.first != b.first ? a.first > b.first : a.second < b.second;
     });
     const size_t splits =
-        std::max<size_t>(1, size_t(double(leaves.size()) * kSplitShare));
+        std::max<size_t>(1, size_t(double(leaves.size()) * SplitShare(effort)));
     for (size_t k = 0; k < splits && tree.count() < target; ++k) {
       tree.Split(leaves[k].second);
       if (split_order) split_order->push_back(leaves[k].second);

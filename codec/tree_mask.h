@@ -14,11 +14,12 @@ namespace spix {
 
 // Grows the tree until it holds `target` points (or cannot split further).
 // Each round inpaints the luma from the current points by homogeneous
-// diffusion and splits the half of the leaves with the largest squared
-// error, in that order (R-EED splits by an error threshold; ranking meets a
-// point budget instead). `split_order`, when not null, receives the cells
-// split, in order: any prefix of it is the tree grown to a smaller target.
-BinaryTreeMask GrowTreeMask(const Image& image, uint64_t target,
+// diffusion and splits the leaves with the largest squared error, largest
+// first: a half of them per round, a quarter from effort 7, a tenth at 9
+// (R-EED splits by an error threshold; ranking meets a point budget
+// instead). `split_order`, when not null, receives the cells split, in
+// order: any prefix of it is the tree grown to a smaller target.
+BinaryTreeMask GrowTreeMask(const Image& image, uint64_t target, int effort,
                             std::vector<uint32_t>* split_order = nullptr);
 
 // The tree of the first splits of `split_order` that reach `target` points.

@@ -302,10 +302,10 @@ TEST(TreeMasks, RoundTripWithKnownPixelsExact) {
 TEST(TreeMasks, GrowthMeetsTheBudgetAndPrefixesAreSmallerTrees) {
   const Image image = SyntheticImage(96, 64, 3);
   std::vector<uint32_t> order;
-  const BinaryTreeMask big = GrowTreeMask(image, 900, &order);
+  const BinaryTreeMask big = GrowTreeMask(image, 900, 7, &order);
   EXPECT_GE(big.count(), 900u);
   EXPECT_LT(big.count(), 900u + 8);  // a split adds at most 8 points
-  const BinaryTreeMask small = GrowTreeMask(image, 300);
+  const BinaryTreeMask small = GrowTreeMask(image, 300, 7);
   EXPECT_EQ(ReplayTreeMask(96, 64, order, 300).mask(), small.mask());
 }
 

@@ -82,9 +82,11 @@ int RunEncode(const EncodeArgs& a) {
   const Operator* op = FindOperator(a.inpainter);  // checked by the parser
   const bool learned = op->id == Inpainter::kWganGenerator;
   options.inpainter = op->id;
-  // g was trained on spread-out masks; the diffusions want adaptive ones.
-  options.mask =
-      ParseMaskMode(a.mask.empty() ? (learned ? "halftone" : "tree") : a.mask);
+  // g was trained on spread-out masks; the diffusions want adaptive ones,
+  // and the fastest efforts one that needs no inpainting to place.
+  const char* adaptive = a.effort <= 2 ? "density" : "tree";
+  options.mask = ParseMaskMode(
+      a.mask.empty() ? (learned ? "halftone" : adaptive) : a.mask);
   options.effort = a.effort;
   options.mask_error =
       a.mask_error == "mse" ? MaskError::kMse : MaskError::kMae;
@@ -255,8 +257,8 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
          "(the local density of a PS mask, stored the same way) or tree "
          "(R-EED's binary tree: cells split in half where the reconstruction "
          "errs, their corners and centres kept; one flag a cell, about 0.03 "
-         "bpp at 5 %; best per bit). Default: tree, or halftone with -i "
-         "learned")
+         "bpp at 5 %; best per bit). Default: tree (density at --effort 1 "
+         "and 2, halftone with -i learned)")
       ->check(CLI::IsMember({"learned", "grid", "halftone", "random", "ps",
                              "ps+nlpe", "density", "ps-density", "tree"}));
   cmd->add_option("--models", args->models,
@@ -286,9 +288,11 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
                 "colours (the default) or, with --no-tonal, the originals");
   AddIntegerOption(cmd, "--effort", &args->effort, 1, 9,
                    "How hard the encoder searches, like cwebp -m: the "
-                   "least-squares steps and EED's contrast candidates. 1 is "
-                   "fastest, 7 (default) about 10 s for a Kodak image on 2 "
-                   "threads, 9 slowest");
+                   "least-squares steps, EED's contrast candidates, how "
+                   "closely the mask follows the error. 1 and 2 store the "
+                   "original colours on a density field (under 2 s for a "
+                   "Kodak image), 7 (default) about 7 s on 2 threads, 9 "
+                   "slowest");
   CLI::Option* quant = cmd->add_option(
       "-q,--quant", args->quant,
       "Quantisation step of luma[,chroma] in 1..255 (chroma defaults "

@@ -39,16 +39,16 @@ struct EncodeOptions {
   double density = 0.05;  // fraction of pixels kept, in (0, 1]
   // The decoder the file is made for (codec/inpainter.h lists them). The
   // default, edge-enhancing diffusion, needs no weights and is the best per
-  // bit: on Kodak, with the defaults below, 17 % fewer bits than JPEG and
-  // 0.56 dB over homogeneous diffusion (benchmarks/results/kodak_eed). The
+  // bit: on Kodak, with the defaults below, 23 % fewer bits than JPEG and
+  // 0.50 dB over homogeneous diffusion (benchmarks/results/kodak_tree). The
   // learned generator g (kWganGenerator) needs the weight files (see
   // models_dir) and, on flat halftones, 66 % more bits than JPEG.
   Inpainter inpainter = Inpainter::kEdgeEnhancingDiffusion;
   // Binary trees put the points where the reconstruction errs for about
-  // 0.03 bpp of positions at 5 % (on six Kodak images 5.6 % fewer bits than
-  // density fields under EED, 9.5 % under homogeneous diffusion); density
-  // fields cost about 0.01 bpp; the flat halftone costs nothing and suits
-  // g; kLearned (the mask network) pays ~0.3 bpp for its positions.
+  // 0.03 bpp of positions at 5 % (on Kodak 8.6 % fewer bits than density
+  // fields under EED: benchmarks/results/kodak_tree); density fields cost
+  // about 0.01 bpp; the flat halftone costs nothing and suits g; kLearned
+  // (the mask network) pays ~0.3 bpp for its positions.
   MaskMode mask = MaskMode::kTree;
   MaskError mask_error = MaskError::kMae;  // PS / NLPE only
   int nlpe_cycles = 5;

@@ -158,10 +158,10 @@ PlanarImage OptimiseTonalValues(const PlanarImage& image,
     }
     std::vector<float> u =
         Cgls(m, f, nullptr, options.iterations, options.relative_tolerance, &x);
-    if (options.quantise) {
+    if (options.quantise && options.quantise_groups > 1) {
       // Group k holds every quantise_groups-th point in raster order, from
       // the k-th: spread evenly, so every free point has fixed neighbours.
-      const int groups = std::max(options.quantise_groups, 1);
+      const int groups = options.quantise_groups;
       std::vector<uint8_t> fixed(n, 0);
       for (int group = 0; group < groups; ++group) {
         size_t point = 0;

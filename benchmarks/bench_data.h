@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,15 @@ namespace spix {
 inline std::string DataDir() {
   const char* env = std::getenv("SPIX_DATA");
   return env ? env : SPIX_DATA_DIR;
+}
+
+// "a,b,c" -> {"a", "b", "c"}: the list flags of the table benchmarks.
+inline std::vector<std::string> SplitList(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  std::string item;
+  while (std::getline(in, item, ',')) out.push_back(item);
+  return out;
 }
 
 inline Image LoadKodak(const std::string& name) {

@@ -6,6 +6,7 @@
 #include "bitstream/binary_model.h"
 #include "bitstream/dec_arith.h"
 #include "bitstream/enc_arith.h"
+#include "bitstream/format.h"
 
 namespace spix {
 namespace {
@@ -18,7 +19,15 @@ BinaryModel<30>& ModelOf(SplitModels& models, const TreeCell& cell) {
   return models[std::min(cell.depth, kDepthContexts - 1)];
 }
 
+uint64_t CellLimit(uint64_t points) {
+  return kMaxTreeCellsPerPoint * points + 8;
+}
+
 }  // namespace
+
+bool TreeFitsCellLimit(const BinaryTreeMask& tree) {
+  return tree.cells().size() <= CellLimit(tree.count());
+}
 
 BinaryTreeMask::BinaryTreeMask(int width, int height)
     : width_(width), height_(height), mask_(size_t(width) * height, 0) {
@@ -71,12 +80,12 @@ std::vector<uint8_t> EncodeBinaryTree(const BinaryTreeMask& tree) {
 }
 
 StatusOr<BinaryTreeMask> DecodeBinaryTree(const uint8_t* data, size_t size,
-                                          int width, int height) {
+                                          int width, int height,
+                                          uint64_t max_points) {
   BinaryTreeMask tree(width, height);
   SplitModels models;
   ArithDecoder dec(data, size);
-  // The cells are bounded by the image (each split halves a side of at
-  // least 3), so a corrupt stream cannot grow the tree without limit.
+  const uint64_t max_cells = CellLimit(max_points);
   std::vector<int32_t> stack = {0};
   uint64_t flags = 0;
   while (!stack.empty()) {
@@ -84,7 +93,13 @@ StatusOr<BinaryTreeMask> DecodeBinaryTree(const uint8_t* data, size_t size,
     stack.pop_back();
     if (!tree.cells()[k].Splittable()) continue;
     if (dec.Decode(ModelOf(models, tree.cells()[k]))) {
+      if (tree.cells().size() + 2 > max_cells) {
+        return CorruptData("mask: binary tree has too many cells");
+      }
       tree.Split(k);
+      if (tree.count() > max_points) {
+        return CorruptData("mask: more known pixels than declared");
+      }
       const int32_t first = tree.cells()[k].children;
       stack.push_back(first + 1);
       stack.push_back(first);

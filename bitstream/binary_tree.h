@@ -49,12 +49,18 @@ class BinaryTreeMask {
   uint64_t count_ = 0;
 };
 
+// Whether a file may hold the tree: at most kMaxTreeCellsPerPoint cells per
+// point (plus 8).
+bool TreeFitsCellLimit(const BinaryTreeMask& tree);
+
 // The split flags of every splittable cell in pre-order, arithmetic-coded
-// with one adaptive model per depth; and back (every cell checked against
-// the image, truncation and stray bytes refused).
+// with one adaptive model per depth; and back: truncation, stray bytes and
+// trees of more than `max_points` points or more cells than the limit
+// allows for them are refused, as soon as they appear.
 std::vector<uint8_t> EncodeBinaryTree(const BinaryTreeMask& tree);
 StatusOr<BinaryTreeMask> DecodeBinaryTree(const uint8_t* data, size_t size,
-                                          int width, int height);
+                                          int width, int height,
+                                          uint64_t max_points);
 
 }  // namespace spix
 

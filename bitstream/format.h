@@ -70,6 +70,10 @@ enum class MaskMethod : uint8_t {
   kDensityField = 3,
   kBinaryTree = 4,  // format version 2 (bitstream/binary_tree.h)
 };
+// A binary tree may hold at most this many cells per known pixel (plus 8):
+// a decoder stops there, so no small chunk can make it allocate cells for a
+// whole large image. Grown trees hold fewer cells than points.
+inline constexpr uint64_t kMaxTreeCellsPerPoint = 8;
 inline constexpr uint8_t kMaxMaskContextOffset = 64;
 inline constexpr int kMaskZstdLevel = 19;
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "baselines/stopwatch.h"
+#include "bitstream/binary_tree.h"
 #include "bitstream/container.h"
 #include "bitstream/enc_mask.h"
 #include "bitstream/enc_values.h"
@@ -124,7 +125,7 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
   chunks[0].data = EncodeMask(mask.data(), image.width, image.height);
   // What the decoder will know of the mask: the field only if it is stored.
   MaskChoice stored_choice{mask, std::nullopt, std::nullopt};
-  if (choice.tree) {
+  if (choice.tree && TreeFitsCellLimit(*choice.tree)) {
     std::vector<uint8_t> tree = EncodeBinaryTreeMask(*choice.tree);
     if (tree.size() < chunks[0].data.size()) {
       chunks[0].data.swap(tree);

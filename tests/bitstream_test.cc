@@ -273,12 +273,31 @@ TEST(BinaryTree, PointsAreCornersAndCentresOfEveryCell) {
   EXPECT_EQ(full.count(), 45u);
 }
 
+// Random trees, down to fully split ones, stay within the cells a decoder
+// accepts per point.
+TEST(BinaryTree, RandomTreesFitTheCellLimit) {
+  const int sizes[][2] = {{1, 1}, {3, 3}, {5, 41}, {64, 48}, {200, 3}};
+  for (const auto& s : sizes) {
+    for (int splits : {1, 50, 1000, 100000}) {
+      const BinaryTreeMask tree =
+          RandomTree(s[0], s[1], splits, uint32_t(splits * 7 + s[1]));
+      EXPECT_TRUE(TreeFitsCellLimit(tree))
+          << s[0] << "x" << s[1] << " " << tree.cells().size() << " cells, "
+          << tree.count() << " points";
+    }
+  }
+}
+
 TEST(BinaryTree, TruncationAndStrayBytesAreRefused) {
   const BinaryTreeMask tree = RandomTree(97, 61, 300, 3);
   const std::vector<uint8_t> coded = EncodeBinaryTree(tree);
-  ASSERT_TRUE(DecodeBinaryTree(coded.data(), coded.size(), 97, 61).ok());
+  const uint64_t n = tree.count();
+  ASSERT_TRUE(DecodeBinaryTree(coded.data(), coded.size(), 97, 61, n).ok());
+  // A count below the tree's stops the decoder.
+  EXPECT_FALSE(
+      DecodeBinaryTree(coded.data(), coded.size(), 97, 61, n - 1).ok());
   for (size_t len = 0; len < coded.size(); ++len) {
-    auto decoded = DecodeBinaryTree(coded.data(), len, 97, 61);
+    auto decoded = DecodeBinaryTree(coded.data(), len, 97, 61, n);
     // A shorter stream may still describe a tree, but never this one.
     if (decoded.ok()) {
       EXPECT_NE(decoded->mask(), tree.mask()) << len;
@@ -286,7 +305,7 @@ TEST(BinaryTree, TruncationAndStrayBytesAreRefused) {
   }
   std::vector<uint8_t> longer = coded;
   longer.push_back(0x5A);
-  EXPECT_FALSE(DecodeBinaryTree(longer.data(), longer.size(), 97, 61).ok());
+  EXPECT_FALSE(DecodeBinaryTree(longer.data(), longer.size(), 97, 61, n).ok());
   // The chunk's point count must match the tree.
   std::vector<uint8_t> chunk = EncodeBinaryTreeMask(tree);
   chunk[0] ^= 1;

@@ -305,6 +305,8 @@ TEST(TreeMasks, GrowthMeetsTheBudgetAndPrefixesAreSmallerTrees) {
   const BinaryTreeMask big = GrowTreeMask(image, 900, 7, &order);
   EXPECT_GE(big.count(), 900u);
   EXPECT_LT(big.count(), 900u + 8);  // a split adds at most 8 points
+  // Far inside the cells a decoder accepts per point (kMaxTreeCellsPerPoint).
+  EXPECT_LT(big.cells().size(), 2 * big.count());
   const BinaryTreeMask small = GrowTreeMask(image, 300, 7);
   EXPECT_EQ(ReplayTreeMask(96, 64, order, 300).mask(), small.mask());
 }

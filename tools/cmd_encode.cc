@@ -225,7 +225,7 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
       "edge-enhancing diffusion\n(default; -i eed-g refines it by a network "
       "where that pays), homogeneous diffusion or the "
       "learned WGAN generator.\nThe defaults are the best setting per bit "
-      "measured on Kodak (-i eed -m density\n--chroma-fraction 0.18 -q "
+      "measured on Kodak (-i eed -m tree\n--chroma-fraction 0.18 -q "
       "16,24, colours tuned by least squares).");
   cmd->add_option("input", args->input, "Image to compress")->required();
   cmd->add_option("-o,--output", args->output, "The .spix file to write")

@@ -33,7 +33,7 @@ namespace {
 
 const double kDensities[] = {0.05, 0.10, 0.20};
 
-// The default encoder's mask (`-m halftone`).
+// The default mask of `-i learned` (`-m halftone`).
 std::vector<uint8_t> FlatMask(int width, int height, double density) {
   return FlatHalftone(width, height, KnownPixelCount(width, height, density));
 }
@@ -119,7 +119,7 @@ Image ThroughOperator(const Image& image, const std::vector<uint8_t>& mask,
   return *out;
 }
 
-// The default encoder's adaptive mask (`-m density`).
+// The encoder's density-field mask (`-m density`).
 std::vector<uint8_t> DensityMask(const Image& image, double density) {
   EncodeOptions options;
   options.density = density;
@@ -299,7 +299,8 @@ int main(int argc, char** argv) {
       "\nThe codec's operators on the same images (codec/inpainter.h, "
       "colours 8-bit, not quantised): on the grid with the original colours, "
       "and on the density field of `-m density` with least-squares colours "
-      "(as the default encoder, without luma preference and quantisation).\n\n"
+      "(as `spix encode -m density`, without luma preference and "
+      "quantisation).\n\n"
       "| density | random + EED | grid + diffusion | grid + EED | density + "
       "diffusion + tonal | density + EED + tonal "
       "|\n|---|---|---|---|---|---|\n");
@@ -378,7 +379,7 @@ int main(int argc, char** argv) {
       "\n## Table 3 analogue: BSDS500 test, first %d images (sorted), 128x128 "
       "centre crops, RGB\n\n"
       "PS+NLPE (diffusion) is the 200-image result of ps_nlpe_bsds500.md; "
-      "halftone + g + tonal is the default encoder (`spix encode`) without "
+      "halftone + g + tonal is `spix encode -i learned` without "
       "quantisation.\n\n"
       "| density | MAE random + g | MAE grid + g | MAE halftone + g + tonal | "
       "MAE learned + g + tonal | MAE PS+NLPE | paper MG | SSIM grid + g | "
@@ -404,7 +405,7 @@ int main(int argc, char** argv) {
       "\nThe codec's edge-enhancing diffusion on the same crops: on the grid "
       "with the original colours (its contrast chosen per crop by the "
       "encoder), and on the density field with least-squares colours (the "
-      "default encoder without luma preference and quantisation).\n\n"
+      "encoder's `-m density` without luma preference and quantisation).\n\n"
       "| density | MAE grid + EED | MAE density + EED + tonal | SSIM grid + "
       "EED | SSIM density + EED + tonal |\n|---|---|---|---|---|\n");
   for (int d = 0; d < 3; ++d) {

@@ -216,23 +216,32 @@ const ChunkView* ChunkOf(const std::vector<uint8_t>& bytes, const char* tag,
   return FindChunk(*keep, tag);
 }
 
+// A version-2 file whose MASK chunk uses `method` and is at least `factor`
+// times smaller than a free list of the same points.
+void ExpectCheapVersion2Mask(const std::vector<uint8_t>& bytes,
+                             const MaskChoice& choice, const Image& image,
+                             MaskMethod method, size_t factor) {
+  ParsedContainer parsed;
+  const ChunkView* mask_chunk = ChunkOf(bytes, kMaskChunkTag, &parsed);
+  ASSERT_NE(mask_chunk, nullptr);
+  EXPECT_EQ(parsed.header.version, 2);
+  EXPECT_EQ(mask_chunk->data[4], uint8_t(method));
+  const auto free_list =
+      EncodeMask(choice.mask.data(), image.width, image.height);
+  EXPECT_LT(mask_chunk->size * factor, free_list.size()) << int(method);
+}
+
 TEST(DensityMasks, RoundTripWithKnownPixelsExactAndCheapPositions) {
   for (MaskMode mode : {MaskMode::kDensity, MaskMode::kPsDensity}) {
     const Image image = HalfTexturedImage(128, 64);
     EncodeOptions o = DiffusionOptions(mode, 0.08);
     o.quant_step_luma = o.quant_step_chroma = 1;
     const auto bytes = MustEncode(image, o);
-    ParsedContainer parsed;
-    const ChunkView* mask_chunk = ChunkOf(bytes, kMaskChunkTag, &parsed);
-    ASSERT_NE(mask_chunk, nullptr);
-    EXPECT_EQ(parsed.header.version, 2);
-    EXPECT_EQ(mask_chunk->data[4], uint8_t(MaskMethod::kDensityField));
-    // 32 blocks of 16x16: a few bytes, where the positions take hundreds.
     auto choice = SelectMask(image, o);
     ASSERT_TRUE(choice.ok());
-    const auto free_list =
-        EncodeMask(choice->mask.data(), image.width, image.height);
-    EXPECT_LT(mask_chunk->size * 8, free_list.size()) << int(mode);
+    // 32 blocks of 16x16: a few bytes, where the positions take hundreds.
+    ExpectCheapVersion2Mask(bytes, *choice, image, MaskMethod::kDensityField,
+                            8);
     const Image decoded = MustDecode(bytes);
     const size_t n = image.num_pixels();
     ASSERT_EQ(decoded.pixels.size(), n * 3);
@@ -264,17 +273,10 @@ TEST(TreeMasks, RoundTripWithKnownPixelsExact) {
     o.chroma_fraction = cf;
     o.quant_step_luma = o.quant_step_chroma = 1;
     const auto bytes = MustEncode(image, o);
-    ParsedContainer parsed;
-    const ChunkView* mask_chunk = ChunkOf(bytes, kMaskChunkTag, &parsed);
-    ASSERT_NE(mask_chunk, nullptr);
-    EXPECT_EQ(parsed.header.version, 2);
-    EXPECT_EQ(mask_chunk->data[4], uint8_t(MaskMethod::kBinaryTree));
     auto choice = SelectMask(image, o);
     ASSERT_TRUE(choice.ok());
     ASSERT_TRUE(choice->tree.has_value());
-    const auto free_list =
-        EncodeMask(choice->mask.data(), image.width, image.height);
-    EXPECT_LT(mask_chunk->size * 2, free_list.size());
+    ExpectCheapVersion2Mask(bytes, *choice, image, MaskMethod::kBinaryTree, 2);
     const Image decoded = MustDecode(bytes);
     size_t left = 0, right = 0;
     for (size_t i = 0; i < image.num_pixels(); ++i) {

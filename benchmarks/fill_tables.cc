@@ -6,13 +6,17 @@
 //   2. Yeh et al.'s masks (central block, random pattern, 80 % random, half);
 //   3. Lahiri et al.: iterations to converge from random vs nearest-neighbour
 //      latents, and temporal consistency of pseudo-sequences;
-//   4. seconds to fill one face at the default settings.
+//   4. seconds to fill one face at the default settings;
+//   s. each system (a loss with its own prior) at its defaults.
 // Metrics are over the whole 64x64 image after Poisson blending, MSE in
 // squared grey levels (0..255), as in Vitoria et al.
 //   build/benchmarks/fill_tables [--images N] [--iterations N]
-//       [--restarts N] [--threads N] [--models DIR] [--sections 1234]
-//       [--sequences N] [--training-faces 1] (sections also q, n)
-// Section q is one line (central square, defaults) for picking checkpoints;
+//       [--restarts N] [--threads N] [--models DIR] [--sections 1234s]
+//       [--sequences N] [--training-faces 1] [--prior P] [--loss L]
+//       (sections also q, n)
+// Each loss searches its own prior (codec/fill/fill.h) unless --prior names
+// one for all. Section q is one line (central square, --loss, default
+// weights) for picking checkpoints;
 // section n asks what a nearest-neighbour start buys at small iteration
 // budgets and step sizes (central square, one restart).
 #include <algorithm>
@@ -43,7 +47,9 @@ struct Args {
   int threads = 2;
   int sequences = 20;
   std::string models;
-  std::string sections = "1234";
+  std::string prior;                           // empty: each loss its own
+  FillLossKind loss = FillLossKind::kVitoria;  // of section q
+  std::string sections = "1234s";
   // Use the first training faces instead of the held-out ones: for picking
   // a checkpoint without looking at the evaluation set.
   bool training_faces = false;
@@ -146,6 +152,7 @@ Scores Score(const std::vector<Image>& truth, const std::vector<Image>& out) {
 FillOptions BaseOptions(const Args& a) {
   FillOptions o;
   o.models_dir = a.models;
+  o.prior = a.prior;
   o.iterations = a.iterations;
   o.restarts = a.restarts;
   o.threads = a.threads;
@@ -165,6 +172,43 @@ std::vector<Image> FillAll(const std::vector<Image>& faces, const Image& hole,
   return *filled;
 }
 
+const char* PriorOf(const FillOptions& o) {
+  return o.prior.empty() ? DefaultPrior(o.loss) : o.prior.c_str();
+}
+
+const char* LossName(FillLossKind loss) {
+  switch (loss) {
+    case FillLossKind::kYeh:
+      return "yeh";
+    case FillLossKind::kVitoria:
+      return "vitoria";
+    case FillLossKind::kCritic:
+      return "critic";
+  }
+  return "?";
+}
+
+// Each loss with its own prior (or --prior) at the default weights: the
+// central square and the three squares.
+void Systems(const Args& a, const std::vector<Image>& faces) {
+  std::printf(
+      "\n### Each system at its defaults, %zu held-out faces, %d "
+      "iterations, %d restart(s)\n\n"
+      "| loss | prior | central square: PSNR (dB) / SSIM | three squares: "
+      "PSNR (dB) / SSIM |\n|---|---|---|---|\n",
+      faces.size(), a.iterations, a.restarts);
+  for (FillLossKind loss :
+       {FillLossKind::kYeh, FillLossKind::kVitoria, FillLossKind::kCritic}) {
+    FillOptions o = BaseOptions(a);
+    o.loss = loss;
+    const Scores central = Score(faces, FillAll(faces, CentralSquare(), o));
+    const Scores three = Score(faces, FillAll(faces, ThreeSquares(), o));
+    std::printf("| %s | %s | %.2f / %.4f | %.2f / %.4f |\n", LossName(loss),
+                PriorOf(o), central.psnr, central.ssim, three.psnr, three.ssim);
+    std::fflush(stdout);
+  }
+}
+
 void Tables12(const Args& a, const std::vector<Image>& faces) {
   struct Config {
     const char* name;
@@ -181,14 +225,15 @@ void Tables12(const Args& a, const std::vector<Image>& faces) {
   for (const auto& g : grid)
     configs.push_back(
         {"Vitoria et al.", FillLossKind::kVitoria, g[0], g[1], g[2]});
+  configs.push_back({"Cooper (critic)", FillLossKind::kCritic, 0, 0, 0});
   const std::pair<const char*, Image> masks[] = {
       {"central square (32x32)", CentralSquare()},
       {"three squares", ThreeSquares()}};
   for (const auto& [mask_name, hole] : masks) {
     std::printf(
         "\n### Vitoria Table %s analogue: %s, %zu held-out faces\n\n"
-        "| loss | alpha | beta | eta | MSE | PSNR (dB) | SSIM |\n"
-        "|---|---|---|---|---|---|---|\n",
+        "| loss | prior | alpha | beta | eta | MSE | PSNR (dB) | SSIM |\n"
+        "|---|---|---|---|---|---|---|---|\n",
         hole.pixels == CentralSquare().pixels ? "1" : "2", mask_name,
         faces.size());
     for (const Config& c : configs) {
@@ -198,8 +243,9 @@ void Tables12(const Args& a, const std::vector<Image>& faces) {
       o.beta = c.beta;
       o.eta = c.eta;
       const Scores s = Score(faces, FillAll(faces, hole, o));
-      std::printf("| %s | %.1f | %.1f | %.3g | %.1f | %.2f | %.4f |\n", c.name,
-                  c.alpha, c.beta, c.eta, s.mse, s.psnr, s.ssim);
+      std::printf("| %s | %s | %.1f | %.1f | %.3g | %.1f | %.2f | %.4f |\n",
+                  c.name, PriorOf(o), c.alpha, c.beta, c.eta, s.mse, s.psnr,
+                  s.ssim);
       std::fflush(stdout);
     }
   }
@@ -209,8 +255,11 @@ void YehMasks(const Args& a, const std::vector<Image>& faces) {
   std::printf(
       "\n### Yeh et al.'s masks, %zu held-out faces, PSNR (dB) after "
       "blending\n\n"
-      "| mask | missing | Yeh loss | Vitoria loss |\n|---|---|---|---|\n",
-      faces.size());
+      "| mask | missing | Yeh loss (%s) | Vitoria loss (%s) |\n"
+      "|---|---|---|---|\n",
+      faces.size(),
+      a.prior.empty() ? DefaultPrior(FillLossKind::kYeh) : a.prior.c_str(),
+      a.prior.empty() ? DefaultPrior(FillLossKind::kVitoria) : a.prior.c_str());
   const std::pair<const char*, Image> masks[] = {
       {"central block", CentralSquare()},
       {"random pattern", RandomPattern(3)},
@@ -268,16 +317,17 @@ void Lahiri(const Args& a, const std::vector<Image>& faces) {
   };
   std::printf(
       "\n### Lahiri et al.: random vs nearest-neighbour initialisation "
-      "(central square, vitoria loss, %zu faces, %d iterations)\n\n"
+      "(central square, vitoria loss, %s prior, %zu faces, %d "
+      "iterations)\n\n"
       "Iterations until the loss reaches the level random initialisation "
       "reaches at 95 %% of its descent (per image).\n\n"
       "| init | mean iterations | median | PSNR (dB) | SSIM |\n"
       "|---|---|---|---|---|\n"
       "| random | %.0f | %d | %.2f | %.4f |\n"
       "| nn (pool 300, gamma 0.01) | %.0f | %d | %.2f | %.4f |\n",
-      faces.size(), a.iterations, mean(random_iters), median(random_iters),
-      random_scores.psnr, random_scores.ssim, mean(nn_iters), median(nn_iters),
-      nn_scores.psnr, nn_scores.ssim);
+      PriorOf(o), faces.size(), a.iterations, mean(random_iters),
+      median(random_iters), random_scores.psnr, random_scores.ssim,
+      mean(nn_iters), median(nn_iters), nn_scores.psnr, nn_scores.ssim);
   std::fflush(stdout);
 
   // Pseudo-sequences: one face under five shifted holes. Consistency is the
@@ -329,12 +379,13 @@ void Lahiri(const Args& a, const std::vector<Image>& faces) {
 
 // One line for checkpoint selection: the central square, default loss.
 void Quick(const Args& a, const std::vector<Image>& faces) {
-  const Scores s =
-      Score(faces, FillAll(faces, CentralSquare(), BaseOptions(a)));
+  FillOptions o = BaseOptions(a);
+  o.loss = a.loss;
+  const Scores s = Score(faces, FillAll(faces, CentralSquare(), o));
   std::printf(
-      "\ncentral square, vitoria loss: MSE %.1f, PSNR %.2f dB, SSIM "
+      "\ncentral square, %s loss, %s prior: MSE %.1f, PSNR %.2f dB, SSIM "
       "%.4f\n",
-      s.mse, s.psnr, s.ssim);
+      LossName(o.loss), PriorOf(o), s.mse, s.psnr, s.ssim);
 }
 
 void NearestStartBudgets(const Args& a, const std::vector<Image>& faces) {
@@ -370,11 +421,12 @@ void Timing(const Args& a, const std::vector<Image>& faces) {
   Stopwatch watch;
   for (int r = 0; r < runs; ++r) FillAll({faces[r]}, CentralSquare(), o);
   std::printf(
-      "\n### Time to fill one 64x64 face at the defaults (%d iterations, %d "
-      "restarts, %s init, Poisson blending), %d thread(s)\n\n"
+      "\n### Time to fill one 64x64 face at the defaults (%s loss, %s "
+      "prior, %d iterations, %d restarts, %s init, Poisson blending), %d "
+      "thread(s)\n\n"
       "%.2f s per face (mean of %d)\n",
-      o.iterations, o.restarts, o.nn_init ? "nn" : "random", a.threads,
-      watch.Seconds() / runs, runs);
+      LossName(o.loss), PriorOf(o), o.iterations, o.restarts,
+      o.nn_init ? "nn" : "random", a.threads, watch.Seconds() / runs, runs);
 }
 
 }  // namespace
@@ -397,7 +449,18 @@ int main(int argc, char** argv) {
       a.sequences = std::atoi(value);
     else if (flag == "--models")
       a.models = value;
-    else if (flag == "--sections")
+    else if (flag == "--prior")
+      a.prior = value;
+    else if (flag == "--loss") {
+      const std::string loss = value;
+      if (loss != "yeh" && loss != "vitoria" && loss != "critic") {
+        std::fprintf(stderr, "fill_tables: --loss yeh, vitoria or critic\n");
+        return 1;
+      }
+      a.loss = loss == "yeh"      ? spix::FillLossKind::kYeh
+               : loss == "critic" ? spix::FillLossKind::kCritic
+                                  : spix::FillLossKind::kVitoria;
+    } else if (flag == "--sections")
       a.sections = value;
     else if (flag == "--training-faces")
       a.training_faces = std::atoi(value) != 0;
@@ -422,6 +485,7 @@ int main(int argc, char** argv) {
   if (a.sections.find('2') != std::string::npos) spix::YehMasks(a, faces);
   if (a.sections.find('3') != std::string::npos) spix::Lahiri(a, faces);
   if (a.sections.find('4') != std::string::npos) spix::Timing(a, faces);
+  if (a.sections.find('s') != std::string::npos) spix::Systems(a, faces);
   if (a.sections.find('q') != std::string::npos) spix::Quick(a, faces);
   if (a.sections.find('n') != std::string::npos) {
     spix::NearestStartBudgets(a, faces);

@@ -202,6 +202,20 @@ int64_t ReadStepFile(const fs::path& dir) {
   return file >> step ? step : 0;
 }
 
+Status KeepInHistory(const fs::path& dir, int64_t step,
+                     const std::vector<std::string>& files) {
+  const fs::path history = dir / "history" / std::to_string(step);
+  std::error_code ec;
+  fs::create_directories(history, ec);
+  for (const std::string& file : files) {
+    if (ec) break;
+    fs::copy_file(dir / file, history / file,
+                  fs::copy_options::overwrite_existing, ec);
+  }
+  if (ec) return IoError("cannot write " + history.string());
+  return OkStatus();
+}
+
 void WriteRgbPng(const torch::Tensor& image, const fs::path& path) {
   const torch::Tensor hwc = (image.detach().cpu().permute({1, 2, 0}) * 255)
                                 .round()

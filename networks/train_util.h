@@ -74,6 +74,11 @@ StatusOr<int64_t> OpenCheckpointDir(const std::filesystem::path& dir);
 void WriteStepFile(const std::filesystem::path& dir, int64_t step);
 int64_t ReadStepFile(const std::filesystem::path& dir);  // 0 when absent
 
+// Copies `files` of a checkpoint into dir/history/STEP, so every checkpoint
+// stays there to be picked from later.
+Status KeepInHistory(const std::filesystem::path& dir, int64_t step,
+                     const std::vector<std::string>& files);
+
 // A (3, H, W) RGB tensor in [0, 1] as a PNG (as a binary PPM next to it,
 // path.ppm, in builds without OpenCV).
 void WriteRgbPng(const torch::Tensor& image, const std::filesystem::path& path);

@@ -395,16 +395,8 @@ Status SaveCheckpoint(Networks& n, int64_t step, const fs::path& dir) {
   SPIX_RETURN_IF_ERROR(SaveOptimizer(*n.opt_m, dir / "optim-m.pt"));
   SPIX_RETURN_IF_ERROR(SaveOptimizer(*n.opt_d, dir / "optim-d.pt"));
   WriteStepFile(dir, step);
-  // Every checkpoint's g and m stay in history/STEP, to pick from later.
-  const fs::path history = dir / "history" / std::to_string(step);
-  std::error_code ec;
-  fs::create_directories(history, ec);
-  for (const char* file : {"inpaint-g.safetensors", "mask-m.safetensors"}) {
-    fs::copy_file(dir / file, history / file,
-                  fs::copy_options::overwrite_existing, ec);
-  }
-  if (ec) return IoError("cannot write " + history.string());
-  return OkStatus();
+  return KeepInHistory(dir, step,
+                       {"inpaint-g.safetensors", "mask-m.safetensors"});
 }
 
 StatusOr<int64_t> LoadCheckpoint(Networks& n, const fs::path& dir,

@@ -215,6 +215,7 @@ TEST_F(FillTest, FillKeepsKnownPixelsAndRefusesBadInput) {
   const std::string models = RandomPrior(PriorArch::kDcgan);
   FillOptions o;
   o.models_dir = models;
+  o.prior = "dcgan";
   o.iterations = 5;
   o.restarts = 2;
   o.threads = 1;
@@ -253,6 +254,32 @@ TEST_F(FillTest, FillKeepsKnownPixelsAndRefusesBadInput) {
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.status().message().find("prior-dcgan-g.safetensors"),
             std::string::npos);
+}
+
+// Without --prior each loss searches the prior it was made for, and says
+// which weight file it misses.
+TEST_F(FillTest, EachLossSearchesItsOwnPrior) {
+  FillOptions o;
+  o.models_dir = RandomPrior(PriorArch::kDcgan);
+  o.iterations = 2;
+  o.restarts = 1;
+  o.threads = 1;
+  const Image image = SyntheticImage(64, 64, 3);
+  const Image hole = HoleImage(SquareHole(64, 16), 64);
+  o.loss = FillLossKind::kYeh;
+  EXPECT_TRUE(Fill(image, hole, o).ok());
+  for (auto [loss, file] :
+       {std::pair{FillLossKind::kVitoria, "prior-wgan-gp-g.safetensors"},
+        std::pair{FillLossKind::kCritic, "prior-wgan-clip-g.safetensors"}}) {
+    o.loss = loss;
+    StatusOr<Image> missing = Fill(image, hole, o);
+    ASSERT_FALSE(missing.ok());
+    EXPECT_NE(missing.status().message().find(file), std::string::npos)
+        << missing.status().message();
+    o.prior = "dcgan";  // named, any prior serves any loss
+    EXPECT_TRUE(Fill(image, hole, o).ok());
+    o.prior.clear();
+  }
 }
 
 // Fill by the codec's operators: any size, only the hole changes, and the
@@ -496,6 +523,7 @@ TEST_F(FillTest, EachPriorArchitectureTrainsAndResumes) {
     o.steps = 2;
     o.batch = 4;
     o.width = 2;
+    o.critic_width = 3;  // the loader reads each network's own width
     o.critic_steps = 1;  // wgan-clip still takes 100 at first: Cooper
     o.threads = 1;
     StatusOr<PriorTrainingSummary> s = TrainPrior(o);
@@ -515,6 +543,9 @@ TEST_F(FillTest, EachPriorArchitectureTrainsAndResumes) {
     EXPECT_EQ(s->steps_run, 18);
     const double after = HeldOutCriticLoss(o.checkpoint_dir, *parsed, held);
     EXPECT_LT(after, before) << arch;
+    // Every checkpoint stays in history/STEP to be picked from.
+    EXPECT_TRUE(LoadPrior(o.checkpoint_dir + "/history/2", *parsed).ok());
+    EXPECT_TRUE(LoadPrior(o.checkpoint_dir + "/history/20", *parsed).ok());
   }
 }
 

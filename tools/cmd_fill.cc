@@ -261,8 +261,9 @@ CommandRunner AddFillCommand(CLI::App& app) {
                   "paste G into the hole")
       ->capture_default_str()
       ->check(CLI::IsMember({"poisson", "none"}));
-  cmd->add_option("--prior", o.prior, "Which prior: dcgan, wgan-gp, wgan-clip")
-      ->capture_default_str()
+  cmd->add_option("--prior", o.prior,
+                  "Which prior: dcgan, wgan-gp, wgan-clip (default: the "
+                  "loss's own: yeh dcgan, vitoria wgan-gp, critic wgan-clip)")
       ->check(CLI::IsMember({"dcgan", "wgan-gp", "wgan-clip"}));
   cmd->add_option("--frames", a->frames,
                   "Directory of frames of a sequence (sorted by name)");

@@ -80,6 +80,11 @@ void AddPriorCommand(CLI::App* train, PriorTrainingOptions* o) {
                    "Channels of the last generator stage (8x at 4x4)")
       ->capture_default_str()
       ->check(CLI::Range(1, 512));
+  prior
+      ->add_option("--critic-width", o->critic_width,
+                   "Channels of the critic's first stage (0: --width)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 512));
   prior->add_option("--latent", o->latent_dim, "Size of z (0: the paper's)")
       ->capture_default_str()
       ->check(CLI::Range(0, 4096));

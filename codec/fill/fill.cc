@@ -431,8 +431,10 @@ StatusOr<FillJob> Prepare(const std::vector<Image>& images,
     job.targets.push_back(std::move(t));
   }
   SetNetworkThreads(options.threads);
-  SPIX_ASSIGN_OR_RETURN(job.prior,
-                        SharedPrior(options.models_dir, options.prior));
+  SPIX_ASSIGN_OR_RETURN(
+      job.prior, SharedPrior(options.models_dir,
+                             options.prior.empty() ? DefaultPrior(options.loss)
+                                                   : options.prior));
   return job;
 }
 
@@ -461,6 +463,18 @@ Image Finish(const Image& image, const FillJob& job, size_t i,
 }
 
 }  // namespace
+
+const char* DefaultPrior(FillLossKind loss) {
+  switch (loss) {
+    case FillLossKind::kYeh:
+      return "dcgan";
+    case FillLossKind::kVitoria:
+      return "wgan-gp";
+    case FillLossKind::kCritic:
+      return "wgan-clip";
+  }
+  return "dcgan";
+}
 
 StatusOr<std::vector<Image>> FillBatch(
     const std::vector<Image>& images, const std::vector<Image>& holes,

@@ -37,8 +37,10 @@ struct FillOptions {
   // around the holes resized to it) or an operator name of
   // codec/inpainter.h.
   std::string method = "prior";
-  std::string prior = "dcgan";  // which shipped prior: dcgan | wgan-gp | ...
   FillLossKind loss = FillLossKind::kVitoria;
+  // Which shipped prior: dcgan | wgan-gp | wgan-clip; empty: the loss's
+  // own (DefaultPrior).
+  std::string prior;
   // Weights of the context, gradient and prior terms; negative picks the
   // loss's defaults (yeh 1 / 0 / 0.003, vitoria 0.1 / 0.9 / 0.5).
   double alpha = -1, beta = -1, eta = -1;
@@ -64,6 +66,10 @@ struct FillOptions {
   int threads = 2;
   std::function<void(double)> progress;  // fraction done; may be empty
 };
+
+// The prior each loss was made for: yeh the DCGAN of Yeh et al., vitoria
+// the WGAN-GP of Vitoria et al., critic Cooper's WGAN with clipped weights.
+const char* DefaultPrior(FillLossKind loss);
 
 // The prior's image size: method "prior" fills images of this size
 // directly, others through a window resized to it.

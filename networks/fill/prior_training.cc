@@ -79,7 +79,9 @@ Status SaveCheckpoint(Trainer& t, int64_t step, const fs::path& dir) {
   SPIX_RETURN_IF_ERROR(SaveOptimizer(*t.opt_g, dir / "optim-g.pt"));
   SPIX_RETURN_IF_ERROR(SaveOptimizer(*t.opt_d, dir / "optim-d.pt"));
   WriteStepFile(dir, step);
-  return OkStatus();
+  return KeepInHistory(
+      dir, step,
+      {PriorWeightsFile(t.arch, true), PriorWeightsFile(t.arch, false)});
 }
 
 StatusOr<int64_t> LoadCheckpoint(Trainer& t, const fs::path& dir,
@@ -123,9 +125,10 @@ void SetRequiresGrad(torch::nn::Module& module, bool requires) {
 StatusOr<PriorTrainingSummary> TrainPrior(const PriorTrainingOptions& o) {
   SPIX_ASSIGN_OR_RETURN(const PriorArch arch, ParsePriorArch(o.arch));
   if (o.steps < 1 || o.batch < 2 || o.width < 1 || o.width > 512 ||
-      o.latent_dim < 0 || o.latent_dim > 4096 || o.threads < 1 ||
-      o.holdout < 0 || o.critic_steps < 0 || !(o.lr >= 0) ||
-      !(o.gp_weight >= 0) || !(o.clip > 0)) {
+      o.critic_width < 0 || o.critic_width > 512 || o.latent_dim < 0 ||
+      o.latent_dim > 4096 || o.threads < 1 || o.holdout < 0 ||
+      o.critic_steps < 0 || !(o.lr >= 0) || !(o.gp_weight >= 0) ||
+      !(o.clip > 0)) {
     return InvalidArgument("invalid prior training options");
   }
   auto log = [&](const std::string& line) {
@@ -142,7 +145,8 @@ StatusOr<PriorTrainingSummary> TrainPrior(const PriorTrainingOptions& o) {
 
   const int latent = o.latent_dim > 0 ? o.latent_dim : DefaultLatentDim(arch);
   Trainer t{arch, PriorGenerator(arch, latent, o.width),
-            PriorCritic(arch, o.width), nullptr, nullptr};
+            PriorCritic(arch, o.critic_width > 0 ? o.critic_width : o.width),
+            nullptr, nullptr};
   double lr = o.lr;
   int critic_steps = o.critic_steps;
   switch (arch) {

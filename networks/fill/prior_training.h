@@ -20,8 +20,9 @@ struct PriorTrainingOptions {
   std::string checkpoint_dir;  // resumed from when it holds a checkpoint
   int64_t steps = 20000;       // generator steps
   int batch = 64;
-  int width = 16;      // channels of the last generator stage
-  int latent_dim = 0;  // 0: the architecture's (100, or 128 for wgan-gp)
+  int width = 16;        // channels of the last generator stage
+  int critic_width = 0;  // channels of the critic's first stage; 0: width
+  int latent_dim = 0;    // 0: the architecture's (100, or 128 for wgan-gp)
   // 0 picks the paper's value: dcgan Adam 2e-4 (0.5, 0.999), 1 critic step;
   // wgan-gp Adam 1e-4 (0, 0.9), 5 critic steps, penalty 10; wgan-clip
   // RMSprop 5e-5, 5 critic steps (100 at first and every 500 steps), clip

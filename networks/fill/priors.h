@@ -76,7 +76,7 @@ class PriorCriticImpl : public torch::nn::Module {
   struct DownBlock {
     torch::nn::Conv2d conv1{nullptr}, conv2{nullptr}, shortcut{nullptr};
     torch::nn::BatchNorm2d batch_norm{nullptr};
-    torch::nn::LayerNorm norm1{nullptr}, norm2{nullptr};
+    torch::nn::GroupNorm norm1{nullptr}, norm2{nullptr};  // one group
   };
   bool residual_;
   torch::nn::Conv2d in_{nullptr};

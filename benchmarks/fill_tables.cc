@@ -176,18 +176,6 @@ const char* PriorOf(const FillOptions& o) {
   return o.prior.empty() ? DefaultPrior(o.loss) : o.prior.c_str();
 }
 
-const char* LossName(FillLossKind loss) {
-  switch (loss) {
-    case FillLossKind::kYeh:
-      return "yeh";
-    case FillLossKind::kVitoria:
-      return "vitoria";
-    case FillLossKind::kCritic:
-      return "critic";
-  }
-  return "?";
-}
-
 // Each loss with its own prior (or --prior) at the default weights: the
 // central square and the three squares.
 void Systems(const Args& a, const std::vector<Image>& faces) {
@@ -203,7 +191,7 @@ void Systems(const Args& a, const std::vector<Image>& faces) {
     o.loss = loss;
     const Scores central = Score(faces, FillAll(faces, CentralSquare(), o));
     const Scores three = Score(faces, FillAll(faces, ThreeSquares(), o));
-    std::printf("| %s | %s | %.2f / %.4f | %.2f / %.4f |\n", LossName(loss),
+    std::printf("| %s | %s | %.2f / %.4f | %.2f / %.4f |\n", FillLossName(loss),
                 PriorOf(o), central.psnr, central.ssim, three.psnr, three.ssim);
     std::fflush(stdout);
   }
@@ -385,7 +373,7 @@ void Quick(const Args& a, const std::vector<Image>& faces) {
   std::printf(
       "\ncentral square, %s loss, %s prior: MSE %.1f, PSNR %.2f dB, SSIM "
       "%.4f\n",
-      LossName(o.loss), PriorOf(o), s.mse, s.psnr, s.ssim);
+      FillLossName(o.loss), PriorOf(o), s.mse, s.psnr, s.ssim);
 }
 
 void NearestStartBudgets(const Args& a, const std::vector<Image>& faces) {
@@ -425,7 +413,7 @@ void Timing(const Args& a, const std::vector<Image>& faces) {
       "prior, %d iterations, %d restarts, %s init, Poisson blending), %d "
       "thread(s)\n\n"
       "%.2f s per face (mean of %d)\n",
-      LossName(o.loss), PriorOf(o), o.iterations, o.restarts,
+      FillLossName(o.loss), PriorOf(o), o.iterations, o.restarts,
       o.nn_init ? "nn" : "random", a.threads, watch.Seconds() / runs, runs);
 }
 
@@ -452,14 +440,10 @@ int main(int argc, char** argv) {
     else if (flag == "--prior")
       a.prior = value;
     else if (flag == "--loss") {
-      const std::string loss = value;
-      if (loss != "yeh" && loss != "vitoria" && loss != "critic") {
+      if (!spix::ParseFillLoss(value, &a.loss)) {
         std::fprintf(stderr, "fill_tables: --loss yeh, vitoria or critic\n");
         return 1;
       }
-      a.loss = loss == "yeh"      ? spix::FillLossKind::kYeh
-               : loss == "critic" ? spix::FillLossKind::kCritic
-                                  : spix::FillLossKind::kVitoria;
     } else if (flag == "--sections")
       a.sections = value;
     else if (flag == "--training-faces")

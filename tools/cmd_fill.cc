@@ -181,9 +181,7 @@ int RunFill(FillArgs& a) {
         "give an image and its hole mask: spix fill IN --mask HOLE.png -o "
         "OUT.png"));
   }
-  a.options.loss = a.loss == "yeh"      ? FillLossKind::kYeh
-                   : a.loss == "critic" ? FillLossKind::kCritic
-                                        : FillLossKind::kVitoria;
+  ParseFillLoss(a.loss, &a.options.loss);  // CLI11 checked the name
   a.options.nn_init = a.init == "nn";
   a.options.poisson_blend = a.blend == "poisson";
   ProgressLine progress(!a.quiet && !a.json);
@@ -221,8 +219,9 @@ CommandRunner AddFillCommand(CLI::App& app) {
                   "Output image (.png, ...), or directory with --frames")
       ->required();
   cmd->add_option("--loss", a->loss,
-                  "yeh: context + log(1 - D); vitoria: context + gradient - "
-                  "D; critic: -D(composite)")
+                  "yeh: context + log(1 - D), searching the dcgan prior; "
+                  "vitoria: context + gradient - D, the wgan-gp prior; "
+                  "critic: -D(composite), the wgan-clip prior")
       ->capture_default_str()
       ->check(CLI::IsMember({"yeh", "vitoria", "critic"}));
   cmd->add_option("--alpha", o.alpha,

@@ -464,6 +464,29 @@ Image Finish(const Image& image, const FillJob& job, size_t i,
 
 }  // namespace
 
+const char* FillLossName(FillLossKind loss) {
+  switch (loss) {
+    case FillLossKind::kYeh:
+      return "yeh";
+    case FillLossKind::kVitoria:
+      return "vitoria";
+    case FillLossKind::kCritic:
+      return "critic";
+  }
+  return "?";
+}
+
+bool ParseFillLoss(const std::string& name, FillLossKind* loss) {
+  for (FillLossKind kind :
+       {FillLossKind::kYeh, FillLossKind::kVitoria, FillLossKind::kCritic}) {
+    if (name == FillLossName(kind)) {
+      *loss = kind;
+      return true;
+    }
+  }
+  return false;
+}
+
 const char* DefaultPrior(FillLossKind loss) {
   switch (loss) {
     case FillLossKind::kYeh:

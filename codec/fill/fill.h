@@ -67,6 +67,10 @@ struct FillOptions {
   std::function<void(double)> progress;  // fraction done; may be empty
 };
 
+// "yeh", "vitoria", "critic" and back (false for another name).
+const char* FillLossName(FillLossKind loss);
+bool ParseFillLoss(const std::string& name, FillLossKind* loss);
+
 // The prior each loss was made for: yeh the DCGAN of Yeh et al., vitoria
 // the WGAN-GP of Vitoria et al., critic Cooper's WGAN with clipped weights.
 const char* DefaultPrior(FillLossKind loss);

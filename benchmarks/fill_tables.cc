@@ -47,8 +47,9 @@ struct Args {
   int threads = 2;
   int sequences = 20;
   std::string models;
-  std::string prior;                           // empty: each loss its own
-  FillLossKind loss = FillLossKind::kVitoria;  // of section q
+  std::string prior;  // empty: each loss its own
+  // Of sections 3, 4, q and n (1, 2 and s go through the losses).
+  FillLossKind loss = FillOptions().loss;
   std::string sections = "1234s";
   // Use the first training faces instead of the held-out ones: for picking
   // a checkpoint without looking at the evaluation set.
@@ -153,6 +154,7 @@ FillOptions BaseOptions(const Args& a) {
   FillOptions o;
   o.models_dir = a.models;
   o.prior = a.prior;
+  o.loss = a.loss;
   o.iterations = a.iterations;
   o.restarts = a.restarts;
   o.threads = a.threads;
@@ -305,7 +307,7 @@ void Lahiri(const Args& a, const std::vector<Image>& faces) {
   };
   std::printf(
       "\n### Lahiri et al.: random vs nearest-neighbour initialisation "
-      "(central square, vitoria loss, %s prior, %zu faces, %d "
+      "(central square, %s loss, %s prior, %zu faces, %d "
       "iterations)\n\n"
       "Iterations until the loss reaches the level random initialisation "
       "reaches at 95 %% of its descent (per image).\n\n"
@@ -313,9 +315,10 @@ void Lahiri(const Args& a, const std::vector<Image>& faces) {
       "|---|---|---|---|---|\n"
       "| random | %.0f | %d | %.2f | %.4f |\n"
       "| nn (pool 300, gamma 0.01) | %.0f | %d | %.2f | %.4f |\n",
-      PriorOf(o), faces.size(), a.iterations, mean(random_iters),
-      median(random_iters), random_scores.psnr, random_scores.ssim,
-      mean(nn_iters), median(nn_iters), nn_scores.psnr, nn_scores.ssim);
+      FillLossName(o.loss), PriorOf(o), faces.size(), a.iterations,
+      mean(random_iters), median(random_iters), random_scores.psnr,
+      random_scores.ssim, mean(nn_iters), median(nn_iters), nn_scores.psnr,
+      nn_scores.ssim);
   std::fflush(stdout);
 
   // Pseudo-sequences: one face under five shifted holes. Consistency is the
@@ -367,8 +370,7 @@ void Lahiri(const Args& a, const std::vector<Image>& faces) {
 
 // One line for checkpoint selection: the central square, default loss.
 void Quick(const Args& a, const std::vector<Image>& faces) {
-  FillOptions o = BaseOptions(a);
-  o.loss = a.loss;
+  const FillOptions o = BaseOptions(a);
   const Scores s = Score(faces, FillAll(faces, CentralSquare(), o));
   std::printf(
       "\ncentral square, %s loss, %s prior: MSE %.1f, PSNR %.2f dB, SSIM "
@@ -379,10 +381,11 @@ void Quick(const Args& a, const std::vector<Image>& faces) {
 void NearestStartBudgets(const Args& a, const std::vector<Image>& faces) {
   std::printf(
       "\n### Random vs nearest-neighbour start by budget (central square, "
-      "vitoria loss, %zu faces, 1 restart, pool 300, gamma 0.01)\n\n"
+      "%s loss, %s prior, %zu faces, 1 restart, pool 300, gamma "
+      "0.01)\n\n"
       "| step | iterations | random: PSNR (dB) / SSIM | nn: PSNR (dB) / SSIM "
       "|\n|---|---|---|---|\n",
-      faces.size());
+      FillLossName(a.loss), PriorOf(BaseOptions(a)), faces.size());
   for (double lr : {0.03, 0.01}) {
     for (int iterations : {30, 100, 300}) {
       FillOptions o = BaseOptions(a);
@@ -401,8 +404,10 @@ void NearestStartBudgets(const Args& a, const std::vector<Image>& faces) {
 }
 
 void Timing(const Args& a, const std::vector<Image>& faces) {
-  FillOptions o;  // the defaults of `spix fill`
+  FillOptions o;  // the defaults of `spix fill`, or --loss / --prior
   o.models_dir = a.models;
+  o.loss = a.loss;
+  o.prior = a.prior;
   o.threads = a.threads;
   FillAll({faces[0]}, CentralSquare(), o);  // loads the prior
   const int runs = 3;

@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 struct FillArgs {
   std::string input, mask, output;
   std::string frames, masks;
-  std::string loss = "vitoria";
+  std::string loss = FillLossName(FillOptions().loss);
   std::string init = "random";
   std::string blend = "poisson";
   bool quiet = false, json = false, force = false;

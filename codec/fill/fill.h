@@ -37,7 +37,9 @@ struct FillOptions {
   // around the holes resized to it) or an operator name of
   // codec/inpainter.h.
   std::string method = "prior";
-  FillLossKind loss = FillLossKind::kVitoria;
+  // Yeh's loss with its DCGAN prior fills best of the three systems and
+  // fastest (benchmarks/results/fill_tables.md).
+  FillLossKind loss = FillLossKind::kYeh;
   // Which shipped prior: dcgan | wgan-gp | wgan-clip; empty: the loss's
   // own (DefaultPrior).
   std::string prior;

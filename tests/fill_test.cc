@@ -547,6 +547,30 @@ TEST_F(FillTest, EachPriorArchitectureTrainsAndResumes) {
     EXPECT_TRUE(LoadPrior(o.checkpoint_dir + "/history/2", *parsed).ok());
     EXPECT_TRUE(LoadPrior(o.checkpoint_dir + "/history/20", *parsed).ok());
   }
+  // A new run can start from trained weights (as from the shipped ones): it
+  // keeps their widths whatever --width says.
+  for (const char* arch : {"dcgan", "wgan-gp", "wgan-clip"}) {
+    const PriorArch parsed = *ParsePriorArch(arch);
+    PriorTrainingOptions o;
+    o.arch = arch;
+    o.data_dir = Path("faces");
+    o.holdout = 2;
+    o.init_dir = Path(std::string("run-") + arch);
+    o.checkpoint_dir = Path(std::string("carried-") + arch);
+    o.steps = 1;
+    o.batch = 4;
+    o.width = 5;
+    o.critic_steps = 1;
+    o.threads = 1;
+    StatusOr<PriorTrainingSummary> s = TrainPrior(o);
+    ASSERT_TRUE(s.ok()) << arch << ": " << s.status().message();
+    EXPECT_EQ(s->steps_run, 1);
+    StatusOr<LoadedPrior> init = LoadPrior(o.init_dir, parsed);
+    StatusOr<LoadedPrior> carried = LoadPrior(o.checkpoint_dir, parsed);
+    ASSERT_TRUE(init.ok() && carried.ok()) << arch;
+    EXPECT_EQ(carried->generator->width(), init->generator->width()) << arch;
+    EXPECT_EQ(carried->generator->latent_dim(), init->generator->latent_dim());
+  }
 }
 
 }  // namespace

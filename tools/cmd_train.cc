@@ -81,6 +81,12 @@ void AddPriorCommand(CLI::App* train, PriorTrainingOptions* o) {
       ->capture_default_str()
       ->check(CLI::Range(1, 512));
   prior
+      ->add_option("--init", o->init_dir,
+                   "Directory of prior weights to start a new "
+                   "--checkpoint-dir from (e.g. networks/weights: training "
+                   "carried over from the shipped prior)")
+      ->check(CLI::ExistingDirectory);
+  prior
       ->add_option("--critic-width", o->critic_width,
                    "Channels of the critic's first stage (0: --width)")
       ->capture_default_str()

@@ -143,10 +143,23 @@ StatusOr<PriorTrainingSummary> TrainPrior(const PriorTrainingOptions& o) {
       std::to_string(faces.size(0)) + " images (" + std::to_string(o.holdout) +
       " held out)" + (device.is_cuda() ? " (CUDA)" : " (CPU)"));
 
-  const int latent = o.latent_dim > 0 ? o.latent_dim : DefaultLatentDim(arch);
-  Trainer t{arch, PriorGenerator(arch, latent, o.width),
-            PriorCritic(arch, o.critic_width > 0 ? o.critic_width : o.width),
-            nullptr, nullptr};
+  Trainer t{arch, nullptr, nullptr, nullptr, nullptr};
+  const bool resuming =
+      !o.checkpoint_dir.empty() && ReadStepFile(o.checkpoint_dir) > 0;
+  if (!resuming && !o.init_dir.empty()) {
+    // Training carried over from shipped weights: their widths and latent
+    // size, fresh optimiser states.
+    SPIX_ASSIGN_OR_RETURN(LoadedPrior init, LoadPrior(o.init_dir, arch));
+    t.g = init.generator;
+    t.d = init.critic;
+    log("starting from the prior in " + o.init_dir);
+  } else {
+    t.g = PriorGenerator(
+        arch, o.latent_dim > 0 ? o.latent_dim : DefaultLatentDim(arch),
+        o.width);
+    t.d = PriorCritic(arch, o.critic_width > 0 ? o.critic_width : o.width);
+  }
+  const int latent = t.g->latent_dim();
   double lr = o.lr;
   int critic_steps = o.critic_steps;
   switch (arch) {

@@ -18,7 +18,10 @@ struct PriorTrainingOptions {
   // the evaluation set of `spix fill` (benchmarks/fill_tables).
   int holdout = 1000;
   std::string checkpoint_dir;  // resumed from when it holds a checkpoint
-  int64_t steps = 20000;       // generator steps
+  // A models directory whose prior-<arch>-g/-d weights a new checkpoint
+  // directory starts from (widths and latent size from the files).
+  std::string init_dir;
+  int64_t steps = 20000;  // generator steps
   int batch = 64;
   int width = 16;        // channels of the last generator stage
   int critic_width = 0;  // channels of the critic's first stage; 0: width

@@ -84,6 +84,7 @@ Status ApplyField(const std::string& codec, const std::string& field,
     o.effort = field[1] - '0';
     return OkStatus();
   }
+  if (field == "cfauto") return o.chroma_fraction = 0, OkStatus();
   if (field.size() >= 3 && field.compare(0, 2, "cf") == 0 &&
       ParseNumber(field.substr(2), &v) && v > 0 && v <= 1) {
     o.chroma_fraction = v;

@@ -13,7 +13,7 @@
 //   build/benchmarks/fill_tables [--images N] [--iterations N]
 //       [--restarts N] [--threads N] [--models DIR] [--sections 1234s]
 //       [--sequences N] [--training-faces 1] [--prior P] [--loss L]
-//       (sections also q, n)
+//       [--average-restarts 1] (sections also q, n)
 // Each loss searches its own prior (codec/fill/fill.h) unless --prior names
 // one for all. Section q is one line (central square, --loss, default
 // weights) for picking checkpoints;
@@ -54,6 +54,7 @@ struct Args {
   // Use the first training faces instead of the held-out ones: for picking
   // a checkpoint without looking at the evaluation set.
   bool training_faces = false;
+  bool average_restarts = false;  // the mean of the restarts' fills
 };
 
 std::vector<Image> Faces(int count, bool training) {
@@ -157,6 +158,7 @@ FillOptions BaseOptions(const Args& a) {
   o.loss = a.loss;
   o.iterations = a.iterations;
   o.restarts = a.restarts;
+  o.average_restarts = a.average_restarts;
   o.threads = a.threads;
   return o;
 }
@@ -453,6 +455,8 @@ int main(int argc, char** argv) {
       a.sections = value;
     else if (flag == "--training-faces")
       a.training_faces = std::atoi(value) != 0;
+    else if (flag == "--average-restarts")
+      a.average_restarts = std::atoi(value) != 0;
     else {
       std::fprintf(stderr, "fill_tables: unknown flag %s\n", flag.c_str());
       return 1;

@@ -157,7 +157,9 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
   if (drop > 0) {
     SPIX_ASSIGN_OR_RETURN(
         LumaPreferredChunks stored,
-        EncodeLumaPreferred(image, stored_choice, header, *op, drop, options));
+        EncodeLumaPreferred(image, stored_choice, header, *op,
+                            ChromaDropCandidates(drop, options),
+                            chunks[0].data.size(), options));
     header.version = 2;
     chunks[1].tag = kValuesChunkTag;
     chunks[1].data = std::move(stored.luma);

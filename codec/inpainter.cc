@@ -128,30 +128,37 @@ void DiffusionLumaPreferred(const Header&,
   });
 }
 
-// Luma and chroma are tuned at the same time, each on one thread, and with
-// the header's quantisation in mind.
+// Luma and every chroma plane of every candidate are tuned at the same time,
+// one plane per task (chroma, sparser, takes longer than luma), each with the
+// header's quantisation in mind.
 void TuneLumaAndChroma(const Header& header,
                        const std::vector<uint8_t>& luma_mask, PlanarImage* luma,
-                       const std::vector<uint8_t>& chroma_mask,
-                       PlanarImage* chroma, const TonalOptions& tonal,
-                       int threads) {
-  ParallelFor(2, threads, [&](int k) {
+                       std::vector<ChromaCandidate>* chroma,
+                       const TonalOptions& tonal, int threads) {
+  ParallelFor(1 + 2 * int(chroma->size()), threads, [&](int task) {
     TonalOptions options = tonal;
-    options.quantise = Quantiser(header, k == 0 ? 0 : 1);
-    if (k == 0) {
+    if (task == 0) {
+      options.quantise = Quantiser(header, 0);
       *luma = OptimiseTonalValues(*luma, luma_mask, options);
-    } else {
-      *chroma = OptimiseTonalValues(*chroma, chroma_mask, options);
+      return;
     }
+    ChromaCandidate& candidate = (*chroma)[size_t(task - 1) / 2];
+    const int channel = (task - 1) % 2;
+    const size_t n = candidate.planes.plane_size();
+    float* plane = candidate.planes.plane(channel);
+    PlanarImage one(candidate.planes.width, candidate.planes.height, 1);
+    std::copy(plane, plane + n, one.plane(0));
+    options.quantise = Quantiser(header, 1 + channel);
+    one = OptimiseTonalValues(one, candidate.mask, options);
+    std::copy(one.plane(0), one.plane(0) + n, plane);
   });
 }
 
 void DiffusionTuneLumaPreferred(const Header& h, const EncodeOptions& options,
                                 const std::vector<uint8_t>& luma_mask,
                                 PlanarImage* luma,
-                                const std::vector<uint8_t>& chroma_mask,
-                                PlanarImage* chroma) {
-  TuneLumaAndChroma(h, luma_mask, luma, chroma_mask, chroma,
+                                std::vector<ChromaCandidate>* chroma) {
+  TuneLumaAndChroma(h, luma_mask, luma, chroma,
                     DiffusionTonal(options.effort, 1), options.threads);
 }
 
@@ -290,12 +297,11 @@ void EedLumaPreferred(const Header& h, const std::vector<uint8_t>& luma_mask,
 void EedTuneLumaPreferred(const Header& h, const EncodeOptions& options,
                           const std::vector<uint8_t>& luma_mask,
                           PlanarImage* luma,
-                          const std::vector<uint8_t>& chroma_mask,
-                          PlanarImage* chroma) {
+                          std::vector<ChromaCandidate>* chroma) {
   PlanarImage settled = *luma;
   const DiffusionTensorField tensor =
       EedTensor(luma_mask.data(), EedFromHeader(h, options.threads), &settled);
-  TuneLumaAndChroma(h, luma_mask, luma, chroma_mask, chroma,
+  TuneLumaAndChroma(h, luma_mask, luma, chroma,
                     EedTonal(tensor, options.effort, 1), options.threads);
 }
 

@@ -17,6 +17,13 @@
 
 namespace spix {
 
+// Luma preference, encoder: one way to store the chroma, the two YCoCg-R
+// chroma planes and the mask of the points that keep them.
+struct ChromaCandidate {
+  std::vector<uint8_t> mask;
+  PlanarImage planes;
+};
+
 struct Operator {
   Inpainter id;
   const char* name;       // on the command line and in bench specs
@@ -52,14 +59,15 @@ struct Operator {
                                  PlanarImage* luma,
                                  const std::vector<uint8_t>& chroma_mask,
                                  PlanarImage* chroma, int threads);
-  // Luma preference, encoder: replaces the planes by the values worth
-  // storing for this operator (tonal optimisation).
+  // Luma preference, encoder: replaces the luma plane and each candidate's
+  // chroma planes by the values worth storing for this operator at their
+  // masks (tonal optimisation) and the encoder's estimate of their
+  // inpainting elsewhere.
   void (*tune_luma_preferred)(const Header& header,
                               const EncodeOptions& options,
                               const std::vector<uint8_t>& luma_mask,
                               PlanarImage* luma,
-                              const std::vector<uint8_t>& chroma_mask,
-                              PlanarImage* chroma);
+                              std::vector<ChromaCandidate>* chroma);
   // Decoder, after either reconstruction (null: none): a correction of the
   // whole image, given the mask of the points stored.
   StatusOr<Image> (*refine)(const Header& header,

@@ -96,6 +96,16 @@ int ChromaLevelDrop(double fraction) {
   return std::clamp(drop, 0, int(kMaxChromaLevelDrop));
 }
 
+std::vector<int> ChromaDropCandidates(int drop, const EncodeOptions& options) {
+  if (options.chroma_fraction > 0 || !options.tonal ||
+      options.effort < kChromaSearchEffort) {
+    return {drop};
+  }
+  // Three levels are a factor 2 in points.
+  return {drop, std::max(drop - 3, 1),
+          std::min(drop + 3, int(kMaxChromaLevelDrop))};
+}
+
 uint64_t ChromaCount(const std::optional<DensityField>& luma_field,
                      uint64_t luma_count, int drop, int width, int height) {
   if (luma_field) {
@@ -113,37 +123,93 @@ std::vector<uint8_t> ChromaMask(const std::optional<DensityField>& luma_field,
                           count);
 }
 
+namespace {
+
+// YCoCg-R planes back to 8-bit RGB, as the decoder shows them.
+Image ToRgb(const PlanarImage& luma, const PlanarImage& chroma) {
+  Image image(luma.width, luma.height, 3);
+  for (size_t i = 0; i < luma.plane_size(); ++i) {
+    // YCoCg-R inverted in floating point; the lifting's floored halvings
+    // are x / 2 - 1/4 on average over integers.
+    const float y = luma.plane(0)[i], co = chroma.plane(0)[i],
+                cg = chroma.plane(1)[i];
+    const float t = y - (0.5f * cg - 0.25f);
+    const float b = t - (0.5f * co - 0.25f);
+    image.pixels[i * 3 + 0] = ToByte(b + co);
+    image.pixels[i * 3 + 1] = ToByte(cg + t);
+    image.pixels[i * 3 + 2] = ToByte(b);
+  }
+  return image;
+}
+
+// What a doubling of the file buys near the default's operating point: the
+// mean slope of the default's Kodak curves between 3 and 8 % density, 2.19
+// dB (1.5-3.3 per image; benchmarks/results/kodak_tree/per_image.csv).
+constexpr double kDbPerRateDoubling = 2.2;
+
+// The CHRM payload of a chroma candidate.
+StatusOr<std::vector<uint8_t>> ChromaChunk(const Header& header,
+                                           const ChromaCandidate& candidate,
+                                           int drop, uint64_t count) {
+  SPIX_ASSIGN_OR_RETURN(
+      const std::vector<uint8_t> values,
+      EncodeValues(candidate.mask.data(), candidate.planes.width,
+                   candidate.planes.height,
+                   Indices(header, candidate.planes, 1, candidate.mask),
+                   ChannelParams(header, 1, 2)));
+  ByteWriter writer;
+  writer.U8(uint8_t(drop));
+  writer.U32(uint32_t(count));
+  writer.Bytes(values.data(), values.size());
+  return std::move(writer.bytes());
+}
+
+}  // namespace
+
 StatusOr<LumaPreferredChunks> EncodeLumaPreferred(
     const Image& image, const MaskChoice& choice, const Header& header,
-    const Operator& op, int drop, const EncodeOptions& options) {
+    const Operator& op, const std::vector<int>& drops, size_t other_bytes,
+    const EncodeOptions& options) {
   const int w = image.width, h = image.height;
   const uint64_t luma_count =
       std::count(choice.mask.begin(), choice.mask.end(), 1);
-  const uint64_t chroma_count =
-      ChromaCount(choice.field, luma_count, drop, w, h);
-  const std::vector<uint8_t> chroma_mask =
-      ChromaMask(choice.field, drop, chroma_count, w, h);
-
   const PlanarImage ycocg = YCoCgPlanes(image);
-  PlanarImage luma = Planes(ycocg, 0, 1), chroma = Planes(ycocg, 1, 2);
+  PlanarImage luma = Planes(ycocg, 0, 1);
+  std::vector<ChromaCandidate> candidates;
+  std::vector<uint64_t> counts;
+  for (int drop : drops) {
+    counts.push_back(ChromaCount(choice.field, luma_count, drop, w, h));
+    candidates.push_back({ChromaMask(choice.field, drop, counts.back(), w, h),
+                          Planes(ycocg, 1, 2)});
+  }
   if (options.tonal) {
-    op.tune_luma_preferred(header, options, choice.mask, &luma, chroma_mask,
-                           &chroma);
+    op.tune_luma_preferred(header, options, choice.mask, &luma, &candidates);
   }
   LumaPreferredChunks out;
   SPIX_ASSIGN_OR_RETURN(out.luma,
                         EncodeValues(choice.mask.data(), w, h,
                                      Indices(header, luma, 0, choice.mask),
                                      ChannelParams(header, 0, 1)));
-  SPIX_ASSIGN_OR_RETURN(const std::vector<uint8_t> values,
-                        EncodeValues(chroma_mask.data(), w, h,
-                                     Indices(header, chroma, 1, chroma_mask),
-                                     ChannelParams(header, 1, 2)));
-  ByteWriter writer;
-  writer.U8(uint8_t(drop));
-  writer.U32(uint32_t(chroma_count));
-  writer.Bytes(values.data(), values.size());
-  out.chroma = std::move(writer.bytes());
+  // Each candidate's file scored by its PSNR at equal size, the slope of
+  // the rate-distortion curve converting bytes to decibels; the tuned planes
+  // hold the encoder's estimate of the reconstruction.
+  double best_score = 0;
+  for (size_t k = 0; k < candidates.size(); ++k) {
+    SPIX_ASSIGN_OR_RETURN(
+        std::vector<uint8_t> chroma,
+        ChromaChunk(header, candidates[k], drops[k], counts[k]));
+    double score = 0;
+    if (candidates.size() > 1) {
+      const double bytes =
+          double(other_bytes + out.luma.size() + chroma.size());
+      score = Psnr(image, ToRgb(luma, candidates[k].planes)) -
+              kDbPerRateDoubling * std::log2(bytes);
+    }
+    if (k == 0 || score > best_score) {
+      best_score = score;
+      out.chroma = std::move(chroma);
+    }
+  }
   return out;
 }
 
@@ -190,19 +256,7 @@ Image ReconstructLumaPreferred(const Header& header, const Operator& op,
   Dequantize(header, values.chroma, 1, values.chroma_mask, &chroma);
   op.inpaint_luma_preferred(header, luma_mask, &luma, values.chroma_mask,
                             &chroma, threads);
-  Image image(w, h, 3);
-  for (size_t i = 0; i < luma.plane_size(); ++i) {
-    // YCoCg-R inverted in floating point; the lifting's floored halvings
-    // are x / 2 - 1/4 on average over integers.
-    const float y = luma.plane(0)[i], co = chroma.plane(0)[i],
-                cg = chroma.plane(1)[i];
-    const float t = y - (0.5f * cg - 0.25f);
-    const float b = t - (0.5f * co - 0.25f);
-    image.pixels[i * 3 + 0] = ToByte(b + co);
-    image.pixels[i * 3 + 1] = ToByte(cg + t);
-    image.pixels[i * 3 + 2] = ToByte(b);
-  }
-  return image;
+  return ToRgb(luma, chroma);
 }
 
 }  // namespace spix

@@ -22,6 +22,12 @@ namespace spix {
 // field: each level is a factor 2^(1/3). 0 means no luma preference.
 int ChromaLevelDrop(double fraction);
 
+// The level drops the encoder tries: `drop` and, when the fraction is the
+// default and the effort at least kChromaSearchEffort (with tonal
+// optimisation), also half and twice as many chroma points.
+inline constexpr int kChromaSearchEffort = 8;
+std::vector<int> ChromaDropCandidates(int drop, const EncodeOptions& options);
+
 // The chroma point count the encoder stores: the dropped field's count, or
 // for masks without a field the luma count scaled by 2^(-drop/3).
 uint64_t ChromaCount(const std::optional<DensityField>& luma_field,
@@ -33,15 +39,17 @@ std::vector<uint8_t> ChromaMask(const std::optional<DensityField>& luma_field,
                                 int height);
 
 // The VALS (luma) and CHRM (chroma) payloads of a colour image; the stored
-// values are tuned for the operator `op` when `options.tonal`.
+// values are tuned for the operator `op` when `options.tonal`. With more
+// than one chroma level drop in `drops` (tonal optimisation on), each is
+// tried and the one whose file promises the best PSNR at equal size is
+// kept; `other_bytes` is what the rest of the file (mask, header) takes.
 struct LumaPreferredChunks {
   std::vector<uint8_t> luma, chroma;
 };
-StatusOr<LumaPreferredChunks> EncodeLumaPreferred(const Image& image,
-                                                  const MaskChoice& choice,
-                                                  const Header& header,
-                                                  const Operator& op, int drop,
-                                                  const EncodeOptions& options);
+StatusOr<LumaPreferredChunks> EncodeLumaPreferred(
+    const Image& image, const MaskChoice& choice, const Header& header,
+    const Operator& op, const std::vector<int>& drops, size_t other_bytes,
+    const EncodeOptions& options);
 
 // Decoding, in two steps: both chunks parsed (integer only), then each
 // channel inpainted from its own mask.

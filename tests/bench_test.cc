@@ -229,6 +229,10 @@ TEST(CodecSpec, ParsesSweepsAndFields) {
   EXPECT_DOUBLE_EQ((*cf)[0].points[1].spix.chroma_fraction, 0.25);
   EXPECT_EQ((*cf)[0].points[1].spix.nlpe_cycles, EncodeOptions().nlpe_cycles);
   EXPECT_EQ((*cf)[0].points[0].spix.mask, MaskMode::kDensity);
+  // cfauto: luma preference at the fraction the encoder weighs.
+  auto automatic = ParseCodecSpecs("spix:eed:tree:tonal:cfauto:d0.05");
+  ASSERT_TRUE(automatic.ok()) << automatic.status().message();
+  EXPECT_EQ((*automatic)[0].points[0].spix.chroma_fraction, 0.0);
   auto jp2 = ParseCodecSpecs("jp2:b0.1/0.25,webp:q0");
   ASSERT_TRUE(jp2.ok()) << jp2.status().message();
   EXPECT_DOUBLE_EQ((*jp2)[0].points[1].value, 0.25);

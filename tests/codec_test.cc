@@ -382,6 +382,47 @@ TEST(LumaPreference, FewerChromaPointsSmallerFileSimilarQuality) {
   }
 }
 
+// From effort 8 on, the encoder weighs half and twice the default chroma
+// points: colour detail on flat luma wants more of them, a grey image not.
+TEST(LumaPreference, EncoderWeighsTheChromaFraction) {
+  const int w = 96, h = 64;
+  Image colourful(w, h, 3), grey(w, h, 3);
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      // YCoCg with constant luma, inverted to RGB.
+      const double co = 70 * std::sin(0.3 * x), cg = 70 * std::cos(0.25 * y);
+      const double t = 128 - cg / 2, b = t - co / 2;
+      const double rgb[3] = {b + co, cg + t, b};
+      const double luma = 128 + 80 * std::sin(0.45 * x) * std::cos(0.35 * y);
+      for (int c = 0; c < 3; ++c) {
+        colourful.pixel(x, y)[c] = uint8_t(std::clamp(rgb[c], 0.0, 255.0));
+        grey.pixel(x, y)[c] = uint8_t(std::clamp(luma, 0.0, 255.0));
+      }
+    }
+  }
+  const int kDefaultDrop = ChromaLevelDrop(kDefaultChromaFraction);
+  auto chosen_drop = [](const std::vector<uint8_t>& bytes) {
+    ParsedContainer parsed;
+    const ChunkView* chroma = ChunkOf(bytes, kChromaChunkTag, &parsed);
+    return chroma ? int(chroma->data[0]) : -1;
+  };
+  EncodeOptions o = DiffusionOptions(MaskMode::kDensity, 0.1);
+  o.tonal = true;
+  o.chroma_fraction = 0;  // the default, weighed
+  o.effort = kChromaSearchEffort;
+  const auto more = MustEncode(colourful, o);
+  EXPECT_EQ(chosen_drop(more), kDefaultDrop - 3);
+  EXPECT_EQ(MustDecode(more).pixels.size(), colourful.pixels.size());
+  // Grey: more chroma points would buy nothing (fewer may tie in bytes).
+  EXPECT_GE(chosen_drop(MustEncode(grey, o)), kDefaultDrop);
+  // Below that effort, or with a fraction asked for, nothing is weighed.
+  o.effort = kChromaSearchEffort - 1;
+  EXPECT_EQ(chosen_drop(MustEncode(colourful, o)), kDefaultDrop);
+  o.effort = kChromaSearchEffort;
+  o.chroma_fraction = kDefaultChromaFraction;
+  EXPECT_EQ(chosen_drop(MustEncode(colourful, o)), kDefaultDrop);
+}
+
 // When the field loses to the free list, chroma must follow the flat
 // halftone the decoder will draw, not the field the encoder had: with exact
 // values, every pixel known in luma and chroma decodes to its colour.

@@ -241,6 +241,9 @@ CommandRunner AddFillCommand(CLI::App& app) {
                   "Latents searched at once; the best is kept")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
+  cmd->add_flag("--average-restarts", o.average_restarts,
+                "Fill with the mean of the restarts' images instead of the "
+                "best one: smoother, lower error");
   cmd->add_option("--lr", o.lr, "Adam learning rate on z")
       ->capture_default_str()
       ->check(CLI::Range(1e-6, 10.0));

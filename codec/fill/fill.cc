@@ -84,6 +84,7 @@ StatusOr<LatentSearchOptions> SearchOptions(const FillOptions& o) {
   if (o.eta >= 0) s.eta = o.eta;
   s.iterations = o.iterations;
   s.restarts = o.restarts;
+  s.average_restarts = o.average_restarts;
   s.lr = o.lr;
   s.nn_init = o.nn_init;
   s.pool_size = o.pool_size;

@@ -51,6 +51,8 @@ struct FillOptions {
   // faces: 22.65 dB either way; benchmarks/results/fill_tables.md).
   int iterations = 300;
   int restarts = 4;  // searched at once; the lowest loss wins
+  // Fill with the mean of the restarts' images instead of the best one.
+  bool average_restarts = false;
   double lr = 0.03;
   // Nearest-neighbour start instead of random z. Off by default: on 50
   // held-out faces it neither converged sooner nor ended better

@@ -268,7 +268,13 @@ struct GanPrior::Impl {
       const int64_t best = t * restarts + l.argmin().item<int64_t>();
       LatentResult& r = results[size_t(t)];
       r.loss = losses[best].item<double>();
-      r.generated = ToPlanes(prior.generator->forward(z[best].unsqueeze(0))[0]);
+      r.generated =
+          o.average_restarts
+              ? ToPlanes(
+                    prior.generator
+                        ->forward(z.slice(0, t * restarts, (t + 1) * restarts))
+                        .mean(0))
+              : ToPlanes(prior.generator->forward(z[best].unsqueeze(0))[0]);
       const torch::Tensor zb = z[best].contiguous();
       r.latent.assign(zb.data_ptr<float>(), zb.data_ptr<float>() + zb.numel());
       r.trace = std::move(traces[size_t(t)]);

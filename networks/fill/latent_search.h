@@ -32,6 +32,9 @@ struct LatentSearchOptions {
   int window = 7;  // importance-weight window (Yeh: 7x7)
   int iterations = 1000;
   int restarts = 4;  // optimised together; the lowest final loss is kept
+  // Instead of the best restart, the mean of all restarts' images (an
+  // estimate of the posterior mean: less detail, lower error).
+  bool average_restarts = false;
   double lr = 0.03;  // Adam, betas 0.9 / 0.999
   // Lahiri et al.: start from the latents of the pool images nearest to the
   // known pixels (L_D + gamma L_S) instead of random ones.
@@ -53,7 +56,7 @@ struct LatentTarget {
 
 struct LatentResult {
   std::vector<float> generated;  // G(z*) as 3 planes in [0, 1]
-  std::vector<float> latent;     // z*
+  std::vector<float> latent;     // z* (of the best restart)
   double loss = 0;               // at z*
   // Per iteration, the loss of the best restart (before that step).
   std::vector<float> trace;

@@ -184,6 +184,29 @@ TEST_F(FillTest, SearchClampsLatentsAndLowersTheLoss) {
   EXPECT_LE(r.loss, r.trace.front());
 }
 
+TEST_F(FillTest, AveragingRestartsMeansTheirImages) {
+  const std::string models = RandomPrior(PriorArch::kDcgan);
+  StatusOr<std::unique_ptr<GanPrior>> prior = GanPrior::Load(models, "dcgan");
+  ASSERT_TRUE(prior.ok()) << prior.status().message();
+  LatentTarget target;
+  target.image = (*prior)->PoolImage(4, 50, 3);
+  target.known = SquareHole(64, 32);
+  LatentSearchOptions o;
+  o.iterations = 10;
+  auto search = [&](int restarts, bool average) {
+    o.restarts = restarts;
+    o.average_restarts = average;
+    return (*prior)->Search({target}, o)[0];
+  };
+  // One restart: its own image either way.
+  EXPECT_EQ(search(1, true).generated, search(1, false).generated);
+  // Several: not the best one's image, but the same best latent and loss.
+  const LatentResult best = search(4, false), mean = search(4, true);
+  EXPECT_NE(mean.generated, best.generated);
+  EXPECT_EQ(mean.latent, best.latent);
+  EXPECT_EQ(mean.loss, best.loss);
+}
+
 TEST_F(FillTest, GroupConsistencyHoldsSequenceLatentsTogether) {
   const std::string models = RandomPrior(PriorArch::kDcgan);
   StatusOr<std::unique_ptr<GanPrior>> prior = GanPrior::Load(models, "dcgan");

@@ -275,7 +275,9 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
   AddRealOption(cmd, "--chroma-fraction", &args->chroma_fraction, 1e-3, 1.0,
                 "Luma preference (colour images, -i eed, eed-g or diffusion): "
                 "chroma is stored at this fraction of the points, luma at "
-                "all; 1 = off. Default: 0.18 (1 with -i learned)")
+                "all; 1 = off. Default: 0.18 (1 with -i learned); from "
+                "--effort 8 on, unset, weighed per image against 0.4 and "
+                "0.1")
       ->default_str("0.18");
   cmd->add_option("--mask-error", args->mask_error,
                   "What PS and NLPE minimise: mae or mse")
@@ -289,10 +291,10 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
   AddIntegerOption(cmd, "--effort", &args->effort, 1, 9,
                    "How hard the encoder searches, like cwebp -m: the "
                    "least-squares steps, EED's contrast candidates, how "
-                   "closely the mask follows the error. 1 and 2 store the "
-                   "original colours on a density field (under 2 s for a "
-                   "Kodak image), 7 (default) about 7 s on 2 threads, 9 "
-                   "slowest");
+                   "closely the mask follows the error; from 8 on, the "
+                   "chroma fraction. 1 and 2 store the original colours on a "
+                   "density field (under 2 s for a Kodak image), 7 (default) "
+                   "about 7-10 s on 2 threads, 9 slowest (about 30 s)");
   CLI::Option* quant = cmd->add_option(
       "-q,--quant", args->quant,
       "Quantisation step of luma[,chroma] in 1..255 (chroma defaults "

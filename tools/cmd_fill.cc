@@ -238,7 +238,8 @@ CommandRunner AddFillCommand(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
   cmd->add_option("--restarts", o.restarts,
-                  "Latents searched at once; the best is kept")
+                  "Latents searched at once; the best is kept (or their "
+                  "mean, --average-restarts)")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
   cmd->add_flag("--average-restarts", o.average_restarts,

@@ -7,17 +7,19 @@
 //   3. Lahiri et al.: iterations to converge from random vs nearest-neighbour
 //      latents, and temporal consistency of pseudo-sequences;
 //   4. seconds to fill one face at the default settings (or at
-//      --restarts N and --average-restarts 1 when given);
+//      --restarts N, --average-restarts 1 and --ensemble 1 when given);
 //   s. each system (a loss with its own prior) at its defaults.
 // Metrics are over the whole 64x64 image after Poisson blending, MSE in
 // squared grey levels (0..255), as in Vitoria et al.
 //   build/benchmarks/fill_tables [--images N] [--iterations N]
 //       [--restarts N] [--threads N] [--models DIR] [--sections 1234s]
 //       [--sequences N] [--training-faces 1] [--prior P] [--loss L]
-//       [--average-restarts 1] (sections also q, n)
+//       [--average-restarts 1] [--eta E] [--ensemble 1]
+//       (sections also q, n)
 // Each loss searches its own prior (codec/fill/fill.h) unless --prior names
-// one for all. Section q is one line (central square, --loss, default
-// weights) for picking checkpoints;
+// one for all. Section q is one line (central square, --loss or
+// --ensemble, default weights or --eta) for picking checkpoints and
+// settings;
 // section n asks what a nearest-neighbour start buys at small iteration
 // budgets and step sizes (central square, one restart).
 #include <algorithm>
@@ -57,6 +59,8 @@ struct Args {
   // a checkpoint without looking at the evaluation set.
   bool training_faces = false;
   bool average_restarts = false;  // the mean of the restarts' fills
+  double eta = -1;  // the prior term's weight; negative: the loss's default
+  bool ensemble = false;  // sections q and 4: yeh + dcgan and vitoria + wgan-gp
 };
 
 std::vector<Image> Faces(int count, bool training) {
@@ -161,6 +165,7 @@ FillOptions BaseOptions(const Args& a) {
   o.iterations = a.iterations;
   o.restarts = a.restarts;
   o.average_restarts = a.average_restarts;
+  o.eta = a.eta;
   o.threads = a.threads;
   return o;
 }
@@ -180,6 +185,11 @@ std::vector<Image> FillAll(const std::vector<Image>& faces, const Image& hole,
 
 const char* PriorOf(const FillOptions& o) {
   return o.prior.empty() ? DefaultPrior(o.loss) : o.prior.c_str();
+}
+
+std::string SystemName(const FillOptions& o) {
+  if (o.ensemble) return "mean of yeh + dcgan and vitoria + wgan-gp";
+  return std::string(FillLossName(o.loss)) + " loss, " + PriorOf(o) + " prior";
 }
 
 // Each loss with its own prior (or --prior) at the default weights: the
@@ -374,12 +384,13 @@ void Lahiri(const Args& a, const std::vector<Image>& faces) {
 
 // One line for checkpoint selection: the central square, default loss.
 void Quick(const Args& a, const std::vector<Image>& faces) {
-  const FillOptions o = BaseOptions(a);
+  FillOptions o = BaseOptions(a);
+  o.ensemble = a.ensemble;
   const Scores s = Score(faces, FillAll(faces, CentralSquare(), o));
-  std::printf(
-      "\ncentral square, %s loss, %s prior: MSE %.1f, PSNR %.2f dB, SSIM "
-      "%.4f\n",
-      FillLossName(o.loss), PriorOf(o), s.mse, s.psnr, s.ssim);
+  std::printf("\ncentral square, %s%s: MSE %.1f, PSNR %.2f dB, SSIM %.4f\n",
+              SystemName(o).c_str(),
+              o.average_restarts ? ", restarts averaged" : "", s.mse, s.psnr,
+              s.ssim);
 }
 
 void NearestStartBudgets(const Args& a, const std::vector<Image>& faces) {
@@ -414,17 +425,18 @@ void Timing(const Args& a, const std::vector<Image>& faces) {
   o.prior = a.prior;
   o.threads = a.threads;
   o.average_restarts = a.average_restarts;
+  o.ensemble = a.ensemble;
   if (a.restarts_given) o.restarts = a.restarts;
   FillAll({faces[0]}, CentralSquare(), o);  // loads the prior
   const int runs = 3;
   Stopwatch watch;
   for (int r = 0; r < runs; ++r) FillAll({faces[r]}, CentralSquare(), o);
   std::printf(
-      "\n### Time to fill one 64x64 face at the defaults (%s loss, %s "
-      "prior, %d iterations, %d restarts%s, %s init, Poisson blending), %d "
+      "\n### Time to fill one 64x64 face at the defaults (%s, %d "
+      "iterations, %d restarts%s, %s init, Poisson blending), %d "
       "thread(s)\n\n"
       "%.2f s per face (mean of %d)\n",
-      FillLossName(o.loss), PriorOf(o), o.iterations, o.restarts,
+      SystemName(o).c_str(), o.iterations, o.restarts,
       o.average_restarts ? " averaged" : "", o.nn_init ? "nn" : "random",
       a.threads, watch.Seconds() / runs, runs);
 }
@@ -463,6 +475,10 @@ int main(int argc, char** argv) {
       a.training_faces = std::atoi(value) != 0;
     else if (flag == "--average-restarts")
       a.average_restarts = std::atoi(value) != 0;
+    else if (flag == "--eta")
+      a.eta = std::atof(value);
+    else if (flag == "--ensemble")
+      a.ensemble = std::atoi(value) != 0;
     else {
       std::fprintf(stderr, "fill_tables: unknown flag %s\n", flag.c_str());
       return 1;

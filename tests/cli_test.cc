@@ -331,6 +331,9 @@ TEST_F(Cli, FillRefusesBadInputWithOneLine) {
       "fill " + face + " --mask " + Path("hole.png") + " --iterations 0", 1);
   ExpectError("fill " + face + " --mask " + Path("hole.png") + " --loss magic",
               1);
+  ExpectError("fill " + face + " --mask " + Path("hole.png") +
+                  " --ensemble --loss critic",
+              1, "excludes");
   ExpectError("fill " + face + " --mask " + Path("hole.png") + " --models " +
                   Path("none"),
               3, "prior-dcgan-g.safetensors");

@@ -305,6 +305,39 @@ TEST_F(FillTest, EachLossSearchesItsOwnPrior) {
   }
 }
 
+// An ensemble fill is the rounded mean of its two systems' fills, each
+// searching its own prior; it refuses a named prior, weights or operator.
+TEST_F(FillTest, EnsembleIsTheMeanOfItsSystems) {
+  RandomPrior(PriorArch::kDcgan);
+  FillOptions o;
+  o.models_dir = RandomPrior(PriorArch::kWganGp);
+  o.iterations = 3;
+  o.restarts = 2;
+  o.threads = 1;
+  const Image image = SyntheticImage(64, 64, 3);
+  const Image hole = HoleImage(SquareHole(64, 20), 64);
+  o.loss = FillLossKind::kYeh;
+  StatusOr<Image> yeh = Fill(image, hole, o);
+  o.loss = FillLossKind::kVitoria;
+  StatusOr<Image> vitoria = Fill(image, hole, o);
+  o.ensemble = true;
+  StatusOr<Image> mean = Fill(image, hole, o);
+  ASSERT_TRUE(yeh.ok() && vitoria.ok() && mean.ok());
+  ASSERT_NE(yeh->pixels, vitoria->pixels);
+  for (size_t i = 0; i < mean->pixels.size(); ++i) {
+    ASSERT_EQ(mean->pixels[i], (yeh->pixels[i] + vitoria->pixels[i] + 1) / 2);
+  }
+  FillOptions bad = o;
+  bad.prior = "dcgan";
+  EXPECT_FALSE(Fill(image, hole, bad).ok());
+  bad = o;
+  bad.eta = 0.1;
+  EXPECT_FALSE(Fill(image, hole, bad).ok());
+  bad = o;
+  bad.method = "eed";
+  EXPECT_FALSE(Fill(image, hole, bad).ok());
+}
+
 // Fill by the codec's operators: any size, only the hole changes, and the
 // hole is filled better than by the mean colour of the image.
 TEST(FillByOperator, AnySizeKeepsKnownPixelsAndFillsPlausibly) {

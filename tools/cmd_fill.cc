@@ -218,21 +218,25 @@ CommandRunner AddFillCommand(CLI::App& app) {
   cmd->add_option("-o,--output", a->output,
                   "Output image (.png, ...), or directory with --frames")
       ->required();
-  cmd->add_option("--loss", a->loss,
-                  "yeh: context + log(1 - D), searching the dcgan prior; "
-                  "vitoria: context + gradient - D, the wgan-gp prior; "
-                  "critic: -D(composite), the wgan-clip prior")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"yeh", "vitoria", "critic"}));
-  cmd->add_option("--alpha", o.alpha,
-                  "Weight of the context loss (default per --loss)")
-      ->check(CLI::Range(0.0, 1e6));
-  cmd->add_option("--beta", o.beta,
-                  "Weight of the gradient loss (default per --loss)")
-      ->check(CLI::Range(0.0, 1e6));
-  cmd->add_option("--eta", o.eta,
-                  "Weight of the prior loss (default per --loss)")
-      ->check(CLI::Range(0.0, 1e6));
+  CLI::Option* loss =
+      cmd->add_option("--loss", a->loss,
+                      "yeh: context + log(1 - D), searching the dcgan prior; "
+                      "vitoria: context + gradient - D, the wgan-gp prior; "
+                      "critic: -D(composite), the wgan-clip prior")
+          ->capture_default_str()
+          ->check(CLI::IsMember({"yeh", "vitoria", "critic"}));
+  CLI::Option* alpha =
+      cmd->add_option("--alpha", o.alpha,
+                      "Weight of the context loss (default per --loss)")
+          ->check(CLI::Range(0.0, 1e6));
+  CLI::Option* beta =
+      cmd->add_option("--beta", o.beta,
+                      "Weight of the gradient loss (default per --loss)")
+          ->check(CLI::Range(0.0, 1e6));
+  CLI::Option* eta =
+      cmd->add_option("--eta", o.eta,
+                      "Weight of the prior loss (default per --loss)")
+          ->check(CLI::Range(0.0, 1e6));
   cmd->add_option("--iterations", o.iterations,
                   "Adam steps on z (the step decays to a tenth over them)")
       ->capture_default_str()
@@ -264,10 +268,17 @@ CommandRunner AddFillCommand(CLI::App& app) {
                   "paste G into the hole")
       ->capture_default_str()
       ->check(CLI::IsMember({"poisson", "none"}));
-  cmd->add_option("--prior", o.prior,
-                  "Which prior: dcgan, wgan-gp, wgan-clip (default: the "
-                  "loss's own: yeh dcgan, vitoria wgan-gp, critic wgan-clip)")
-      ->check(CLI::IsMember({"dcgan", "wgan-gp", "wgan-clip"}));
+  CLI::Option* prior =
+      cmd->add_option(
+             "--prior", o.prior,
+             "Which prior: dcgan, wgan-gp, wgan-clip (default: the "
+             "loss's own: yeh dcgan, vitoria wgan-gp, critic wgan-clip)")
+          ->check(CLI::IsMember({"dcgan", "wgan-gp", "wgan-clip"}));
+  cmd->add_flag("--ensemble", o.ensemble,
+                "Fill with the mean of two systems, yeh on dcgan and vitoria "
+                "on wgan-gp (each its own weights): closer to the truth, "
+                "twice the time. Best with --average-restarts")
+      ->excludes(loss, prior, alpha, beta, eta);
   cmd->add_option("--frames", a->frames,
                   "Directory of frames of a sequence (sorted by name)");
   cmd->add_option("--masks", a->masks,
@@ -304,6 +315,8 @@ CommandRunner AddFillCommand(CLI::App& app) {
       "  spix fill portrait.jpg --mask eyes.png -o filled.png\n"
       "  spix fill photo.png --mask scratch.png -o fixed.png --method eed\n"
       "  spix fill face.png --mask hole.png -o f.png --loss yeh --init nn\n"
+      "  spix fill face.png --mask hole.png -o f.png --ensemble "
+      "--average-restarts\n"
       "  spix fill --frames clip/ --masks clip_masks/ -o filled/");
   return [a] { return RunFill(*a); };
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -463,6 +464,51 @@ Image Finish(const Image& image, const FillJob& job, size_t i,
   return filled;
 }
 
+// The systems FillOptions::ensemble averages.
+constexpr FillLossKind kEnsembleLosses[] = {FillLossKind::kYeh,
+                                            FillLossKind::kVitoria};
+
+// Runs `fill(options, first)` once per system of the ensemble and returns
+// the mean image; known pixels are the same in every fill, so they stay
+// exact.
+template <typename FillFn>
+StatusOr<std::vector<Image>> MeanOfSystems(const FillOptions& options,
+                                           FillFn fill) {
+  if (options.method != "prior")
+    return InvalidArgument("an ensemble fill needs the method prior");
+  if (!options.prior.empty() || options.alpha >= 0 || options.beta >= 0 ||
+      options.eta >= 0) {
+    return InvalidArgument(
+        "an ensemble fill searches each loss with its own prior and weights; "
+        "name no prior and no weights");
+  }
+  const int systems = int(std::size(kEnsembleLosses));
+  std::vector<Image> mean;
+  for (int k = 0; k < systems; ++k) {
+    FillOptions o = options;
+    o.ensemble = false;
+    o.loss = kEnsembleLosses[k];
+    if (options.progress) {
+      o.progress = [&options, k, systems](double done) {
+        options.progress((k + done) / systems);
+      };
+    }
+    SPIX_ASSIGN_OR_RETURN(std::vector<Image> filled, fill(o, k == 0));
+    if (mean.empty()) {
+      mean = std::move(filled);
+      continue;
+    }
+    // The running mean of k + 1 fills, rounded.
+    for (size_t i = 0; i < mean.size(); ++i) {
+      std::vector<uint8_t>& m = mean[i].pixels;
+      const std::vector<uint8_t>& f = filled[i].pixels;
+      for (size_t p = 0; p < m.size(); ++p)
+        m[p] = uint8_t((m[p] * k + f[p] + (k + 1) / 2) / (k + 1));
+    }
+  }
+  return mean;
+}
+
 }  // namespace
 
 const char* FillLossName(FillLossKind loss) {
@@ -503,6 +549,11 @@ const char* DefaultPrior(FillLossKind loss) {
 StatusOr<std::vector<Image>> FillBatch(
     const std::vector<Image>& images, const std::vector<Image>& holes,
     const FillOptions& options, std::vector<std::vector<float>>* traces) {
+  if (options.ensemble) {
+    return MeanOfSystems(options, [&](const FillOptions& o, bool first) {
+      return FillBatch(images, holes, o, first ? traces : nullptr);
+    });
+  }
   if (options.method != "prior") {
     if (images.size() != holes.size()) {
       return InvalidArgument("as many hole masks as images are needed");
@@ -541,6 +592,11 @@ StatusOr<Image> Fill(const Image& image, const Image& hole,
 StatusOr<std::vector<Image>> FillSequence(const std::vector<Image>& frames,
                                           const std::vector<Image>& holes,
                                           const FillOptions& options) {
+  if (options.ensemble) {
+    return MeanOfSystems(options, [&](const FillOptions& o, bool) {
+      return FillSequence(frames, holes, o);
+    });
+  }
   // Operators have no latent to carry from frame to frame.
   if (options.method != "prior") return FillBatch(frames, holes, options);
   SPIX_ASSIGN_OR_RETURN(FillJob job, Prepare(frames, holes, options));

@@ -56,8 +56,8 @@ struct FillOptions {
   // Fill with the mean of two systems' fills: Yeh's loss on the DCGAN
   // prior and Vitoria's on the WGAN-GP prior, each with its own weights
   // (so `loss`, `prior` and the weights must stay unset). Their errors
-  // differ, so the mean is closer to the truth than either (+0.6 dB on
-  // faces, benchmarks/results/fill_tables.md), for both searches' time.
+  // differ, so the mean is closer to the truth than either
+  // (benchmarks/results/fill_tables.md), for both searches' time.
   bool ensemble = false;
   double lr = 0.03;
   // Nearest-neighbour start instead of random z. Off by default: on 50

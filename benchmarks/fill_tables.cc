@@ -382,7 +382,8 @@ void Lahiri(const Args& a, const std::vector<Image>& faces) {
   std::fflush(stdout);
 }
 
-// One line for checkpoint selection: the central square, default loss.
+// One line for checkpoint and settings selection: the central square,
+// --loss (default yeh) or --ensemble.
 void Quick(const Args& a, const std::vector<Image>& faces) {
   FillOptions o = BaseOptions(a);
   o.ensemble = a.ensemble;

@@ -2,12 +2,14 @@
 // ../shared/data/faces64 by name, never trained on):
 //   1. Vitoria et al. Tables 1-2 analogue: MSE, PSNR, SSIM for the central
 //      square and three-squares masks, Yeh's loss, Yeh's loss + gradient
-//      term and Vitoria's loss over the (alpha, beta, eta) grid of the paper;
+//      term and Vitoria's loss over the (alpha, beta, eta) grid of the paper,
+//      and Cooper's critic loss (only --loss's rows when it is given);
 //   2. Yeh et al.'s masks (central block, random pattern, 80 % random, half);
 //   3. Lahiri et al.: iterations to converge from random vs nearest-neighbour
 //      latents, and temporal consistency of pseudo-sequences;
 //   4. seconds to fill one face at the default settings (or at
-//      --restarts N, --average-restarts 1 and --ensemble 1 when given);
+//      --iterations N, --restarts N, --average-restarts 0 and --loss L
+//      when given);
 //   s. each system (a loss with its own prior) at its defaults.
 // Metrics are over the whole 64x64 image after Poisson blending, MSE in
 // squared grey levels (0..255), as in Vitoria et al.
@@ -45,22 +47,25 @@ constexpr int kHeldOut = 1000;
 
 struct Args {
   int images = 100;
-  int iterations = 300;
+  int iterations = FillOptions().iterations;
   int restarts = 1;
   bool restarts_given = false;  // section 4 times the defaults unless given
   int threads = 2;
   int sequences = 20;
   std::string models;
   std::string prior;  // empty: each loss its own
-  // Of sections 3, 4, q and n (1, 2 and s go through the losses).
-  FillLossKind loss = FillOptions().loss;
+  // Of sections 3, q and n, and 4 when given (2 and s go through the
+  // losses; section 1 keeps only this loss's rows when given).
+  FillLossKind loss = FillLossKind::kYeh;
+  bool loss_given = false;
   std::string sections = "1234s";
   // Use the first training faces instead of the held-out ones: for picking
   // a checkpoint without looking at the evaluation set.
   bool training_faces = false;
-  bool average_restarts = false;  // the mean of the restarts' fills
+  // The mean of the restarts' fills, or the best one's.
+  bool average_restarts = FillOptions().average_restarts;
   double eta = -1;  // the prior term's weight; negative: the loss's default
-  bool ensemble = false;  // sections q and 4: yeh + dcgan and vitoria + wgan-gp
+  bool ensemble = false;  // section q: yeh + dcgan and vitoria + wgan-gp
 };
 
 std::vector<Image> Faces(int count, bool training) {
@@ -183,13 +188,14 @@ std::vector<Image> FillAll(const std::vector<Image>& faces, const Image& hole,
   return *filled;
 }
 
+// Of a single system (`o.loss` set).
 const char* PriorOf(const FillOptions& o) {
-  return o.prior.empty() ? DefaultPrior(o.loss) : o.prior.c_str();
+  return o.prior.empty() ? DefaultPrior(*o.loss) : o.prior.c_str();
 }
 
 std::string SystemName(const FillOptions& o) {
-  if (o.ensemble) return "mean of yeh + dcgan and vitoria + wgan-gp";
-  return std::string(FillLossName(o.loss)) + " loss, " + PriorOf(o) + " prior";
+  if (!o.loss) return "mean of yeh + dcgan and vitoria + wgan-gp";
+  return std::string(FillLossName(*o.loss)) + " loss, " + PriorOf(o) + " prior";
 }
 
 // Each loss with its own prior (or --prior) at the default weights: the
@@ -241,6 +247,7 @@ void Tables12(const Args& a, const std::vector<Image>& faces) {
         hole.pixels == CentralSquare().pixels ? "1" : "2", mask_name,
         faces.size());
     for (const Config& c : configs) {
+      if (a.loss_given && c.loss != a.loss) continue;
       FillOptions o = BaseOptions(a);
       o.loss = c.loss;
       o.alpha = c.alpha;
@@ -329,7 +336,7 @@ void Lahiri(const Args& a, const std::vector<Image>& faces) {
       "|---|---|---|---|---|\n"
       "| random | %.0f | %d | %.2f | %.4f |\n"
       "| nn (pool 300, gamma 0.01) | %.0f | %d | %.2f | %.4f |\n",
-      FillLossName(o.loss), PriorOf(o), faces.size(), a.iterations,
+      FillLossName(*o.loss), PriorOf(o), faces.size(), a.iterations,
       mean(random_iters), median(random_iters), random_scores.psnr,
       random_scores.ssim, mean(nn_iters), median(nn_iters), nn_scores.psnr,
       nn_scores.ssim);
@@ -386,7 +393,7 @@ void Lahiri(const Args& a, const std::vector<Image>& faces) {
 // --loss (default yeh) or --ensemble.
 void Quick(const Args& a, const std::vector<Image>& faces) {
   FillOptions o = BaseOptions(a);
-  o.ensemble = a.ensemble;
+  if (a.ensemble) o.loss.reset();
   const Scores s = Score(faces, FillAll(faces, CentralSquare(), o));
   std::printf("\ncentral square, %s%s: MSE %.1f, PSNR %.2f dB, SSIM %.4f\n",
               SystemName(o).c_str(),
@@ -422,11 +429,11 @@ void NearestStartBudgets(const Args& a, const std::vector<Image>& faces) {
 void Timing(const Args& a, const std::vector<Image>& faces) {
   FillOptions o;  // the defaults of `spix fill`, or --loss / --prior
   o.models_dir = a.models;
-  o.loss = a.loss;
+  if (a.loss_given) o.loss = a.loss;
   o.prior = a.prior;
   o.threads = a.threads;
+  o.iterations = a.iterations;
   o.average_restarts = a.average_restarts;
-  o.ensemble = a.ensemble;
   if (a.restarts_given) o.restarts = a.restarts;
   FillAll({faces[0]}, CentralSquare(), o);  // loads the prior
   const int runs = 3;
@@ -470,6 +477,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "fill_tables: --loss yeh, vitoria or critic\n");
         return 1;
       }
+      a.loss_given = true;
     } else if (flag == "--sections")
       a.sections = value;
     else if (flag == "--training-faces")

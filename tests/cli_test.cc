@@ -334,6 +334,8 @@ TEST_F(Cli, FillRefusesBadInputWithOneLine) {
   ExpectError("fill " + face + " --mask " + Path("hole.png") +
                   " --ensemble --loss critic",
               1, "excludes");
+  ExpectError("fill " + face + " --mask " + Path("hole.png") + " --prior dcgan",
+              1, "--loss");
   ExpectError("fill " + face + " --mask " + Path("hole.png") + " --models " +
                   Path("none"),
               3, "prior-dcgan-g.safetensors");
@@ -380,6 +382,14 @@ TEST_F(Cli, FillWithTheShippedPriorAndSequences) {
     }
   }
   EXPECT_LT(hole_error / hole_samples, 30.0);
+  // The best restart's image instead of the mean: another fill.
+  r = Spix("fill " + Path("face.png") + " --mask " + Path("hole.png") + " -o " +
+           Path("best.png") + quick + " --loss yeh --best-restart");
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = Spix("fill " + Path("face.png") + " --mask " + Path("hole.png") + " -o " +
+           Path("mean.png") + quick + " --loss yeh");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(MustRead("best.png").pixels, MustRead("mean.png").pixels);
   // A 200x150 image: the prior fills a window around the hole.
   ASSERT_TRUE(WriteImage(Path("wide.png"), SyntheticImage(200, 150, 3)).ok());
   Image wide_hole(200, 150, 1);

@@ -22,7 +22,8 @@ namespace fs = std::filesystem;
 struct FillArgs {
   std::string input, mask, output;
   std::string frames, masks;
-  std::string loss = FillLossName(FillOptions().loss);
+  std::string loss;       // empty: the default two systems
+  bool ensemble = false;  // says so explicitly
   std::string init = "random";
   std::string blend = "poisson";
   bool quiet = false, json = false, force = false;
@@ -181,7 +182,8 @@ int RunFill(FillArgs& a) {
         "give an image and its hole mask: spix fill IN --mask HOLE.png -o "
         "OUT.png"));
   }
-  ParseFillLoss(a.loss, &a.options.loss);  // CLI11 checked the name
+  FillLossKind loss;
+  if (ParseFillLoss(a.loss, &loss)) a.options.loss = loss;  // CLI11 checked
   a.options.nn_init = a.init == "nn";
   a.options.poisson_blend = a.blend == "poisson";
   ProgressLine progress(!a.quiet && !a.json);
@@ -220,35 +222,37 @@ CommandRunner AddFillCommand(CLI::App& app) {
       ->required();
   CLI::Option* loss =
       cmd->add_option("--loss", a->loss,
-                      "yeh: context + log(1 - D), searching the dcgan prior; "
-                      "vitoria: context + gradient - D, the wgan-gp prior; "
-                      "critic: -D(composite), the wgan-clip prior")
-          ->capture_default_str()
+                      "Search one system instead of the default two: yeh: "
+                      "context + log(1 - D), the dcgan prior; vitoria: "
+                      "context + gradient - D, the wgan-gp prior; critic: "
+                      "-D(composite), the wgan-clip prior")
           ->check(CLI::IsMember({"yeh", "vitoria", "critic"}));
-  CLI::Option* alpha =
-      cmd->add_option("--alpha", o.alpha,
-                      "Weight of the context loss (default per --loss)")
-          ->check(CLI::Range(0.0, 1e6));
-  CLI::Option* beta =
-      cmd->add_option("--beta", o.beta,
-                      "Weight of the gradient loss (default per --loss)")
-          ->check(CLI::Range(0.0, 1e6));
-  CLI::Option* eta =
-      cmd->add_option("--eta", o.eta,
-                      "Weight of the prior loss (default per --loss)")
-          ->check(CLI::Range(0.0, 1e6));
+  cmd->add_option("--alpha", o.alpha,
+                  "Weight of the context loss (default per --loss)")
+      ->needs(loss)
+      ->check(CLI::Range(0.0, 1e6));
+  cmd->add_option("--beta", o.beta,
+                  "Weight of the gradient loss (default per --loss)")
+      ->needs(loss)
+      ->check(CLI::Range(0.0, 1e6));
+  cmd->add_option("--eta", o.eta,
+                  "Weight of the prior loss (default per --loss)")
+      ->needs(loss)
+      ->check(CLI::Range(0.0, 1e6));
   cmd->add_option("--iterations", o.iterations,
                   "Adam steps on z (the step decays to a tenth over them)")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
   cmd->add_option("--restarts", o.restarts,
-                  "Latents searched at once; the best is kept (or their "
-                  "mean, --average-restarts)")
+                  "Latents searched at once, in all (the two default "
+                  "systems split them); the fill is the mean of their images "
+                  "(or the best one's, --best-restart)")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
-  cmd->add_flag("--average-restarts", o.average_restarts,
-                "Fill with the mean of the restarts' images instead of the "
-                "best one: smoother, lower error");
+  cmd->add_flag("--average-restarts,!--best-restart", o.average_restarts,
+                "Fill with the mean of the restarts' images (default: closer "
+                "to the truth), or with the image of the restart of lowest "
+                "loss (--best-restart: sharper)");
   cmd->add_option("--lr", o.lr, "Adam learning rate on z")
       ->capture_default_str()
       ->check(CLI::Range(1e-6, 10.0));
@@ -268,17 +272,16 @@ CommandRunner AddFillCommand(CLI::App& app) {
                   "paste G into the hole")
       ->capture_default_str()
       ->check(CLI::IsMember({"poisson", "none"}));
-  CLI::Option* prior =
-      cmd->add_option(
-             "--prior", o.prior,
-             "Which prior: dcgan, wgan-gp, wgan-clip (default: the "
-             "loss's own: yeh dcgan, vitoria wgan-gp, critic wgan-clip)")
-          ->check(CLI::IsMember({"dcgan", "wgan-gp", "wgan-clip"}));
-  cmd->add_flag("--ensemble", o.ensemble,
-                "Fill with the mean of two systems, yeh on dcgan and vitoria "
-                "on wgan-gp (each its own weights): closer to the truth, "
-                "twice the time. Best with --average-restarts")
-      ->excludes(loss, prior, alpha, beta, eta);
+  cmd->add_option("--prior", o.prior,
+                  "Which prior: dcgan, wgan-gp, wgan-clip (default: the "
+                  "loss's own: yeh dcgan, vitoria wgan-gp, critic wgan-clip)")
+      ->needs(loss)
+      ->check(CLI::IsMember({"dcgan", "wgan-gp", "wgan-clip"}));
+  cmd->add_flag("--ensemble", a->ensemble,
+                "The default without --loss: the mean of two systems' fills, "
+                "yeh on dcgan and vitoria on wgan-gp (each its own weights), "
+                "closer to the truth than either")
+      ->excludes(loss);
   cmd->add_option("--frames", a->frames,
                   "Directory of frames of a sequence (sorted by name)");
   cmd->add_option("--masks", a->masks,
@@ -304,7 +307,10 @@ CommandRunner AddFillCommand(CLI::App& app) {
   cmd->add_flag("--quiet", a->quiet, "Print nothing on success");
   cmd->add_flag("--json", a->json, "Print one JSON object instead of text");
   cmd->footer(
-      "--method prior fills a 64x64 image (the prior's size) directly; in "
+      "--method prior searches two systems by default (yeh's loss on the "
+      "dcgan prior, vitoria's on the wgan-gp prior) and averages their "
+      "fills; --loss searches one. It fills a 64x64 image (the prior's "
+      "size) directly; in "
       "other sizes it fills a square window around the holes, twice their "
       "bounding box and at least 64 pixels, resized to 64x64 and blended "
       "back at full resolution. It refuses holes whose bounding box is "
@@ -315,8 +321,8 @@ CommandRunner AddFillCommand(CLI::App& app) {
       "  spix fill portrait.jpg --mask eyes.png -o filled.png\n"
       "  spix fill photo.png --mask scratch.png -o fixed.png --method eed\n"
       "  spix fill face.png --mask hole.png -o f.png --loss yeh --init nn\n"
-      "  spix fill face.png --mask hole.png -o f.png --ensemble "
-      "--average-restarts\n"
+      "  spix fill face.png --mask hole.png -o f.png --loss vitoria "
+      "--best-restart\n"
       "  spix fill --frames clip/ --masks clip_masks/ -o filled/");
   return [a] { return RunFill(*a); };
 }

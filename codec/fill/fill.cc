@@ -66,8 +66,9 @@ StatusOr<LatentSearchOptions> SearchOptions(const FillOptions& o) {
         "invalid fill options (learning rate, weights, "
         "window and threads must be positive and finite)");
   }
+  if (!o.loss) return InvalidArgument("a latent search needs a loss");
   LatentSearchOptions s;
-  switch (o.loss) {
+  switch (*o.loss) {
     case FillLossKind::kYeh:
       s.loss = FillLoss::kYeh;
       s.alpha = 1, s.beta = 0, s.eta = 0.003;
@@ -435,7 +436,7 @@ StatusOr<FillJob> Prepare(const std::vector<Image>& images,
   SetNetworkThreads(options.threads);
   SPIX_ASSIGN_OR_RETURN(
       job.prior, SharedPrior(options.models_dir,
-                             options.prior.empty() ? DefaultPrior(options.loss)
+                             options.prior.empty() ? DefaultPrior(*options.loss)
                                                    : options.prior));
   return job;
 }
@@ -464,30 +465,28 @@ Image Finish(const Image& image, const FillJob& job, size_t i,
   return filled;
 }
 
-// The systems FillOptions::ensemble averages.
+// The systems averaged when FillOptions::loss is unset.
 constexpr FillLossKind kEnsembleLosses[] = {FillLossKind::kYeh,
                                             FillLossKind::kVitoria};
 
-// Runs `fill(options, first)` once per system of the ensemble and returns
-// the mean image; known pixels are the same in every fill, so they stay
-// exact.
+// Runs `fill(options, first)` once per system of the ensemble, each with
+// its share of the restarts, and returns the mean image; known pixels are
+// the same in every fill, so they stay exact.
 template <typename FillFn>
 StatusOr<std::vector<Image>> MeanOfSystems(const FillOptions& options,
                                            FillFn fill) {
-  if (options.method != "prior")
-    return InvalidArgument("an ensemble fill needs the method prior");
   if (!options.prior.empty() || options.alpha >= 0 || options.beta >= 0 ||
       options.eta >= 0) {
     return InvalidArgument(
-        "an ensemble fill searches each loss with its own prior and weights; "
-        "name no prior and no weights");
+        "the default fill searches two losses, each with its own prior and "
+        "weights; name a loss to name a prior or weights");
   }
   const int systems = int(std::size(kEnsembleLosses));
   std::vector<Image> mean;
   for (int k = 0; k < systems; ++k) {
     FillOptions o = options;
-    o.ensemble = false;
     o.loss = kEnsembleLosses[k];
+    o.restarts = std::max(1, (options.restarts + systems - 1 - k) / systems);
     if (options.progress) {
       o.progress = [&options, k, systems](double done) {
         options.progress((k + done) / systems);
@@ -549,7 +548,7 @@ const char* DefaultPrior(FillLossKind loss) {
 StatusOr<std::vector<Image>> FillBatch(
     const std::vector<Image>& images, const std::vector<Image>& holes,
     const FillOptions& options, std::vector<std::vector<float>>* traces) {
-  if (options.ensemble) {
+  if (!options.loss && options.method == "prior") {
     return MeanOfSystems(options, [&](const FillOptions& o, bool first) {
       return FillBatch(images, holes, o, first ? traces : nullptr);
     });
@@ -592,7 +591,7 @@ StatusOr<Image> Fill(const Image& image, const Image& hole,
 StatusOr<std::vector<Image>> FillSequence(const std::vector<Image>& frames,
                                           const std::vector<Image>& holes,
                                           const FillOptions& options) {
-  if (options.ensemble) {
+  if (!options.loss && options.method == "prior") {
     return MeanOfSystems(options, [&](const FillOptions& o, bool) {
       return FillSequence(frames, holes, o);
     });

@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,28 +38,31 @@ struct FillOptions {
   // around the holes resized to it) or an operator name of
   // codec/inpainter.h.
   std::string method = "prior";
-  // Yeh's loss with its DCGAN prior fills best of the three systems and
-  // fastest (benchmarks/results/fill_tables.md).
-  FillLossKind loss = FillLossKind::kYeh;
+  // One system: a loss searching its own prior (or `prior`). Unset (the
+  // default), the fill is the rounded mean of two systems' fills, Yeh's
+  // loss on the DCGAN prior and Vitoria's on the WGAN-GP prior, each with
+  // its own weights: their errors differ, so the mean is closer to the
+  // truth than either (benchmarks/results/fill_tables.md). A prior or
+  // weights can only be named with a loss.
+  std::optional<FillLossKind> loss;
   // Which shipped prior: dcgan | wgan-gp | wgan-clip; empty: the loss's
   // own (DefaultPrior).
   std::string prior;
   // Weights of the context, gradient and prior terms; negative picks the
   // loss's defaults (yeh 1 / 0 / 0.003, vitoria 0.1 / 0.9 / 0.5).
   double alpha = -1, beta = -1, eta = -1;
-  // With the step decaying over the search (cosine, to a tenth), 300
-  // iterations fill as well as 1000 at a constant step did (50 held-out
-  // faces: 22.65 dB either way; benchmarks/results/fill_tables.md).
-  int iterations = 300;
-  int restarts = 4;  // searched at once; the lowest loss wins
-  // Fill with the mean of the restarts' images instead of the best one.
-  bool average_restarts = false;
-  // Fill with the mean of two systems' fills: Yeh's loss on the DCGAN
-  // prior and Vitoria's on the WGAN-GP prior, each with its own weights
-  // (so `loss`, `prior` and the weights must stay unset). Their errors
-  // differ, so the mean is closer to the truth than either
-  // (benchmarks/results/fill_tables.md), for both searches' time.
-  bool ensemble = false;
+  // The step decays over the search (cosine, to a tenth). With the
+  // restarts averaged, 100 iterations of the two systems fill better than
+  // the best of 4 restarts of 300 iterations of one did, in less time (64
+  // training faces: 24.04 dB against 23.00; fill_tables.md).
+  int iterations = 100;
+  // Latents searched at once, in all: the two systems of the default
+  // split them (at least one each).
+  int restarts = 4;
+  // Fill with the mean of the restarts' images (an estimate of the
+  // posterior mean: closer to the truth, smoother), or the image of the
+  // restart with the lowest loss (sharper).
+  bool average_restarts = true;
   double lr = 0.03;
   // Nearest-neighbour start instead of random z. Off by default: on 50
   // held-out faces it neither converged sooner nor ended better
@@ -94,7 +98,7 @@ StatusOr<Image> Fill(const Image& image, const Image& hole,
 
 // Many images at once (one latent search batch); `traces` (optional)
 // receives, per image, the loss of the best restart at every iteration
-// (of the first system of an ensemble).
+// (of the first system when `loss` is unset).
 StatusOr<std::vector<Image>> FillBatch(
     const std::vector<Image>& images, const std::vector<Image>& holes,
     const FillOptions& options,

@@ -202,8 +202,9 @@ CommandRunner AddFillCommand(CLI::App& app) {
   FillOptions& o = a->options;
   CLI::App* cmd = app.add_subcommand(
       "fill",
-      "Fill a hole with a GAN prior: latent search for the z whose G(z) "
-      "fits the known pixels, then Poisson blending. Or, with --method "
+      "Fill a hole with GAN priors of faces: latent search for the z whose "
+      "G(z) fits the known pixels, then Poisson blending; by default two "
+      "systems search and their fills are averaged. Or, with --method "
       "eed|diffusion|learned, fill it with one of the codec's inpainting "
       "operators.");
   cmd->add_option("input", a->input, "Image with a hole");

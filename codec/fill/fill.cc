@@ -75,7 +75,7 @@ StatusOr<LatentSearchOptions> SearchOptions(const FillOptions& o) {
       break;
     case FillLossKind::kVitoria:
       s.loss = FillLoss::kVitoria;
-      s.alpha = 0.1, s.beta = 0.9, s.eta = 0.5;
+      s.alpha = 0.5, s.beta = 0.5, s.eta = 0.5;
       break;
     case FillLossKind::kCritic:
       s.loss = FillLoss::kCritic;

@@ -49,12 +49,13 @@ struct FillOptions {
   // own (DefaultPrior).
   std::string prior;
   // Weights of the context, gradient and prior terms; negative picks the
-  // loss's defaults (yeh 1 / 0 / 0.003, vitoria 0.1 / 0.9 / 0.5).
+  // loss's defaults (yeh 1 / 0 / 0.003, vitoria 0.5 / 0.5 / 0.5: on the
+  // WGAN-GP prior the best central-square row of the Table 1 analogue).
   double alpha = -1, beta = -1, eta = -1;
   // The step decays over the search (cosine, to a tenth). With the
   // restarts averaged, 100 iterations of the two systems fill better than
   // the best of 4 restarts of 300 iterations of one did, in less time (64
-  // training faces: 24.04 dB against 23.00; fill_tables.md).
+  // training faces: 24.27 dB against 23.00; fill_tables.md).
   int iterations = 100;
   // Latents searched at once, in all: the two systems of the default
   // split them (at least one each).

@@ -150,7 +150,7 @@ TEST_F(Reliability, FifoWeightFileIsRefusedWithoutBlocking) {
   ASSERT_EQ(::mkfifo(Path("models/prior-dcgan-g.safetensors").c_str(), 0600),
             0);
   ExpectError("fill " + Path("face.png") + " --mask " + Path("hole.png") +
-                  " -o " + Path("o.png") + " --prior dcgan --models " +
+                  " -o " + Path("o.png") + " --loss yeh --models " +
                   Path("models"),
               2, "not a regular file");
 }
@@ -316,7 +316,7 @@ TEST_F(Reliability, NumbersAreParsedStrictly) {
   ExpectError(encode + "--max-pixels 1e6", 1, "--max-pixels");
   // Options of the other commands go through the same parser.
   ExpectError("fill " + Path("face.png") + " --mask " + Path("hole.png") +
-                  " -o " + Path("o.png") + " --alpha nan",
+                  " -o " + Path("o.png") + " --loss yeh --alpha nan",
               1, "--alpha");
   ExpectError("fill " + Path("face.png") + " --mask " + Path("hole.png") +
                   " -o " + Path("o.png") + " --iterations 10abc",
@@ -473,8 +473,7 @@ TEST_F(Reliability, BadWeightsAllExitTwo) {
   fs::copy_file(shipped + "/prior-dcgan-d.safetensors",
                 Path("p/prior-dcgan-d.safetensors"));
   ExpectError("fill " + Path("face.png") + " --mask " + Path("hole.png") +
-                  " -o " + Path("o.png") + " --prior dcgan --models " +
-                  Path("p"),
+                  " -o " + Path("o.png") + " --loss yeh --models " + Path("p"),
               2, "NaN");
 }
 

@@ -23,7 +23,7 @@ struct FillArgs {
   std::string input, mask, output;
   std::string frames, masks;
   std::string loss;       // empty: the default two systems
-  bool ensemble = false;  // says so explicitly
+  bool ensemble = false;  // --ensemble: the default, said explicitly
   std::string init = "random";
   std::string blend = "poisson";
   bool quiet = false, json = false, force = false;
@@ -308,16 +308,16 @@ CommandRunner AddFillCommand(CLI::App& app) {
   cmd->add_flag("--quiet", a->quiet, "Print nothing on success");
   cmd->add_flag("--json", a->json, "Print one JSON object instead of text");
   cmd->footer(
-      "--method prior searches two systems by default (yeh's loss on the "
-      "dcgan prior, vitoria's on the wgan-gp prior) and averages their "
-      "fills; --loss searches one. It fills a 64x64 image (the prior's "
-      "size) directly; in "
-      "other sizes it fills a square window around the holes, twice their "
-      "bounding box and at least 64 pixels, resized to 64x64 and blended "
-      "back at full resolution. It refuses holes whose bounding box is "
-      "wider or taller than 256 pixels or than half the image's shorter "
-      "side, and images under 32 pixels a side: fill those with --method "
-      "eed (any size).\nExamples:\n"
+      "--method prior searches two systems by default (yeh's loss on "
+      "the dcgan prior, vitoria's on the wgan-gp prior) and averages "
+      "their fills; --loss searches one. It fills a 64x64 image (the "
+      "prior's size) directly; in other sizes it fills a square window "
+      "around the holes, twice their bounding box and at least 64 "
+      "pixels, resized to 64x64 and blended back at full resolution. "
+      "It refuses holes whose bounding box is wider or taller than 256 "
+      "pixels or than half the image's shorter side, and images under "
+      "32 pixels a side: fill those with --method eed (any size)."
+      "\nExamples:\n"
       "  spix fill face.png --mask hole.png -o filled.png\n"
       "  spix fill portrait.jpg --mask eyes.png -o filled.png\n"
       "  spix fill photo.png --mask scratch.png -o fixed.png --method eed\n"

@@ -34,6 +34,9 @@ struct Operator {
   // Tonal optimisation is the slow part of an encode: rate control searches
   // without it and runs it on the final encode only.
   bool deferred_tonal;
+  // The decoder keeps edges: binary-tree masks finish growing where EED errs
+  // (codec/tree_mask.h).
+  bool edge_aware_trees;
 
   // The header's operator parameters in words, for `spix info` (null: none).
   std::string (*describe_parameters)(const Header& header);

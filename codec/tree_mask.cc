@@ -4,6 +4,8 @@
 #include <utility>
 
 #include "baselines/diffusion.h"
+#include "baselines/eed.h"
+#include "baselines/planar_image.h"
 
 namespace spix {
 namespace {
@@ -16,34 +18,68 @@ double SplitShare(int effort) {
   return effort <= 6 ? 0.5 : effort <= 8 ? 0.25 : 0.1;
 }
 
+// The error growth ranks leaves by: the luma and its reconstruction.
+class GrowthError {
+ public:
+  GrowthError(const Image& image, TreeError kind)
+      : width_(image.width),
+        height_(image.height),
+        kind_(kind),
+        luma_(image.num_pixels()) {
+    for (size_t i = 0; i < luma_.size(); ++i) {
+      const uint8_t* p = &image.pixels[i * image.channels];
+      luma_[i] =
+          image.channels == 1 ? p[0] : 0.25f * (p[0] + 2.f * p[1] + p[2]);
+    }
+  }
+
+  void Reconstruct(const std::vector<uint8_t>& mask) {
+    u_ = luma_;
+    if (kind_ == TreeError::kDiffusion) {
+      InpaintDiffusion(width_, height_, mask.data(), u_.data(), 128.f);
+      return;
+    }
+    // The middle of the contrasts the encoder then chooses from, at its
+    // usual smoothing scale (codec/inpainter.cc).
+    EedOptions eed;
+    eed.contrast = 2.f;
+    eed.sigma = 0.625f;
+    PlanarImage plane(width_, height_, 1);
+    plane.data = u_;
+    InpaintEed(mask.data(), eed, &plane);
+    u_ = std::move(plane.data);
+  }
+
+  double InCell(const TreeCell& c) const {
+    double error = 0;
+    for (int y = c.y0; y <= c.y1; ++y) {
+      for (int x = c.x0; x <= c.x1; ++x) {
+        const size_t i = size_t(y) * width_ + x;
+        error += double(u_[i] - luma_[i]) * (u_[i] - luma_[i]);
+      }
+    }
+    return error;
+  }
+
+ private:
+  int width_, height_;
+  TreeError kind_;
+  std::vector<float> luma_, u_;
+};
+
 }  // namespace
 
-BinaryTreeMask GrowTreeMask(const Image& image, uint64_t target, int effort,
-                            std::vector<uint32_t>* split_order) {
-  const int w = image.width, h = image.height;
-  std::vector<float> luma(image.num_pixels());
-  for (size_t i = 0; i < luma.size(); ++i) {
-    const uint8_t* p = &image.pixels[i * image.channels];
-    luma[i] = image.channels == 1 ? p[0] : 0.25f * (p[0] + 2.f * p[1] + p[2]);
-  }
-  BinaryTreeMask tree(w, h);
-  std::vector<float> u;
+void GrowTree(const Image& image, uint64_t target, int effort, TreeError error,
+              BinaryTreeMask* tree, std::vector<uint32_t>* split_order) {
+  GrowthError growth(image, error);
   std::vector<std::pair<double, uint32_t>> leaves;
-  while (tree.count() < target) {
-    u = luma;
-    InpaintDiffusion(w, h, tree.mask().data(), u.data(), 128.f);
+  while (tree->count() < target) {
+    growth.Reconstruct(tree->mask());
     leaves.clear();
-    for (size_t k = 0; k < tree.cells().size(); ++k) {
-      const TreeCell& c = tree.cells()[k];
+    for (size_t k = 0; k < tree->cells().size(); ++k) {
+      const TreeCell& c = tree->cells()[k];
       if (c.children >= 0 || !c.Splittable()) continue;
-      double error = 0;
-      for (int y = c.y0; y <= c.y1; ++y) {
-        for (int x = c.x0; x <= c.x1; ++x) {
-          const size_t i = size_t(y) * w + x;
-          error += double(u[i] - luma[i]) * (u[i] - luma[i]);
-        }
-      }
-      leaves.push_back({error, uint32_t(k)});
+      leaves.push_back({growth.InCell(c), uint32_t(k)});
     }
     if (leaves.empty()) break;
     // Largest error first; ties (flat cells) by cell order, so every
@@ -53,11 +89,27 @@ BinaryTreeMask GrowTreeMask(const Image& image, uint64_t target, int effort,
     });
     const size_t splits =
         std::max<size_t>(1, size_t(double(leaves.size()) * SplitShare(effort)));
-    for (size_t k = 0; k < splits && tree.count() < target; ++k) {
-      tree.Split(leaves[k].second);
+    for (size_t k = 0; k < splits && tree->count() < target; ++k) {
+      tree->Split(leaves[k].second);
       if (split_order) split_order->push_back(leaves[k].second);
     }
   }
+}
+
+uint64_t EdgeEnhancingFinishStart(uint64_t target) { return target / 2; }
+
+BinaryTreeMask GrowTreeMask(const Image& image, uint64_t target, int effort,
+                            bool finish_with_eed,
+                            std::vector<uint32_t>* split_order) {
+  BinaryTreeMask tree(image.width, image.height);
+  if (!finish_with_eed) {
+    GrowTree(image, target, effort, TreeError::kDiffusion, &tree, split_order);
+    return tree;
+  }
+  GrowTree(image, EdgeEnhancingFinishStart(target), effort,
+           TreeError::kDiffusion, &tree, split_order);
+  GrowTree(image, target, effort, TreeError::kEdgeEnhancing, &tree,
+           split_order);
   return tree;
 }
 

@@ -304,13 +304,36 @@ TEST(TreeMasks, RoundTripWithKnownPixelsExact) {
 TEST(TreeMasks, GrowthMeetsTheBudgetAndPrefixesAreSmallerTrees) {
   const Image image = SyntheticImage(96, 64, 3);
   std::vector<uint32_t> order;
-  const BinaryTreeMask big = GrowTreeMask(image, 900, 7, &order);
+  const BinaryTreeMask big = GrowTreeMask(image, 900, 7, false, &order);
   EXPECT_GE(big.count(), 900u);
   EXPECT_LT(big.count(), 900u + 8);  // a split adds at most 8 points
   // Far inside the cells a decoder accepts per point (kMaxTreeCellsPerPoint).
   EXPECT_LT(big.cells().size(), 2 * big.count());
-  const BinaryTreeMask small = GrowTreeMask(image, 300, 7);
+  const BinaryTreeMask small = GrowTreeMask(image, 300, 7, false);
   EXPECT_EQ(ReplayTreeMask(96, 64, order, 300).mask(), small.mask());
+}
+
+// A growth that finishes under EED starts as the diffusion growth, meets the
+// budget, and puts its last points elsewhere; rate control (a replayed
+// diffusion prefix, finished under EED) draws the same tree.
+TEST(TreeMasks, EedFinishStartsAsDiffusionAndRateControlDrawsTheSameTree) {
+  const Image image = SyntheticImage(96, 64, 3);
+  const uint64_t target = 600;
+  std::vector<uint32_t> order;
+  const BinaryTreeMask eed = GrowTreeMask(image, target, 7, true, &order);
+  EXPECT_GE(eed.count(), target);
+  EXPECT_LT(eed.count(), target + 8);
+  const uint64_t start = EdgeEnhancingFinishStart(target);
+  EXPECT_EQ(ReplayTreeMask(96, 64, order, start).mask(),
+            GrowTreeMask(image, start, 7, false).mask());
+  EXPECT_NE(eed.mask(), GrowTreeMask(image, target, 7, false).mask());
+
+  EncodeOptions options;  // EED, tree masks, effort 7
+  options.density = double(target) / (96 * 64);
+  const MaskFamily family(image, options, 0.01);
+  ASSERT_TRUE(family.status().ok());
+  EXPECT_EQ(family.At(options.density).mask, eed.mask());
+  EXPECT_EQ(SelectMask(image, options)->mask, eed.mask());
 }
 
 TEST(DensityMasks, BeatTheFlatHalftoneAtEqualDensity) {

@@ -95,6 +95,10 @@ Status ApplyField(const std::string& codec, const std::string& field,
     o.nlpe_cycles = int(v);
     return OkStatus();
   }
+  if (field == "qauto") {  // the luma step per image, as spix encode's
+    o.quant_step_luma = 0;
+    return OkStatus();
+  }
   if (field.size() >= 2 && field[0] == 'q') {
     const std::vector<std::string> steps = Split(field.substr(1), 'x');
     double luma = 0, chroma = 0;

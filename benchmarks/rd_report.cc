@@ -135,7 +135,9 @@ std::string Summary(const ReportInput& in,
       const EncodeOptions& o = curve.points.front().spix;
       out << "spix library (reads format versions up to " << int(kFormatVersion)
           << "), " << o.threads << " LibTorch thread(s), quantisation "
-          << o.quant_step_luma << "/" << o.quant_step_chroma;
+          << (o.quant_step_luma > 0 ? std::to_string(o.quant_step_luma)
+                                    : std::string("per image"))
+          << "/" << o.quant_step_chroma;
     } else {
       out << ClassicalCodecSettings(curve.codec);
     }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string>
 
+#include "baselines/diffusion.h"
 #include "baselines/stopwatch.h"
 #include "bitstream/binary_tree.h"
 #include "bitstream/container.h"
@@ -58,9 +59,10 @@ Status ValidateEncode(const Image& image, const EncodeOptions& o) {
                     "available for the ") +
         op->name + " inpainter (use " + supported + ")");
   }
-  if (o.quant_step_luma < 1 || o.quant_step_luma > 255 ||
+  if (o.quant_step_luma < 0 || o.quant_step_luma > 255 ||
       o.quant_step_chroma < 1 || o.quant_step_chroma > 255) {
-    return InvalidArgument("quantisation steps must be in 1..255");
+    return InvalidArgument(
+        "quantisation steps must be in 1..255 (luma 0: chosen per image)");
   }
   return OkStatus();
 }
@@ -92,6 +94,26 @@ StatusOr<std::vector<uint8_t>> KeepRefinementIfItPays(
   return unrefined_file;
 }
 
+// The learned generator's luma step when none is asked for: 12/24 is what it
+// was measured with (benchmarks/results/kodak_learned).
+constexpr int kLearnedLumaStep = 12;
+
+int AdaptiveLumaStep(const Image& image, const std::vector<uint8_t>& mask) {
+  std::vector<float> luma(image.num_pixels());
+  for (size_t i = 0; i < luma.size(); ++i) {
+    const uint8_t* p = &image.pixels[i * image.channels];
+    luma[i] = image.channels == 1 ? p[0] : 0.25f * (p[0] + 2.f * p[1] + p[2]);
+  }
+  std::vector<float> u = luma;
+  InpaintDiffusion(image.width, image.height, mask.data(), u.data(), 128.f);
+  double error = 0;
+  for (size_t i = 0; i < u.size(); ++i) {
+    error += double(u[i] - luma[i]) * (u[i] - luma[i]);
+  }
+  const double rms = std::sqrt(error / double(std::max<size_t>(u.size(), 1)));
+  return int(std::clamp(std::lround(2 * rms), 12l, 24l));
+}
+
 StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
                                               const MaskChoice& choice,
                                               const EncodeOptions& requested,
@@ -108,11 +130,14 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
   header.channels = uint8_t(image.channels);
   header.transform =
       image.channels == 3 ? ColorTransform::kYCoCgR : ColorTransform::kNone;
-  header.quant_step_luma = uint8_t(options.quant_step_luma);
   header.quant_step_chroma = uint8_t(options.quant_step_chroma);
   header.noise_seed = options.seed;
   header.inpainter = options.inpainter;
   SPIX_ASSIGN_OR_RETURN(const Operator* op, FindOperator(options.inpainter));
+  header.quant_step_luma =
+      uint8_t(options.quant_step_luma > 0 ? options.quant_step_luma
+              : op->luma_preference       ? AdaptiveLumaStep(image, mask)
+                                          : kLearnedLumaStep);
   header.version = std::max(header.version, op->min_version);
   Stopwatch start;
   SPIX_RETURN_IF_ERROR(op->prepare(image, mask, options, &header));

@@ -12,6 +12,14 @@ namespace spix {
 
 Status ValidateEncode(const Image& image, const EncodeOptions& options);
 
+// The luma step chosen for `quant_step_luma = 0` under the operators with
+// luma preference: twice the RMS error of a homogeneous-diffusion inpainting
+// of the luma from the mask with the original values, within 12..24. Where
+// texture makes any reconstruction err, coarse steps cost little and free
+// bits for points; smooth images need fine ones, the more so the denser the
+// mask (measured under EED on six Kodak images: docs/baselines.md).
+int AdaptiveLumaStep(const Image& image, const std::vector<uint8_t>& mask);
+
 // Everything after mask selection: stored colours, quantisation, entropy
 // coding, container. `options.mask` and `options.density` are not used.
 StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,

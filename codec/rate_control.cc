@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 
+#include "bitstream/container.h"
 #include "codec/encoder.h"
 #include "codec/inpainter.h"
 #include "codec/mask_selection.h"
@@ -144,6 +145,14 @@ class Search {
   std::function<void()> on_trial_;
 };
 
+// The luma step a file of EncodeWithMask() stores (the encoder may have
+// chosen it).
+int StoredLumaStep(const std::vector<uint8_t>& file) {
+  const StatusOr<ParsedContainer> parsed =
+      ParseContainer(file.data(), file.size());
+  return parsed.ok() ? parsed->header.quant_step_luma : 0;
+}
+
 }  // namespace
 
 StatusOr<RateControlResult> EncodeToTarget(const Image& image,
@@ -156,9 +165,10 @@ StatusOr<RateControlResult> EncodeToTarget(const Image& image,
   }
   std::vector<std::pair<int, int>> quants = {
       {options.quant_step_luma, options.quant_step_chroma}};
-  // The default steps and the coarser ones that win at low rates with
-  // density masks and luma preference, and a fine pair for high rates.
-  if (search_quant) quants = {{4, 8}, {12, 24}, {16, 24}, {24, 32}};
+  // The default (luma step per image) and the coarser steps that win at low
+  // rates with density masks and luma preference, and a fine pair for high
+  // rates.
+  if (search_quant) quants = {{4, 8}, {12, 24}, {0, 24}, {24, 32}};
 
   const MaskFamily family(image, options, kMinDensity);
   SPIX_RETURN_IF_ERROR(family.status());
@@ -197,7 +207,7 @@ StatusOr<RateControlResult> EncodeToTarget(const Image& image,
       best = t;
       have = true;
       result.reached = reached;
-      result.quant_step_luma = luma;
+      result.quant_step_luma = StoredLumaStep(t.bytes);
       result.quant_step_chroma = chroma;
     }
   }

@@ -8,6 +8,7 @@
 #include "bitstream/container.h"
 #include "bitstream/dec_mask.h"
 #include "bitstream/enc_mask.h"
+#include "codec/encoder.h"
 #include "codec/luma_preference.h"
 #include "codec/mask_selection.h"
 #include "codec/spix.h"
@@ -136,7 +137,9 @@ TEST(Codec, RejectsBadOptions) {
   o.density = 1.5;
   EXPECT_FALSE(Encode(image, o).ok());
   o = EncodeOptions();
-  o.quant_step_luma = 0;
+  o.quant_step_luma = -1;
+  EXPECT_FALSE(Encode(image, o).ok());
+  o.quant_step_luma = 256;
   EXPECT_FALSE(Encode(image, o).ok());
   Image two(4, 4, 2);
   EXPECT_FALSE(Encode(two, EncodeOptions()).ok());
@@ -193,6 +196,38 @@ Image HalfTexturedImage(int w, int h) {
     }
   }
   return image;
+}
+
+// The luma step follows the image: fine where diffusion rebuilds it well
+// from the mask, coarse where detail defeats it; a step given is kept.
+TEST(Codec, LumaStepFollowsTheImageUnlessGiven) {
+  const int w = 96, h = 64;
+  Image ramp(w, h, 3), noise(w, h, 3);
+  uint32_t state = 7;
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      state = state * 1664525u + 1013904223u;
+      for (int c = 0; c < 3; ++c) {
+        ramp.pixel(x, y)[c] = uint8_t(60 + x + y / 2);
+        noise.pixel(x, y)[c] = uint8_t(state >> 24);
+      }
+    }
+  }
+  const std::vector<uint8_t> mask = RandomMask(w, h, 0.05, 3);
+  EXPECT_EQ(AdaptiveLumaStep(ramp, mask), 12);
+  EXPECT_EQ(AdaptiveLumaStep(noise, mask), 24);
+
+  EncodeOptions o;  // EED, luma step 0: chosen per image
+  o.effort = 3;
+  auto stored_step = [&](const Image& image) {
+    const auto bytes = MustEncode(image, o);
+    const StatusOr<FileInfo> info = Inspect(bytes.data(), bytes.size());
+    return info.ok() ? info->quant_step_luma : -1;
+  };
+  EXPECT_EQ(stored_step(ramp), 12);
+  EXPECT_EQ(stored_step(noise), 24);
+  o.quant_step_luma = 20;
+  EXPECT_EQ(stored_step(noise), 20);
 }
 
 EncodeOptions DiffusionOptions(MaskMode mask, double density) {

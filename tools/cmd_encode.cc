@@ -101,9 +101,12 @@ int RunEncode(const EncodeArgs& a) {
     progress.Update(stage, done);
   };
   options.seed = a.seed;
+  // Without --quant: 12,24 for the learned generator; else chroma 24 and
+  // the luma step the encoder picks per image (quant_step_luma 0).
   Status st = ParseQuant(
-      a.quant_given ? a.quant : (learned ? "12,24" : "16,24"), &options);
+      a.quant_given ? a.quant : (learned ? "12,24" : "24,24"), &options);
   if (!st.ok()) return ReportError(st);
+  if (!a.quant_given && !learned) options.quant_step_luma = 0;
 
   // No output may replace the image or a weight file it is coded with.
   std::vector<std::string> inputs =
@@ -157,6 +160,12 @@ int RunEncode(const EncodeArgs& a) {
     bytes = std::move(*encoded);
   }
   const double encode_seconds = Seconds(start);
+  // The steps the file holds (the encoder may have picked the luma step).
+  if (StatusOr<FileInfo> info = Inspect(bytes.data(), bytes.size());
+      info.ok()) {
+    options.quant_step_luma = info->quant_step_luma;
+    options.quant_step_chroma = info->quant_step_chroma;
+  }
   // Without --force the name is created exclusively: of two encodes racing
   // to one new name, only one succeeds.
   st = WriteFileAtomic(a.output, bytes,
@@ -225,8 +234,8 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
       "edge-enhancing diffusion\n(default; -i eed-g refines it by a network "
       "where that pays), homogeneous diffusion or the "
       "learned WGAN generator.\nThe defaults are the best setting per bit "
-      "measured on Kodak (-i eed -m tree\n--chroma-fraction 0.18 -q "
-      "16,24, colours tuned by least squares).");
+      "measured on Kodak (-i eed -m tree\n--chroma-fraction 0.18, chroma "
+      "step 24 and a luma step per image, colours tuned by least squares).");
   cmd->add_option("input", args->input, "Image to compress")->required();
   cmd->add_option("-o,--output", args->output, "The .spix file to write")
       ->required();
@@ -298,8 +307,10 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
   CLI::Option* quant = cmd->add_option(
       "-q,--quant", args->quant,
       "Quantisation step of luma[,chroma] in 1..255 (chroma defaults "
-      "to 2x luma); 1,1 keeps the kept pixels exact. Default: 16,24 "
-      "(12,24 with -i learned)");
+      "to 2x luma); 1,1 keeps the kept pixels exact. Default: chroma 24 "
+      "and a luma step the encoder picks per image, from 12 where the "
+      "image is smooth (more so at high densities) to 24 where texture "
+      "makes any reconstruction err (12,24 with -i learned)");
   CLI::Option* bpp = AddRealOption(
       cmd, "--target-bpp", &args->target_bpp, 0, 64,
       "Search density (and quantisation, unless --quant is given) for the "

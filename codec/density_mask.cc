@@ -41,16 +41,6 @@ std::vector<double> BlockMeans(const float* map, int width, int height,
   return sum;
 }
 
-// Luma (grey, or (R + 2G + B) / 4 of colour), raster order.
-std::vector<float> LumaOf(const Image& image) {
-  std::vector<float> luma(image.num_pixels());
-  for (size_t i = 0; i < luma.size(); ++i) {
-    const uint8_t* p = &image.pixels[i * image.channels];
-    luma[i] = image.channels == 1 ? p[0] : 0.25f * (p[0] + 2.f * p[1] + p[2]);
-  }
-  return luma;
-}
-
 // `values` scaled to mean 1.
 void NormaliseMean(std::vector<double>* values) {
   double mean = 0;

@@ -99,11 +99,7 @@ StatusOr<std::vector<uint8_t>> KeepRefinementIfItPays(
 constexpr int kLearnedLumaStep = 12;
 
 int AdaptiveLumaStep(const Image& image, const std::vector<uint8_t>& mask) {
-  std::vector<float> luma(image.num_pixels());
-  for (size_t i = 0; i < luma.size(); ++i) {
-    const uint8_t* p = &image.pixels[i * image.channels];
-    luma[i] = image.channels == 1 ? p[0] : 0.25f * (p[0] + 2.f * p[1] + p[2]);
-  }
+  const std::vector<float> luma = LumaOf(image);
   std::vector<float> u = luma;
   InpaintDiffusion(image.width, image.height, mask.data(), u.data(), 128.f);
   double error = 0;

@@ -27,6 +27,17 @@ struct Image {
   }
 };
 
+// The luma the encoder's analyses look at: (R + 2G + B) / 4 of a colour
+// image, the grey itself, one float per pixel.
+inline std::vector<float> LumaOf(const Image& image) {
+  std::vector<float> luma(image.num_pixels());
+  for (size_t i = 0; i < luma.size(); ++i) {
+    const uint8_t* p = &image.pixels[i * image.channels];
+    luma[i] = image.channels == 1 ? p[0] : 0.25f * (p[0] + 2.f * p[1] + p[2]);
+  }
+  return luma;
+}
+
 // Peak signal-to-noise ratio over all samples (RGB PSNR for colour images);
 // +infinity for identical images. Sizes must match.
 double Psnr(const Image& a, const Image& b);

@@ -196,14 +196,10 @@ EedOptions EedFromHeader(const Header& h, int threads) {
   return o;
 }
 
-// Luma (grey, or (R + 2G + B) / 4 of colour) as one plane.
+// Luma (LumaOf()) as one plane.
 PlanarImage LumaPlane(const Image& image) {
   PlanarImage out(image.width, image.height, 1);
-  for (size_t i = 0; i < out.plane_size(); ++i) {
-    const uint8_t* p = &image.pixels[i * image.channels];
-    out.data[i] =
-        image.channels == 3 ? 0.25f * (p[0] + 2.f * p[1] + p[2]) : float(p[0]);
-  }
+  out.data = LumaOf(image);
   return out;
 }
 

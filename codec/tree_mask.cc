@@ -25,13 +25,7 @@ class GrowthError {
       : width_(image.width),
         height_(image.height),
         kind_(kind),
-        luma_(image.num_pixels()) {
-    for (size_t i = 0; i < luma_.size(); ++i) {
-      const uint8_t* p = &image.pixels[i * image.channels];
-      luma_[i] =
-          image.channels == 1 ? p[0] : 0.25f * (p[0] + 2.f * p[1] + p[2]);
-    }
-  }
+        luma_(LumaOf(image)) {}
 
   void Reconstruct(const std::vector<uint8_t>& mask) {
     u_ = luma_;

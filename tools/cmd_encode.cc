@@ -101,12 +101,10 @@ int RunEncode(const EncodeArgs& a) {
     progress.Update(stage, done);
   };
   options.seed = a.seed;
-  // Without --quant: 12,24 for the learned generator; else chroma 24 and
-  // the luma step the encoder picks per image (quant_step_luma 0).
-  Status st = ParseQuant(
-      a.quant_given ? a.quant : (learned ? "12,24" : "24,24"), &options);
+  // Without --quant the library's defaults: chroma 24 and a luma step the
+  // encoder picks (per image, or 12 for the learned generator).
+  Status st = a.quant_given ? ParseQuant(a.quant, &options) : OkStatus();
   if (!st.ok()) return ReportError(st);
-  if (!a.quant_given && !learned) options.quant_step_luma = 0;
 
   // No output may replace the image or a weight file it is coded with.
   std::vector<std::string> inputs =

@@ -199,7 +199,7 @@ MaskChoice FromTree(BinaryTreeMask tree) {
 }
 
 // Trees finish growing under EED's error for the decoders that keep edges,
-// from the default effort on (a few EED solves: 1.4 s on kodim23; on the 24
+// from the default effort on (a few EED solves: 1.1 s on kodim23; on the 24
 // Kodak images -3.3 % BD-rate under EED, every image gaining).
 bool FinishTreeWithEed(const EncodeOptions& options) {
   const StatusOr<const Operator*> op = FindOperator(options.inpainter);

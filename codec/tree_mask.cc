@@ -96,14 +96,12 @@ BinaryTreeMask GrowTreeMask(const Image& image, uint64_t target, int effort,
                             bool finish_with_eed,
                             std::vector<uint32_t>* split_order) {
   BinaryTreeMask tree(image.width, image.height);
-  if (!finish_with_eed) {
-    GrowTree(image, target, effort, TreeError::kDiffusion, &tree, split_order);
-    return tree;
+  GrowTree(image, finish_with_eed ? EdgeEnhancingFinishStart(target) : target,
+           effort, TreeError::kDiffusion, &tree, split_order);
+  if (finish_with_eed) {
+    GrowTree(image, target, effort, TreeError::kEdgeEnhancing, &tree,
+             split_order);
   }
-  GrowTree(image, EdgeEnhancingFinishStart(target), effort,
-           TreeError::kDiffusion, &tree, split_order);
-  GrowTree(image, target, effort, TreeError::kEdgeEnhancing, &tree,
-           split_order);
   return tree;
 }
 

@@ -95,8 +95,9 @@ Status ApplyField(const std::string& codec, const std::string& field,
     o.nlpe_cycles = int(v);
     return OkStatus();
   }
-  if (field == "qauto") {  // the luma step per image, as spix encode's
+  if (field == "qauto") {  // the steps per image, as spix encode's
     o.quant_step_luma = 0;
+    o.quant_step_chroma = 0;
     return OkStatus();
   }
   if (field.size() >= 2 && field[0] == 'q') {

@@ -137,7 +137,9 @@ std::string Summary(const ReportInput& in,
           << "), " << o.threads << " LibTorch thread(s), quantisation "
           << (o.quant_step_luma > 0 ? std::to_string(o.quant_step_luma)
                                     : std::string("per image"))
-          << "/" << o.quant_step_chroma;
+          << "/"
+          << (o.quant_step_chroma > 0 ? std::to_string(o.quant_step_chroma)
+                                      : std::string("per image"));
     } else {
       out << ClassicalCodecSettings(curve.codec);
     }

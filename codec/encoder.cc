@@ -60,9 +60,9 @@ Status ValidateEncode(const Image& image, const EncodeOptions& o) {
         op->name + " inpainter (use " + supported + ")");
   }
   if (o.quant_step_luma < 0 || o.quant_step_luma > 255 ||
-      o.quant_step_chroma < 1 || o.quant_step_chroma > 255) {
+      o.quant_step_chroma < 0 || o.quant_step_chroma > 255) {
     return InvalidArgument(
-        "quantisation steps must be in 1..255 (luma 0: chosen per image)");
+        "quantisation steps must be in 1..255 (0: chosen per image)");
   }
   return OkStatus();
 }
@@ -94,9 +94,10 @@ StatusOr<std::vector<uint8_t>> KeepRefinementIfItPays(
   return unrefined_file;
 }
 
-// The learned generator's luma step when none is asked for: 12/24 is what it
+// The learned generator's steps when none are asked for: 12/24 is what it
 // was measured with (benchmarks/results/kodak_learned).
 constexpr int kLearnedLumaStep = 12;
+constexpr int kLearnedChromaStep = 24;
 
 int AdaptiveLumaStep(const Image& image, const std::vector<uint8_t>& mask) {
   const std::vector<float> luma = LumaOf(image);
@@ -107,7 +108,11 @@ int AdaptiveLumaStep(const Image& image, const std::vector<uint8_t>& mask) {
     error += double(u[i] - luma[i]) * (u[i] - luma[i]);
   }
   const double rms = std::sqrt(error / double(std::max<size_t>(u.size(), 1)));
-  return int(std::clamp(std::lround(2 * rms), 12l, 24l));
+  return int(std::clamp(std::lround(2 * rms), 12l, 32l));
+}
+
+int AdaptiveChromaStep(int luma_step) {
+  return std::min(luma_step, kMaxAdaptiveChromaStep);
 }
 
 StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
@@ -126,7 +131,6 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
   header.channels = uint8_t(image.channels);
   header.transform =
       image.channels == 3 ? ColorTransform::kYCoCgR : ColorTransform::kNone;
-  header.quant_step_chroma = uint8_t(options.quant_step_chroma);
   header.noise_seed = options.seed;
   header.inpainter = options.inpainter;
   SPIX_ASSIGN_OR_RETURN(const Operator* op, FindOperator(options.inpainter));
@@ -134,6 +138,10 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
       uint8_t(options.quant_step_luma > 0 ? options.quant_step_luma
               : op->luma_preference       ? AdaptiveLumaStep(image, mask)
                                           : kLearnedLumaStep);
+  header.quant_step_chroma =
+      uint8_t(options.quant_step_chroma > 0 ? options.quant_step_chroma
+              : op->luma_preference ? AdaptiveChromaStep(header.quant_step_luma)
+                                    : kLearnedChromaStep);
   header.version = std::max(header.version, op->min_version);
   Stopwatch start;
   SPIX_RETURN_IF_ERROR(op->prepare(image, mask, options, &header));
@@ -169,7 +177,7 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
   start = Stopwatch();
   // The default luma preference, unless the steps ask for exact values.
   const bool exact =
-      options.quant_step_luma == 1 && options.quant_step_chroma == 1;
+      header.quant_step_luma == 1 && header.quant_step_chroma == 1;
   const double chroma_fraction =
       options.chroma_fraction > 0     ? options.chroma_fraction
       : op->luma_preference && !exact ? kDefaultChromaFraction

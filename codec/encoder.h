@@ -14,11 +14,18 @@ Status ValidateEncode(const Image& image, const EncodeOptions& options);
 
 // The luma step chosen for `quant_step_luma = 0` under the operators with
 // luma preference: twice the RMS error of a homogeneous-diffusion inpainting
-// of the luma from the mask with the original values, within 12..24. Where
+// of the luma from the mask with the original values, within 12..32. Where
 // texture makes any reconstruction err, coarse steps cost little and free
 // bits for points; smooth images need fine ones, the more so the denser the
-// mask (measured under EED on six Kodak images: docs/baselines.md).
+// mask (measured under EED on Kodak: docs/baselines.md).
 int AdaptiveLumaStep(const Image& image, const std::vector<uint8_t>& mask);
+
+// The chroma step chosen for `quant_step_chroma = 0` under those operators:
+// the luma step, at most kMaxAdaptiveChromaStep. Smooth images gain from
+// finer chroma as from finer luma; textured ones lose from chroma coarser
+// than 24 (docs/baselines.md).
+inline constexpr int kMaxAdaptiveChromaStep = 24;
+int AdaptiveChromaStep(int luma_step);
 
 // Everything after mask selection: stored colours, quantisation, entropy
 // coding, container. `options.mask` and `options.density` are not used.

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <functional>
 #include <string>
+#include <tuple>
+#include <utility>
 
 #include "bitstream/container.h"
 #include "codec/encoder.h"
@@ -145,12 +147,13 @@ class Search {
   std::function<void()> on_trial_;
 };
 
-// The luma step a file of EncodeWithMask() stores (the encoder may have
-// chosen it).
-int StoredLumaStep(const std::vector<uint8_t>& file) {
+// The steps a file of EncodeWithMask() stores (the encoder may have chosen
+// them).
+std::pair<int, int> StoredSteps(const std::vector<uint8_t>& file) {
   const StatusOr<ParsedContainer> parsed =
       ParseContainer(file.data(), file.size());
-  return parsed.ok() ? parsed->header.quant_step_luma : 0;
+  if (!parsed.ok()) return {0, 0};
+  return {parsed->header.quant_step_luma, parsed->header.quant_step_chroma};
 }
 
 }  // namespace
@@ -165,10 +168,10 @@ StatusOr<RateControlResult> EncodeToTarget(const Image& image,
   }
   std::vector<std::pair<int, int>> quants = {
       {options.quant_step_luma, options.quant_step_chroma}};
-  // The default (luma step per image) and the coarser steps that win at low
+  // The default (steps per image) and the coarser steps that win at low
   // rates with density masks and luma preference, and a fine pair for high
   // rates.
-  if (search_quant) quants = {{4, 8}, {12, 24}, {0, 24}, {24, 32}};
+  if (search_quant) quants = {{4, 8}, {12, 24}, {0, 0}, {24, 32}};
 
   const MaskFamily family(image, options, kMinDensity);
   SPIX_RETURN_IF_ERROR(family.status());
@@ -207,8 +210,8 @@ StatusOr<RateControlResult> EncodeToTarget(const Image& image,
       best = t;
       have = true;
       result.reached = reached;
-      result.quant_step_luma = StoredLumaStep(t.bytes);
-      result.quant_step_chroma = chroma;
+      std::tie(result.quant_step_luma, result.quant_step_chroma) =
+          StoredSteps(t.bytes);
     }
   }
   result.bytes = std::move(best.bytes);

@@ -66,10 +66,11 @@ struct EncodeOptions {
   int threads = 2;         // worker threads (and LibTorch threads)
   // 1..255; 1 keeps 8-bit values exactly. Coarse steps pay: on Kodak, 12/24
   // beats 4/8 by ~1 dB at equal bpp (benchmarks/results/quantisation.md).
-  // 0 (the default): the encoder picks the luma step per image and density
-  // (codec/encoder.h, AdaptiveLumaStep(); 12 for the learned operator).
+  // 0 (the default): the encoder picks the step per image and density
+  // (codec/encoder.h, AdaptiveLumaStep() and AdaptiveChromaStep(); 12 and
+  // 24 for the learned operator). Chroma is used for colour images only.
   int quant_step_luma = 0;
-  int quant_step_chroma = 24;  // used for colour images only
+  int quant_step_chroma = 0;
   // Luma preference (colour images, operators that support it): chroma is
   // stored at this fraction of the points, luma at all of them; 1 = off,
   // 0 = the default: kDefaultChromaFraction where the operator supports it,

@@ -141,6 +141,9 @@ TEST(Codec, RejectsBadOptions) {
   EXPECT_FALSE(Encode(image, o).ok());
   o.quant_step_luma = 256;
   EXPECT_FALSE(Encode(image, o).ok());
+  o = EncodeOptions();
+  o.quant_step_chroma = -1;
+  EXPECT_FALSE(Encode(image, o).ok());
   Image two(4, 4, 2);
   EXPECT_FALSE(Encode(two, EncodeOptions()).ok());
 }
@@ -198,9 +201,10 @@ Image HalfTexturedImage(int w, int h) {
   return image;
 }
 
-// The luma step follows the image: fine where diffusion rebuilds it well
-// from the mask, coarse where detail defeats it; a step given is kept.
-TEST(Codec, LumaStepFollowsTheImageUnlessGiven) {
+// The steps follow the image: fine where diffusion rebuilds it well from the
+// mask, coarse where detail defeats it (chroma at most 24); a step given is
+// kept.
+TEST(Codec, StepsFollowTheImageUnlessGiven) {
   const int w = 96, h = 64;
   Image ramp(w, h, 3), noise(w, h, 3);
   uint32_t state = 7;
@@ -215,19 +219,30 @@ TEST(Codec, LumaStepFollowsTheImageUnlessGiven) {
   }
   const std::vector<uint8_t> mask = RandomMask(w, h, 0.05, 3);
   EXPECT_EQ(AdaptiveLumaStep(ramp, mask), 12);
-  EXPECT_EQ(AdaptiveLumaStep(noise, mask), 24);
+  EXPECT_EQ(AdaptiveLumaStep(noise, mask), 32);
+  EXPECT_EQ(AdaptiveChromaStep(12), 12);
+  EXPECT_EQ(AdaptiveChromaStep(32), 24);
 
-  EncodeOptions o;  // EED, luma step 0: chosen per image
+  EncodeOptions o;  // EED, steps 0: chosen per image
   o.effort = 3;
-  auto stored_step = [&](const Image& image) {
+  using Steps = std::pair<int, int>;
+  auto stored_steps = [&](const Image& image) {
     const auto bytes = MustEncode(image, o);
     const StatusOr<FileInfo> info = Inspect(bytes.data(), bytes.size());
-    return info.ok() ? info->quant_step_luma : -1;
+    return info.ok() ? Steps{info->quant_step_luma, info->quant_step_chroma}
+                     : Steps{-1, -1};
   };
-  EXPECT_EQ(stored_step(ramp), 12);
-  EXPECT_EQ(stored_step(noise), 24);
+  EXPECT_EQ(stored_steps(ramp), Steps(12, 12));
+  EXPECT_EQ(stored_steps(noise), Steps(32, 24));
   o.quant_step_luma = 20;
-  EXPECT_EQ(stored_step(noise), 20);
+  EXPECT_EQ(stored_steps(noise), Steps(20, 20));
+  o.quant_step_chroma = 30;
+  EXPECT_EQ(stored_steps(noise), Steps(20, 30));
+  o.inpainter = Inpainter::kWganGenerator;  // its own defaults, no rule
+  o.quant_step_luma = o.quant_step_chroma = 0;
+  o.chroma_fraction = 1;
+  o.tonal = false;
+  EXPECT_EQ(stored_steps(noise), Steps(12, 24));
 }
 
 EncodeOptions DiffusionOptions(MaskMode mask, double density) {

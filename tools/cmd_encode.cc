@@ -101,8 +101,8 @@ int RunEncode(const EncodeArgs& a) {
     progress.Update(stage, done);
   };
   options.seed = a.seed;
-  // Without --quant the library's defaults: chroma 24 and a luma step the
-  // encoder picks (per image, or 12 for the learned generator).
+  // Without --quant the library's defaults: steps the encoder picks (per
+  // image, or 12,24 for the learned generator).
   Status st = a.quant_given ? ParseQuant(a.quant, &options) : OkStatus();
   if (!st.ok()) return ReportError(st);
 
@@ -305,10 +305,11 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
   CLI::Option* quant = cmd->add_option(
       "-q,--quant", args->quant,
       "Quantisation step of luma[,chroma] in 1..255 (chroma defaults "
-      "to 2x luma); 1,1 keeps the kept pixels exact. Default: chroma 24 "
-      "and a luma step the encoder picks per image, from 12 where the "
-      "image is smooth (more so at high densities) to 24 where texture "
-      "makes any reconstruction err (12,24 with -i learned)");
+      "to 2x luma); 1,1 keeps the kept pixels exact. Default: steps the "
+      "encoder picks per image, luma from 12 where the image is smooth "
+      "(more so at high densities) to 32 where texture makes any "
+      "reconstruction err, chroma the same at most 24 (12,24 with -i "
+      "learned)");
   CLI::Option* bpp = AddRealOption(
       cmd, "--target-bpp", &args->target_bpp, 0, 64,
       "Search density (and quantisation, unless --quant is given) for the "

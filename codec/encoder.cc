@@ -111,6 +111,12 @@ int AdaptiveLumaStep(const Image& image, const std::vector<uint8_t>& mask) {
   return int(std::clamp(std::lround(2 * rms), 12l, 32l));
 }
 
+double AdaptiveChromaFraction(int luma_step) {
+  if (luma_step >= 28) return 0.125;
+  if (luma_step <= 12) return 0.25;
+  return kDefaultChromaFraction;
+}
+
 int AdaptiveChromaStep(int luma_step) {
   return std::min(luma_step, kMaxAdaptiveChromaStep);
 }
@@ -179,9 +185,10 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
   const bool exact =
       header.quant_step_luma == 1 && header.quant_step_chroma == 1;
   const double chroma_fraction =
-      options.chroma_fraction > 0     ? options.chroma_fraction
-      : op->luma_preference && !exact ? kDefaultChromaFraction
-                                      : 1.0;
+      options.chroma_fraction > 0 ? options.chroma_fraction
+      : op->luma_preference && !exact
+          ? AdaptiveChromaFraction(header.quant_step_luma)
+          : 1.0;
   const int drop = image.channels == 3 ? ChromaLevelDrop(chroma_fraction) : 0;
   if (drop > 0) {
     SPIX_ASSIGN_OR_RETURN(

@@ -27,6 +27,12 @@ int AdaptiveLumaStep(const Image& image, const std::vector<uint8_t>& mask);
 inline constexpr int kMaxAdaptiveChromaStep = 24;
 int AdaptiveChromaStep(int luma_step);
 
+// The share of chroma points for `chroma_fraction = 0` under luma
+// preference: kDefaultChromaFraction, fewer (0.125) where the luma step is
+// 28 or more, more (0.25) where it is 12 or less. Textured images spend
+// their bits better on luma points, the smoothest on chroma.
+double AdaptiveChromaFraction(int luma_step);
+
 // Everything after mask selection: stored colours, quantisation, entropy
 // coding, container. `options.mask` and `options.density` are not used.
 StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,

@@ -73,7 +73,8 @@ struct EncodeOptions {
   int quant_step_chroma = 0;
   // Luma preference (colour images, operators that support it): chroma is
   // stored at this fraction of the points, luma at all of them; 1 = off,
-  // 0 = the default: kDefaultChromaFraction where the operator supports it,
+  // 0 = the default: AdaptiveChromaFraction() (codec/encoder.h, around
+  // kDefaultChromaFraction) where the operator supports it,
   // unless both quantisation steps are 1 (exact values asked for).
   double chroma_fraction = 0;
   uint32_t seed = 1;  // random mask positions; stored in the header

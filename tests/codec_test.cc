@@ -222,6 +222,9 @@ TEST(Codec, StepsFollowTheImageUnlessGiven) {
   EXPECT_EQ(AdaptiveLumaStep(noise, mask), 32);
   EXPECT_EQ(AdaptiveChromaStep(12), 12);
   EXPECT_EQ(AdaptiveChromaStep(32), 24);
+  EXPECT_EQ(AdaptiveChromaFraction(12), 0.25);
+  EXPECT_EQ(AdaptiveChromaFraction(20), kDefaultChromaFraction);
+  EXPECT_EQ(AdaptiveChromaFraction(32), 0.125);
 
   EncodeOptions o;  // EED, steps 0: chosen per image
   o.effort = 3;
@@ -473,7 +476,6 @@ TEST(LumaPreference, EncoderWeighsTheChromaFraction) {
       }
     }
   }
-  const int kDefaultDrop = ChromaLevelDrop(kDefaultChromaFraction);
   auto chosen_drop = [](const std::vector<uint8_t>& bytes) {
     ParsedContainer parsed;
     const ChunkView* chroma = ChunkOf(bytes, kChromaChunkTag, &parsed);
@@ -482,18 +484,20 @@ TEST(LumaPreference, EncoderWeighsTheChromaFraction) {
   EncodeOptions o = DiffusionOptions(MaskMode::kDensity, 0.1);
   o.tonal = true;
   o.chroma_fraction = 0;  // the default, weighed
+  const double default_fraction = AdaptiveChromaFraction(o.quant_step_luma);
+  const int default_drop = ChromaLevelDrop(default_fraction);
   o.effort = kChromaSearchEffort;
   const auto more = MustEncode(colourful, o);
-  EXPECT_EQ(chosen_drop(more), kDefaultDrop - 3);
+  EXPECT_EQ(chosen_drop(more), default_drop - 3);
   EXPECT_EQ(MustDecode(more).pixels.size(), colourful.pixels.size());
   // Grey: more chroma points would buy nothing (fewer may tie in bytes).
-  EXPECT_GE(chosen_drop(MustEncode(grey, o)), kDefaultDrop);
+  EXPECT_GE(chosen_drop(MustEncode(grey, o)), default_drop);
   // Below that effort, or with a fraction asked for, nothing is weighed.
   o.effort = kChromaSearchEffort - 1;
-  EXPECT_EQ(chosen_drop(MustEncode(colourful, o)), kDefaultDrop);
+  EXPECT_EQ(chosen_drop(MustEncode(colourful, o)), default_drop);
   o.effort = kChromaSearchEffort;
-  o.chroma_fraction = kDefaultChromaFraction;
-  EXPECT_EQ(chosen_drop(MustEncode(colourful, o)), kDefaultDrop);
+  o.chroma_fraction = default_fraction;
+  EXPECT_EQ(chosen_drop(MustEncode(colourful, o)), default_drop);
 }
 
 // When the field loses to the free list, chroma must follow the flat

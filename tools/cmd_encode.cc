@@ -232,8 +232,8 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
       "edge-enhancing diffusion\n(default; -i eed-g refines it by a network "
       "where that pays), homogeneous diffusion or the "
       "learned WGAN generator.\nThe defaults are the best setting per bit "
-      "measured on Kodak (-i eed -m tree\n--chroma-fraction 0.18, chroma "
-      "step 24 and a luma step per image, colours tuned by least squares).");
+      "measured on Kodak (-i eed -m tree,\nquantisation steps and chroma "
+      "share per image, colours tuned by least squares).");
   cmd->add_option("input", args->input, "Image to compress")->required();
   cmd->add_option("-o,--output", args->output, "The .spix file to write")
       ->required();
@@ -282,10 +282,11 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
   AddRealOption(cmd, "--chroma-fraction", &args->chroma_fraction, 1e-3, 1.0,
                 "Luma preference (colour images, -i eed, eed-g or diffusion): "
                 "chroma is stored at this fraction of the points, luma at "
-                "all; 1 = off. Default: 0.18 (1 with -i learned); from "
-                "--effort 8 on, unset, weighed per image against 0.4 and "
-                "0.1")
-      ->default_str("0.18");
+                "all; 1 = off. Default: per image, 0.125 where the luma step "
+                "is 28 or more, 0.25 where 12 or less, else 0.18 (1 with -i "
+                "learned); from --effort 8 on, unset, also weighed against "
+                "twice and half that")
+      ->default_str("per image");
   cmd->add_option("--mask-error", args->mask_error,
                   "What PS and NLPE minimise: mae or mse")
       ->check(CLI::IsMember({"mae", "mse"}))

@@ -229,7 +229,7 @@ TEST(CodecSpec, ParsesSweepsAndFields) {
   EXPECT_DOUBLE_EQ((*cf)[0].points[1].spix.chroma_fraction, 0.25);
   EXPECT_EQ((*cf)[0].points[1].spix.nlpe_cycles, EncodeOptions().nlpe_cycles);
   EXPECT_EQ((*cf)[0].points[0].spix.mask, MaskMode::kDensity);
-  // cfauto: luma preference at the fraction the encoder weighs.
+  // cfauto: luma preference at the share the encoder picks (and weighs).
   auto automatic = ParseCodecSpecs("spix:eed:tree:tonal:cfauto:d0.05");
   ASSERT_TRUE(automatic.ok()) << automatic.status().message();
   EXPECT_EQ((*automatic)[0].points[0].spix.chroma_fraction, 0.0);

@@ -168,7 +168,7 @@ PlanarImage OptimiseTonalValues(const PlanarImage& image,
         for (size_t i = 0; i < n; ++i) {
           if (!mask[i]) continue;
           if (int(point++ % groups) != group) continue;
-          x[i] = options.quantise(c, x[i]);
+          x[i] = options.quantise(c, i, x[i]);
           fixed[i] = 1;
         }
         if (group + 1 < groups) {

@@ -27,12 +27,12 @@ struct TonalOptions {
   int threads = 1;  // channels optimised in parallel
   // Quantisation-aware passes (off with a null `quantise` or one group).
   // After the CGLS steps the points are rounded by `quantise(channel,
-  // value)` in `quantise_groups` interleaved groups, and after each group
-  // the still-free points take `requantise_iterations` more CGLS steps, so
-  // they compensate the rounding of the points already fixed (R-EED
+  // pixel index, value)` in `quantise_groups` interleaved groups, and after
+  // each group the still-free points take `requantise_iterations` more CGLS
+  // steps, so they compensate the rounding of the points already fixed (R-EED
   // re-optimises after quantising; this is the batched form of it). The
   // returned mask values are then exactly what `quantise` gives.
-  std::function<float(int channel, float value)> quantise;
+  std::function<float(int channel, size_t pixel, float value)> quantise;
   int quantise_groups = 1;
   int requantise_iterations = 1;
 };

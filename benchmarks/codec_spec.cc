@@ -95,6 +95,12 @@ Status ApplyField(const std::string& codec, const std::string& field,
     o.nlpe_cycles = int(v);
     return OkStatus();
   }
+  if (field.size() >= 5 && field.compare(0, 4, "qmap") == 0 &&
+      ParseNumber(field.substr(4), &v) && v >= 0 && v <= kMaxStepExponent &&
+      v == int(v)) {
+    o.luma_step_exponent = int(v);
+    return OkStatus();
+  }
   if (field == "qauto") {  // the steps per image, as spix encode's
     o.quant_step_luma = 0;
     o.quant_step_chroma = 0;

@@ -11,7 +11,8 @@ namespace {
 
 bool IsKnownChunk(const std::string& tag, uint8_t version) {
   return tag == kMaskChunkTag || tag == kValuesChunkTag ||
-         (tag == kChromaChunkTag && version >= 2);
+         (tag == kChromaChunkTag && version >= 2) ||
+         (tag == kStepMapChunkTag && version >= 3);
 }
 
 bool IsPrintableTag(const uint8_t* p) {

@@ -1,5 +1,6 @@
 #include "bitstream/dec_values.h"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 
@@ -59,7 +60,11 @@ StatusOr<std::vector<int32_t>> DecodeValues(const uint8_t* data, size_t size,
   for (int y = 0; y < height; ++y) {
     for (int x = 0; x < width; ++x) {
       if (!mask[size_t(y) * width + x]) continue;
-      predictor.Predict(x, y, pred, act);
+      const int32_t step0 =
+          params.point_steps
+              ? std::max<int32_t>(1, params.point_steps[size_t(y) * width + x])
+              : 1;
+      predictor.Predict(x, y, pred, act, step0);
       int luma_zero = 0;
       for (int c = 0; c < channels; ++c) {
         int32_t residual = 0;
@@ -67,12 +72,12 @@ StatusOr<std::vector<int32_t>> DecodeValues(const uint8_t* data, size_t size,
           return CorruptData("values: residual code out of range");
         }
         v[c] = pred[c] + residual;
-        if (v[c] < params.lo[c] || v[c] > params.hi[c]) {
+        if (v[c] < Lowest(params, c) || v[c] > Highest(params, c, step0)) {
           return CorruptData("values: decoded index outside its channel range");
         }
         if (c == 0) luma_zero = residual == 0;
       }
-      predictor.Record(x, y, v);
+      predictor.Record(x, y, v, step0);
       values.insert(values.end(), v, v + channels);
     }
     if (dec.overran()) return CorruptData("values: coded data is truncated");

@@ -1,5 +1,6 @@
 #include "bitstream/enc_values.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -59,10 +60,14 @@ StatusOr<std::vector<uint8_t>> EncodeValues(const uint8_t* mask, int width,
       if (!mask[size_t(y) * width + x]) continue;
       const int32_t* v = &values[next];
       next += channels;
-      predictor.Predict(x, y, pred, act);
+      const int32_t step0 =
+          params.point_steps
+              ? std::max<int32_t>(1, params.point_steps[size_t(y) * width + x])
+              : 1;
+      predictor.Predict(x, y, pred, act, step0);
       int luma_zero = 0;
       for (int c = 0; c < channels; ++c) {
-        if (v[c] < params.lo[c] || v[c] > params.hi[c]) {
+        if (v[c] < Lowest(params, c) || v[c] > Highest(params, c, step0)) {
           return InvalidArgument("values: index " + std::to_string(v[c]) +
                                  " outside its channel range");
         }
@@ -74,7 +79,7 @@ StatusOr<std::vector<uint8_t>> EncodeValues(const uint8_t* mask, int width,
         EncodeResidual(enc, *models, c, luma_zero, act[c], residual);
         if (c == 0) luma_zero = residual == 0;
       }
-      predictor.Record(x, y, v);
+      predictor.Record(x, y, v, step0);
     }
   }
   ByteWriter w;

@@ -10,8 +10,9 @@ namespace spix {
 
 inline constexpr uint8_t kMagic[4] = {'S', 'P', 'I', 'X'};
 // The newest version this code reads. Writers use the lowest version that
-// holds what a file uses: 1, or 2 for a density-field mask or a CHRM chunk.
-inline constexpr uint8_t kFormatVersion = 2;
+// holds what a file uses: 1, 2 for a density-field or tree mask or a CHRM
+// chunk, 3 for a QMAP chunk.
+inline constexpr uint8_t kFormatVersion = 3;
 inline constexpr uint8_t kOldestFormatVersion = 1;
 
 inline constexpr size_t kHeaderSize = 32;
@@ -53,6 +54,9 @@ inline constexpr char kMaskChunkTag[5] = "MASK";
 inline constexpr char kValuesChunkTag[5] = "VALS";
 // Version 2, luma preference: VALS holds luma only, CHRM the chroma.
 inline constexpr char kChromaChunkTag[5] = "CHRM";
+// Version 3, with CHRM only: the luma step of each point follows the local
+// point density (codec/quantize.h).
+inline constexpr char kStepMapChunkTag[5] = "QMAP";
 
 // Mask chunk: u32 point count, u8 method, then
 //   kContextArithmetic: u8 horizontal and u8 vertical context offset
@@ -85,6 +89,15 @@ inline constexpr uint8_t kMaxPredictionRadius = 64;
 // at the chroma mask: the luma density field `drop` levels lower when the
 // mask is a density field, else the flat halftone of the count.
 inline constexpr uint8_t kMaxChromaLevelDrop = 31;
+
+// Step-map chunk (version 3): u8 exponent g (1..kMaxStepExponent), u8
+// window radius r (1..kMaxStepWindowRadius). The luma step of a known pixel
+// is the header's, times the local point density (known pixels in the
+// (2r+1)^2 window) relative to the points' mean, to the power g/16, in
+// steps of 1/8 octave (codec/quantize.h), at most 2 octaves either way.
+inline constexpr uint8_t kMaxStepExponent = 16;
+inline constexpr uint8_t kMaxStepWindowRadius = 64;
+inline constexpr int kMaxStepOctaves = 2;
 
 }  // namespace spix
 

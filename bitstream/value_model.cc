@@ -40,11 +40,14 @@ ValuePredictor::ValuePredictor(int width, const ValueCodingParams& params,
       last_row_(size_t(width), -1),
       last_value_(size_t(width) * params.channels, 0),
       fallback_(params.initial) {
+  // Channel 0 is remembered in values when it has point steps.
+  if (params.point_steps != nullptr) fallback_[0] = 128;
   weights_.reserve(2 * size_t(radius) + 1);
   columns_.reserve(2 * size_t(radius) + 1);
 }
 
-void ValuePredictor::Predict(int x, int y, int32_t* pred, int* activity) {
+void ValuePredictor::Predict(int x, int y, int32_t* pred, int* activity,
+                             int32_t step0) {
   weights_.clear();
   columns_.clear();
   int64_t total = 0;
@@ -65,6 +68,7 @@ void ValuePredictor::Predict(int x, int y, int32_t* pred, int* activity) {
       pred[c] = fallback_[c];
       activity[c] = kActivityBuckets - 1;
     }
+    pred[0] = int32_t(FloorDiv(2 * int64_t(pred[0]) + step0, 2 * step0));
     return;
   }
   for (int c = 0; c < channels_; ++c) {
@@ -79,16 +83,19 @@ void ValuePredictor::Predict(int x, int y, int32_t* pred, int* activity) {
       const int32_t v = last_value_[size_t(columns_[i]) * channels_ + c];
       deviation += int64_t(weights_[i]) * std::abs(v - p);
     }
-    pred[c] = p;
-    activity[c] = ActivityBucket(FloorDiv(deviation, total));
+    const int32_t step = c == 0 ? step0 : 1;
+    pred[c] = int32_t(FloorDiv(2 * int64_t(p) + step, 2 * step));
+    activity[c] = ActivityBucket(FloorDiv(deviation, total * step));
   }
 }
 
-void ValuePredictor::Record(int x, int y, const int32_t* values) {
+void ValuePredictor::Record(int x, int y, const int32_t* values,
+                            int32_t step0) {
   last_row_[x] = y;
   for (int c = 0; c < channels_; ++c) {
-    last_value_[size_t(x) * channels_ + c] = values[c];
-    fallback_[c] = values[c];
+    const int32_t v = c == 0 ? values[c] * step0 : values[c];
+    last_value_[size_t(x) * channels_ + c] = v;
+    fallback_[c] = v;
   }
 }
 

@@ -20,7 +20,23 @@ struct ValueCodingParams {
   std::array<int32_t, kMaxValueChannels> lo{};
   std::array<int32_t, kMaxValueChannels> hi{};
   std::array<int32_t, kMaxValueChannels> initial{};
+  // Optional step of channel 0 at every pixel (format version 3, QMAP): its
+  // values lie in 0..255, index i stands for i * step, neighbours are
+  // predicted in values and the prediction rounded to the pixel's step;
+  // lo[0], hi[0] and initial[0] are then ignored.
+  const uint8_t* point_steps = nullptr;
 };
+
+// The highest index of a 0..255 value at a step.
+inline int32_t MaxIndexForStep(int32_t step) { return (255 + step / 2) / step; }
+
+// Channel c's index range at a pixel whose channel-0 step is step0.
+inline int32_t Lowest(const ValueCodingParams& p, int c) {
+  return c == 0 && p.point_steps ? 0 : p.lo[c];
+}
+inline int32_t Highest(const ValueCodingParams& p, int c, int32_t step0) {
+  return c == 0 && p.point_steps ? MaxIndexForStep(step0) : p.hi[c];
+}
 
 // Prediction radius that suits a mask density: about 2.5 mean point spacings.
 int PredictionRadiusForDensity(double density);
@@ -33,9 +49,11 @@ class ValuePredictor {
   ValuePredictor(int width, const ValueCodingParams& params, int radius);
 
   // pred[c] and an activity bucket per channel (how much the neighbours
-  // disagree), for the pixel at (x, y), which must not be recorded yet.
-  void Predict(int x, int y, int32_t* pred, int* activity);
-  void Record(int x, int y, const int32_t* values);
+  // disagree, in steps), for the pixel at (x, y), which must not be
+  // recorded yet. `step0` is channel 0's step at this pixel when the
+  // params have point steps, else 1.
+  void Predict(int x, int y, int32_t* pred, int* activity, int32_t step0 = 1);
+  void Record(int x, int y, const int32_t* values, int32_t step0 = 1);
 
   static constexpr int kActivityBuckets = 6;
 

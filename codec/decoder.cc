@@ -67,15 +67,25 @@ StatusOr<ParsedFile> ParseFile(const uint8_t* data, size_t size,
   SPIX_ASSIGN_OR_RETURN(const ChunkView* vals,
                         RequireChunk(file.container, kValuesChunkTag));
   SPIX_ASSIGN_OR_RETURN(file.op, FindOperator(h.inpainter));
-  if (const ChunkView* chrm = FindChunk(file.container, kChromaChunkTag)) {
+  const ChunkView* chrm = FindChunk(file.container, kChromaChunkTag);
+  const ChunkView* qmap = FindChunk(file.container, kStepMapChunkTag);
+  if (qmap && !chrm) {
+    return CorruptData("step map chunk without a chroma chunk");
+  }
+  if (chrm) {
     if (!file.op->luma_preference) {
       return CorruptData(std::string("chroma chunk in a file for the ") +
                          file.op->name + " inpainter");
     }
+    StepMap step_map;
+    if (qmap) {
+      SPIX_ASSIGN_OR_RETURN(step_map,
+                            ParseStepMapChunk(qmap->data, qmap->size));
+    }
     SPIX_ASSIGN_OR_RETURN(
         file.luma_preferred,
-        ParseLumaPreferred(h, file.mask, field, vals->data, vals->size,
-                           chrm->data, chrm->size));
+        ParseLumaPreferred(h, file.mask, field, step_map, vals->data,
+                           vals->size, chrm->data, chrm->size));
     if (times) times->values = start.Seconds();
     return file;
   }
@@ -170,6 +180,17 @@ StatusOr<FileInfo> Inspect(const uint8_t* data, size_t size) {
     } else if (c.tag == kChromaChunkTag) {
       what =
           "chroma values at " + std::to_string(info.chroma_points) + " points";
+    } else if (c.tag == kStepMapChunkTag) {
+      // Parsed above: a luma-preferred file with steps at its luma points.
+      uint8_t lo = 255, hi = 0;
+      for (uint8_t step : file.luma_preferred->luma_steps) {
+        if (step == 0) continue;
+        lo = std::min(lo, step);
+        hi = std::max(hi, step);
+      }
+      what = "luma steps " + std::to_string(lo) + ".." + std::to_string(hi) +
+             " by point density (exponent " + std::to_string(c.data[0]) +
+             "/16, window radius " + std::to_string(c.data[1]) + ")";
     }
     info.chunks.push_back({c.tag, c.size, what});
   }

@@ -46,6 +46,10 @@ Status ValidateEncode(const Image& image, const EncodeOptions& o) {
   if (o.effort < 1 || o.effort > 9) {
     return InvalidArgument("effort must be in 1..9");
   }
+  if (o.luma_step_exponent < -1 || o.luma_step_exponent > kMaxStepExponent) {
+    return InvalidArgument("luma step exponent must be in 0.." +
+                           std::to_string(kMaxStepExponent) + " (-1: default)");
+  }
   if (o.chroma_fraction > 0.0 && o.chroma_fraction < 1.0 &&
       !op->luma_preference) {
     std::string supported;
@@ -108,7 +112,7 @@ int AdaptiveLumaStep(const Image& image, const std::vector<uint8_t>& mask) {
     error += double(u[i] - luma[i]) * (u[i] - luma[i]);
   }
   const double rms = std::sqrt(error / double(std::max<size_t>(u.size(), 1)));
-  return int(std::clamp(std::lround(2 * rms), 12l, 32l));
+  return int(std::clamp(std::lround(kLumaStepPerRmsError * rms), 12l, 32l));
 }
 
 double AdaptiveChromaFraction(int luma_step) {
@@ -119,6 +123,18 @@ double AdaptiveChromaFraction(int luma_step) {
 
 int AdaptiveChromaStep(int luma_step) {
   return std::min(luma_step, kMaxAdaptiveChromaStep);
+}
+
+StepMap ChooseStepMap(const EncodeOptions& options, int luma_step,
+                      double density) {
+  const int exponent = options.luma_step_exponent >= 0
+                           ? options.luma_step_exponent
+                       : luma_step > 1 ? kDefaultLumaStepExponent
+                                       : 0;
+  if (exponent == 0 || !(density > 0)) return {};
+  const double radius = std::ceil(0.67 / std::sqrt(density));
+  return {uint8_t(exponent),
+          uint8_t(std::clamp(radius, 2.0, double(kMaxStepWindowRadius)))};
 }
 
 StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
@@ -191,15 +207,23 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
           : 1.0;
   const int drop = image.channels == 3 ? ChromaLevelDrop(chroma_fraction) : 0;
   if (drop > 0) {
+    const uint64_t points = std::count(mask.begin(), mask.end(), 1);
+    const StepMap step_map =
+        ChooseStepMap(options, header.quant_step_luma,
+                      double(points) / double(image.num_pixels()));
     SPIX_ASSIGN_OR_RETURN(
         LumaPreferredChunks stored,
-        EncodeLumaPreferred(image, stored_choice, header, *op,
+        EncodeLumaPreferred(image, stored_choice, header, step_map, *op,
                             ChromaDropCandidates(drop, options),
                             chunks[0].data.size(), options));
     header.version = 2;
     chunks[1].tag = kValuesChunkTag;
     chunks[1].data = std::move(stored.luma);
     chunks.push_back({kChromaChunkTag, std::move(stored.chroma)});
+    if (step_map.exponent > 0) {
+      header.version = 3;
+      chunks.push_back({kStepMapChunkTag, StepMapChunk(step_map)});
+    }
   } else {
     SPIX_ASSIGN_OR_RETURN(std::vector<uint8_t> colours,
                           op->stored_colours(image, mask, header, options));

@@ -70,8 +70,9 @@ TonalOptions DiffusionTonal(int effort, int threads) {
 
 // Rounds a value of channel `first + channel` of the header to what the file
 // stores (dequantised).
-std::function<float(int, float)> Quantiser(const Header& header, int first) {
-  return [header, first](int channel, float value) {
+std::function<float(int, size_t, float)> Quantiser(const Header& header,
+                                                   int first) {
+  return [header, first](int channel, size_t, float value) {
     const int c = first + channel;
     const int32_t v = int32_t(std::lround(std::clamp(value, -1e6f, 1e6f)));
     return float(QuantizeValue(header, c, v) * QuantStep(header, c));
@@ -130,15 +131,22 @@ void DiffusionLumaPreferred(const Header&,
 
 // Luma and every chroma plane of every candidate are tuned at the same time,
 // one plane per task (chroma, sparser, takes longer than luma), each with the
-// header's quantisation in mind.
+// file's quantisation in mind (luma's step per point).
 void TuneLumaAndChroma(const Header& header,
-                       const std::vector<uint8_t>& luma_mask, PlanarImage* luma,
-                       std::vector<ChromaCandidate>* chroma,
+                       const std::vector<uint8_t>& luma_mask,
+                       const std::vector<uint8_t>& luma_steps,
+                       PlanarImage* luma, std::vector<ChromaCandidate>* chroma,
                        const TonalOptions& tonal, int threads) {
   ParallelFor(1 + 2 * int(chroma->size()), threads, [&](int task) {
     TonalOptions options = tonal;
     if (task == 0) {
-      options.quantise = Quantiser(header, 0);
+      options.quantise = [&luma_steps](int, size_t pixel, float value) {
+        const int32_t step = luma_steps[pixel];
+        return float(
+            QuantizeWithStep(
+                int32_t(std::lround(std::clamp(value, -1e6f, 1e6f))), step) *
+            step);
+      };
       *luma = OptimiseTonalValues(*luma, luma_mask, options);
       return;
     }
@@ -156,9 +164,10 @@ void TuneLumaAndChroma(const Header& header,
 
 void DiffusionTuneLumaPreferred(const Header& h, const EncodeOptions& options,
                                 const std::vector<uint8_t>& luma_mask,
+                                const std::vector<uint8_t>& luma_steps,
                                 PlanarImage* luma,
                                 std::vector<ChromaCandidate>* chroma) {
-  TuneLumaAndChroma(h, luma_mask, luma, chroma,
+  TuneLumaAndChroma(h, luma_mask, luma_steps, luma, chroma,
                     DiffusionTonal(options.effort, 1), options.threads);
 }
 
@@ -292,12 +301,13 @@ void EedLumaPreferred(const Header& h, const std::vector<uint8_t>& luma_mask,
 
 void EedTuneLumaPreferred(const Header& h, const EncodeOptions& options,
                           const std::vector<uint8_t>& luma_mask,
+                          const std::vector<uint8_t>& luma_steps,
                           PlanarImage* luma,
                           std::vector<ChromaCandidate>* chroma) {
   PlanarImage settled = *luma;
   const DiffusionTensorField tensor =
       EedTensor(luma_mask.data(), EedFromHeader(h, options.threads), &settled);
-  TuneLumaAndChroma(h, luma_mask, luma, chroma,
+  TuneLumaAndChroma(h, luma_mask, luma_steps, luma, chroma,
                     EedTonal(tensor, options.effort, 1), options.threads);
 }
 

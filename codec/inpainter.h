@@ -65,10 +65,12 @@ struct Operator {
   // Luma preference, encoder: replaces the luma plane and each candidate's
   // chroma planes by the values worth storing for this operator at their
   // masks (tonal optimisation) and the encoder's estimate of their
-  // inpainting elsewhere.
+  // inpainting elsewhere; `luma_steps` holds the step of each luma point
+  // (codec/quantize.h), the chroma ones are the header's.
   void (*tune_luma_preferred)(const Header& header,
                               const EncodeOptions& options,
                               const std::vector<uint8_t>& luma_mask,
+                              const std::vector<uint8_t>& luma_steps,
                               PlanarImage* luma,
                               std::vector<ChromaCandidate>* chroma);
   // Decoder, after either reconstruction (null: none): a correction of the

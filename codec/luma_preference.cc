@@ -26,6 +26,15 @@ ValueCodingParams ChannelParams(const Header& h, int first, int count) {
   return p;
 }
 
+// The coding parameters of the luma (VALS) payload: with a step map, luma
+// is predicted in values and each point has its own step.
+ValueCodingParams LumaParams(const Header& h, const StepMap& map,
+                             const std::vector<uint8_t>& steps) {
+  ValueCodingParams p = ChannelParams(h, 0, 1);
+  if (map.exponent > 0) p.point_steps = steps.data();
+  return p;
+}
+
 // YCoCg-R planes (Y, Co, Cg) of an RGB image, as floats.
 PlanarImage YCoCgPlanes(const Image& image) {
   PlanarImage out(image.width, image.height, 3);
@@ -59,6 +68,19 @@ std::vector<int32_t> Indices(const Header& h, const PlanarImage& planes,
       const int32_t v = int32_t(std::lround(planes.plane(c)[i]));
       out.push_back(QuantizeValue(h, first + c, v));
     }
+  }
+  return out;
+}
+
+// Luma quantisation indices at the mask's points, each with its step.
+std::vector<int32_t> LumaIndices(const PlanarImage& luma,
+                                 const std::vector<uint8_t>& mask,
+                                 const std::vector<uint8_t>& steps) {
+  std::vector<int32_t> out;
+  for (size_t i = 0; i < mask.size(); ++i) {
+    if (!mask[i]) continue;
+    out.push_back(
+        QuantizeWithStep(int32_t(std::lround(luma.plane(0)[i])), steps[i]));
   }
   return out;
 }
@@ -166,10 +188,22 @@ StatusOr<std::vector<uint8_t>> ChromaChunk(const Header& header,
 
 }  // namespace
 
+std::vector<uint8_t> StepMapChunk(const StepMap& map) {
+  return {map.exponent, map.radius};
+}
+
+StatusOr<StepMap> ParseStepMapChunk(const uint8_t* data, size_t size) {
+  if (size != 2 || data[0] == 0 || data[0] > kMaxStepExponent || data[1] == 0 ||
+      data[1] > kMaxStepWindowRadius) {
+    return CorruptData("step map chunk: bad size, exponent or window radius");
+  }
+  return StepMap{data[0], data[1]};
+}
+
 StatusOr<LumaPreferredChunks> EncodeLumaPreferred(
     const Image& image, const MaskChoice& choice, const Header& header,
-    const Operator& op, const std::vector<int>& drops, size_t other_bytes,
-    const EncodeOptions& options) {
+    const StepMap& step_map, const Operator& op, const std::vector<int>& drops,
+    size_t other_bytes, const EncodeOptions& options) {
   const int w = image.width, h = image.height;
   const uint64_t luma_count =
       std::count(choice.mask.begin(), choice.mask.end(), 1);
@@ -182,14 +216,17 @@ StatusOr<LumaPreferredChunks> EncodeLumaPreferred(
     candidates.push_back({ChromaMask(choice.field, drop, counts.back(), w, h),
                           Planes(ycocg, 1, 2)});
   }
+  const std::vector<uint8_t> luma_steps =
+      PointSteps(choice.mask, w, h, header.quant_step_luma, step_map);
   if (options.tonal) {
-    op.tune_luma_preferred(header, options, choice.mask, &luma, &candidates);
+    op.tune_luma_preferred(header, options, choice.mask, luma_steps, &luma,
+                           &candidates);
   }
   LumaPreferredChunks out;
   SPIX_ASSIGN_OR_RETURN(out.luma,
                         EncodeValues(choice.mask.data(), w, h,
-                                     Indices(header, luma, 0, choice.mask),
-                                     ChannelParams(header, 0, 1)));
+                                     LumaIndices(luma, choice.mask, luma_steps),
+                                     LumaParams(header, step_map, luma_steps)));
   // Each candidate's file scored by its PSNR at equal size, the slope of
   // the rate-distortion curve converting bytes to decibels; the tuned planes
   // hold the encoder's estimate of the reconstruction.
@@ -215,8 +252,9 @@ StatusOr<LumaPreferredChunks> EncodeLumaPreferred(
 
 StatusOr<LumaPreferredValues> ParseLumaPreferred(
     const Header& header, const std::vector<uint8_t>& luma_mask,
-    const std::optional<DensityField>& luma_field, const uint8_t* vals,
-    size_t vals_size, const uint8_t* chrm, size_t chrm_size) {
+    const std::optional<DensityField>& luma_field, const StepMap& step_map,
+    const uint8_t* vals, size_t vals_size, const uint8_t* chrm,
+    size_t chrm_size) {
   const int w = int(header.width), h = int(header.height);
   if (header.channels != 3 || header.transform != ColorTransform::kYCoCgR) {
     return CorruptData("chroma chunk in an image without YCoCg-R chroma");
@@ -237,9 +275,11 @@ StatusOr<LumaPreferredValues> ParseLumaPreferred(
     return CorruptData("chroma chunk: bad level drop or point count");
   }
   LumaPreferredValues out;
-  SPIX_ASSIGN_OR_RETURN(out.luma,
-                        DecodeValues(vals, vals_size, luma_mask.data(), w, h,
-                                     ChannelParams(header, 0, 1)));
+  out.luma_steps =
+      PointSteps(luma_mask, w, h, header.quant_step_luma, step_map);
+  SPIX_ASSIGN_OR_RETURN(
+      out.luma, DecodeValues(vals, vals_size, luma_mask.data(), w, h,
+                             LumaParams(header, step_map, out.luma_steps)));
   out.chroma_mask = ChromaMask(luma_field, drop, chroma_count, w, h);
   SPIX_ASSIGN_OR_RETURN(out.chroma, DecodeValues(r.cursor(), r.remaining(),
                                                  out.chroma_mask.data(), w, h,
@@ -252,7 +292,12 @@ Image ReconstructLumaPreferred(const Header& header, const Operator& op,
                                const LumaPreferredValues& values, int threads) {
   const int w = int(header.width), h = int(header.height);
   PlanarImage luma(w, h, 1), chroma(w, h, 2);
-  Dequantize(header, values.luma, 0, luma_mask, &luma);
+  size_t next = 0;
+  for (size_t i = 0; i < luma_mask.size(); ++i) {
+    if (luma_mask[i]) {
+      luma.plane(0)[i] = float(values.luma[next++] * values.luma_steps[i]);
+    }
+  }
   Dequantize(header, values.chroma, 1, values.chroma_mask, &chroma);
   op.inpaint_luma_preferred(header, luma_mask, &luma, values.chroma_mask,
                             &chroma, threads);

@@ -15,6 +15,7 @@
 #include "codec/image.h"
 #include "codec/inpainter.h"
 #include "codec/mask_selection.h"
+#include "codec/quantize.h"
 
 namespace spix {
 
@@ -43,25 +44,33 @@ std::vector<uint8_t> ChromaMask(const std::optional<DensityField>& luma_field,
 // than one chroma level drop in `drops` (tonal optimisation on), each is
 // tried and the one whose file promises the best PSNR at equal size is
 // kept; `other_bytes` is what the rest of the file (mask, header) takes.
+// Luma is quantised with the steps of `step_map` (its QMAP chunk, when the
+// exponent is not 0, is the caller's to write).
 struct LumaPreferredChunks {
   std::vector<uint8_t> luma, chroma;
 };
 StatusOr<LumaPreferredChunks> EncodeLumaPreferred(
     const Image& image, const MaskChoice& choice, const Header& header,
-    const Operator& op, const std::vector<int>& drops, size_t other_bytes,
-    const EncodeOptions& options);
+    const StepMap& step_map, const Operator& op, const std::vector<int>& drops,
+    size_t other_bytes, const EncodeOptions& options);
+
+// The QMAP chunk's payload, and back (checked).
+std::vector<uint8_t> StepMapChunk(const StepMap& map);
+StatusOr<StepMap> ParseStepMapChunk(const uint8_t* data, size_t size);
 
 // Decoding, in two steps: both chunks parsed (integer only), then each
 // channel inpainted from its own mask.
 struct LumaPreferredValues {
-  std::vector<int32_t> luma;  // at the luma mask
+  std::vector<int32_t> luma;        // at the luma mask
+  std::vector<uint8_t> luma_steps;  // per pixel, as PointSteps()
   std::vector<uint8_t> chroma_mask;
   std::vector<int32_t> chroma;  // two per point of chroma_mask
 };
 StatusOr<LumaPreferredValues> ParseLumaPreferred(
     const Header& header, const std::vector<uint8_t>& luma_mask,
-    const std::optional<DensityField>& luma_field, const uint8_t* vals,
-    size_t vals_size, const uint8_t* chrm, size_t chrm_size);
+    const std::optional<DensityField>& luma_field, const StepMap& step_map,
+    const uint8_t* vals, size_t vals_size, const uint8_t* chrm,
+    size_t chrm_size);
 Image ReconstructLumaPreferred(const Header& header, const Operator& op,
                                const std::vector<uint8_t>& luma_mask,
                                const LumaPreferredValues& values, int threads);

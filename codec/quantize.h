@@ -4,6 +4,7 @@
 #define SPIX_CODEC_QUANTIZE_H_
 
 #include <cstdint>
+#include <vector>
 
 #include "bitstream/container.h"
 #include "bitstream/value_model.h"
@@ -26,6 +27,27 @@ void DequantizePixel(const Header& header, const int32_t* indices,
 void RgbToYCoCgR(const uint8_t* rgb, int32_t* ycocg);
 int32_t QuantStep(const Header& header, int channel);
 int32_t QuantizeValue(const Header& header, int channel, int32_t value);
+
+// Luma steps per point (QMAP chunk, version 3). A point's value matters in
+// proportion to the area it is inpainted over, so points where the mask is
+// sparse get finer steps and those in dense clusters coarser ones; at equal
+// rate that lowers the error (high-rate theory: steps ~ area^-1/2).
+struct StepMap {
+  uint8_t exponent = 0;  // g: steps scale with density^(g/16); 0 = none
+  uint8_t radius = 0;    // the density window is (2 radius + 1)^2 pixels
+};
+
+// The step of every known pixel of `mask` (0 elsewhere): `base_step` times
+// 2^(e/8), e = round((l - mean l) g / 16) within +-16, where l is 8 log2 of
+// the share of known pixels in the pixel's window (clipped to the image)
+// rounded to an integer, and the mean runs over the known pixels; clamped
+// to 1..255. Integer only: both sides derive the same steps on every
+// machine. With exponent 0, every step is `base_step`.
+std::vector<uint8_t> PointSteps(const std::vector<uint8_t>& mask, int width,
+                                int height, int base_step, const StepMap& map);
+
+// The index of a value in 0..255 for a step, and its range.
+int32_t QuantizeWithStep(int32_t value, int32_t step);
 
 }  // namespace spix
 

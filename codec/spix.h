@@ -60,7 +60,8 @@ struct EncodeOptions {
   // 1..9, like cwebp -m or cjxl -e: how hard the encoder searches (the
   // least-squares steps, EED's contrast candidates). Below
   // kLowestTonalEffort the original colours are stored (`tonal` is
-  // ignored). On kodim23 at 5 % with 2 threads, 7 takes 8.8 s, 1 0.1 s.
+  // ignored). On kodim23 at 5 % with 2 threads, 7 takes 6.1 s, 1 0.1 s
+  // (2026-12-04).
   int effort = 7;
   std::string models_dir;  // empty: $SPIX_MODELS, else networks/weights
   int threads = 2;         // worker threads (and LibTorch threads)
@@ -77,6 +78,13 @@ struct EncodeOptions {
   // kDefaultChromaFraction) where the operator supports it,
   // unless both quantisation steps are 1 (exact values asked for).
   double chroma_fraction = 0;
+  // Luma preference: the luma step of each point follows the local point
+  // density to the power exponent / 16 (finer where points are sparse,
+  // coarser in dense clusters; format version 3, codec/quantize.h), the
+  // quantisation step above being that of a point of average density.
+  // 0..16; 0 = one step for all; -1 (the default): kDefaultLumaStepExponent,
+  // or 0 where the luma step is 1.
+  int luma_step_exponent = -1;
   uint32_t seed = 1;  // random mask positions; stored in the header
   // Called with (stage name, fraction done) during slow stages; may be empty.
   std::function<void(const char*, double)> progress;

@@ -163,7 +163,7 @@ TEST(Tonal, QuantisingInGroupsBeatsRoundingOnce) {
   auto round = [](float v) { return 16.f * std::round(v / 16.f); };
   auto error_with_groups = [&](int groups) {
     TonalOptions o;
-    o.quantise = [&](int, float v) { return round(v); };
+    o.quantise = [&](int, size_t, float v) { return round(v); };
     o.quantise_groups = groups;
     o.requantise_iterations = 3;
     PlanarImage g = OptimiseTonalValues(f, mask, o);

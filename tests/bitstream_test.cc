@@ -500,6 +500,49 @@ TEST(Values, OutOfRangeInputIsRejectedByEncoder) {
   EXPECT_FALSE(EncodeValues(mask.data(), 2, 2, {1, 2, 3}, p).ok());
 }
 
+// With point steps (QMAP files) channel 0 is predicted in values and each
+// point's index range is that of its own step.
+TEST(Values, PointStepsRoundTripAndBoundEachIndex) {
+  const int w = 120, h = 80;
+  const auto mask = MakeRandomMask(w, h, 0.1, 3);
+  std::mt19937 rng(7);
+  std::vector<uint8_t> steps(mask.size(), 0);
+  std::vector<int32_t> values;
+  for (size_t i = 0; i < mask.size(); ++i) {
+    if (!mask[i]) continue;
+    steps[i] = uint8_t(1 + rng() % 60);
+    const double x = double(i % w), y = double(i / w);
+    const int value = int(128 + 120 * std::sin(x * 0.05) * std::cos(y * 0.07));
+    values.push_back(MaxIndexForStep(steps[i]) * value / 255);
+  }
+  ValueCodingParams p = Params(1, 0, 255);
+  p.point_steps = steps.data();
+  auto coded = EncodeValues(mask.data(), w, h, values, p);
+  ASSERT_TRUE(coded.ok()) << coded.status().message();
+  auto decoded =
+      DecodeValues(coded->data(), coded->size(), mask.data(), w, h, p);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().message();
+  EXPECT_EQ(*decoded, values);
+  // The steps are part of the prediction: other steps decode other indices.
+  std::vector<uint8_t> other_steps = steps;
+  for (uint8_t& step : other_steps) step = step ? 7 : 0;
+  ValueCodingParams other_params = p;
+  other_params.point_steps = other_steps.data();
+  auto other = DecodeValues(coded->data(), coded->size(), mask.data(), w, h,
+                            other_params);
+  EXPECT_TRUE(!other.ok() || *other != values);
+
+  // One index past 255 at its step is refused, at the step's own bound.
+  const size_t first =
+      size_t(std::find(mask.begin(), mask.end(), 1) - mask.begin());
+  steps[first] = 40;  // indices 0..6
+  std::vector<int32_t> bad = values;
+  bad[0] = 6;
+  EXPECT_TRUE(EncodeValues(mask.data(), w, h, bad, p).ok());
+  bad[0] = 7;
+  EXPECT_FALSE(EncodeValues(mask.data(), w, h, bad, p).ok());
+}
+
 TEST(Values, TruncationIsAnError) {
   const auto mask = MakeRandomMask(90, 70, 0.2, 2);
   const ValueCodingParams p = Params(3, -255, 255);
@@ -575,10 +618,11 @@ TEST(Container, FieldChecksGiveClearErrors) {
   EXPECT_NE(ParseStatus(magic).message().find("magic"), std::string::npos);
 
   auto version = good;
-  version[4] = 3;
+  version[4] = kFormatVersion + 1;
   Status st = ParseStatus(Reseal(version));
   EXPECT_EQ(st.code(), StatusCode::kUnsupported);
-  EXPECT_NE(st.message().find("version 3"), std::string::npos);
+  EXPECT_NE(st.message().find("version " + std::to_string(kFormatVersion + 1)),
+            std::string::npos);
 
   Header zero = SmallHeader();
   zero.width = 0;

@@ -153,9 +153,11 @@ TEST_F(Cli, DensityMasksLumaPreferenceMaskOutAndRateControl) {
   ASSERT_EQ(r.code, 0) << r.err;
   r = Spix("info --json " + Path("d.spix"));
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_NE(r.out.find("\"version\": 2"), std::string::npos) << r.out;
+  // Version 3: luma preference with steps per point (QMAP).
+  EXPECT_NE(r.out.find("\"version\": 3"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("positions: density field"), std::string::npos);
   EXPECT_NE(r.out.find("\"tag\": \"CHRM\""), std::string::npos);
+  EXPECT_NE(r.out.find("\"tag\": \"QMAP\""), std::string::npos);
   const size_t at = r.out.find("\"known_pixels\": ");
   ASSERT_NE(at, std::string::npos);
   const long known = std::stol(r.out.substr(at + 16));

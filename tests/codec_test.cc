@@ -437,7 +437,7 @@ TEST(LumaPreference, FewerChromaPointsSmallerFileSimilarQuality) {
     ParsedContainer parsed;
     const ChunkView* chroma = ChunkOf(preferred, kChromaChunkTag, &parsed);
     ASSERT_NE(chroma, nullptr);
-    EXPECT_EQ(parsed.header.version, 2);
+    EXPECT_EQ(parsed.header.version, 3);  // with luma steps per point
     EXPECT_LT(preferred.size(), full.size()) << int(mode);
     const double psnr_full = Psnr(image, MustDecode(full));
     const double psnr_preferred = Psnr(image, MustDecode(preferred));
@@ -557,6 +557,120 @@ TEST(LumaPreference, GreyImagesIgnoreItAndTheLearnedDecoderRefusesIt) {
   EXPECT_NE(ChunkOf(diffusion, kChromaChunkTag, &parsed), nullptr);
   o.chroma_fraction = -0.5;
   EXPECT_FALSE(Encode(SyntheticImage(40, 30, 3), o).ok());
+}
+
+// Luma steps per point (QMAP): finer where points are sparse, coarser where
+// they cluster, at most two octaves from the base step either way.
+TEST(StepMap, StepsFollowTheLocalDensityWithinTwoOctaves) {
+  const int w = 96, h = 48;
+  // Every second pixel of every second row on the left, every eighth of
+  // every eighth row on the right: 16 times less dense (25 times in the
+  // 9x9 windows of radius 4 around the points).
+  std::vector<uint8_t> mask(size_t(w) * h, 0);
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      const int spacing = x < w / 2 ? 2 : 8;
+      mask[size_t(y) * w + x] = x % spacing == 0 && y % spacing == 0;
+    }
+  }
+  auto step_at = [&](const std::vector<uint8_t>& steps, int x, int y) {
+    return int(steps[size_t(y) * w + x]);
+  };
+  const std::vector<uint8_t> flat = PointSteps(mask, w, h, 16, StepMap{});
+  for (size_t i = 0; i < mask.size(); ++i) {
+    EXPECT_EQ(flat[i], mask[i] ? 16 : 0) << i;
+  }
+  for (int exponent : {4, 8, 16}) {
+    const std::vector<uint8_t> steps =
+        PointSteps(mask, w, h, 16, StepMap{uint8_t(exponent), 4});
+    const int dense = step_at(steps, 12, 24), sparse = step_at(steps, 72, 24);
+    EXPECT_GT(dense, sparse) << exponent;
+    EXPECT_LT(sparse, 16) << exponent;
+    for (size_t i = 0; i < mask.size(); ++i) {
+      if (!mask[i]) {
+        EXPECT_EQ(steps[i], 0);
+        continue;
+      }
+      EXPECT_GE(steps[i], 4) << i;
+      EXPECT_LE(steps[i], 64) << i;
+    }
+    if (exponent == 4) {
+      // 25 times the points in a 9x9 window: steps 25^(1/4) apart.
+      EXPECT_NEAR(double(dense) / sparse, std::pow(25.0, 0.25), 0.3);
+    } else {
+      EXPECT_EQ(sparse, 4) << exponent;  // two octaves below 16, the most
+    }
+  }
+  // A regular grid away from the borders: one step, the base.
+  std::vector<uint8_t> grid(size_t(w) * h, 0);
+  for (int y = 0; y < h; y += 4) {
+    for (int x = 0; x < w; x += 4) grid[size_t(y) * w + x] = 1;
+  }
+  const std::vector<uint8_t> even = PointSteps(grid, w, h, 20, StepMap{8, 4});
+  EXPECT_EQ(step_at(even, 40, 20), step_at(even, 60, 28));
+}
+
+// The default colour file carries a step map (version 3); without one, or
+// with a luma step of 1, the file is version 2 as before.
+TEST(StepMap, DefaultFilesCarryItAndDecodersCheckIt) {
+  const Image image = HalfTexturedImage(128, 96);
+  EncodeOptions o;
+  o.effort = 3;
+  o.density = 0.08;
+  const auto mapped = MustEncode(image, o);
+  ParsedContainer parsed;
+  const ChunkView* qmap = ChunkOf(mapped, kStepMapChunkTag, &parsed);
+  ASSERT_NE(qmap, nullptr);
+  EXPECT_EQ(parsed.header.version, 3);
+  ASSERT_EQ(qmap->size, 2u);
+  EXPECT_EQ(qmap->data[0], kDefaultLumaStepExponent);
+  const double psnr_mapped = Psnr(image, MustDecode(mapped));
+  auto info = Inspect(mapped.data(), mapped.size());
+  ASSERT_TRUE(info.ok());
+  EXPECT_NE(info->chunks.back().what.find("luma steps"), std::string::npos);
+
+  o.luma_step_exponent = 0;
+  const auto flat = MustEncode(image, o);
+  EXPECT_EQ(ChunkOf(flat, kStepMapChunkTag, &parsed), nullptr);
+  EXPECT_EQ(parsed.header.version, 2);
+  EXPECT_GT(psnr_mapped, Psnr(image, MustDecode(flat)) - 1.0);
+  o.luma_step_exponent = -1;
+  o.quant_step_luma = 1;
+  o.quant_step_chroma = 8;
+  EXPECT_EQ(ChunkOf(MustEncode(image, o), kStepMapChunkTag, &parsed), nullptr);
+  o.luma_step_exponent = kMaxStepExponent + 1;
+  EXPECT_FALSE(Encode(image, o).ok());
+
+  // Files rebuilt around a changed QMAP: bad payloads, a version-2 header,
+  // no CHRM chunk; each refused with a message, never decoded.
+  auto rebuilt = [&](int version, bool keep_chroma,
+                     std::vector<uint8_t> payload) {
+    auto container = ParseContainer(mapped.data(), mapped.size());
+    EXPECT_TRUE(container.ok());
+    Header header = container->header;
+    header.version = uint8_t(version);
+    std::vector<Chunk> chunks;
+    for (const ChunkView& c : container->chunks) {
+      if (c.tag == kChromaChunkTag && !keep_chroma) continue;
+      if (c.tag == kStepMapChunkTag) {
+        chunks.push_back({c.tag, payload});
+      } else {
+        chunks.push_back(
+            {c.tag, std::vector<uint8_t>(c.data, c.data + c.size)});
+      }
+    }
+    return WriteContainer(header, chunks);
+  };
+  const std::vector<uint8_t> good = {qmap->data[0], qmap->data[1]};
+  EXPECT_EQ(Psnr(image, MustDecode(rebuilt(3, true, good))), psnr_mapped);
+  for (const auto& bad : {rebuilt(3, true, {0, 3}), rebuilt(3, true, {17, 3}),
+                          rebuilt(3, true, {4, 0}), rebuilt(3, true, {4, 65}),
+                          rebuilt(3, true, {4}), rebuilt(3, true, {4, 3, 0}),
+                          rebuilt(2, true, good), rebuilt(3, false, good)}) {
+    auto decoded = Decode(bad.data(), bad.size());
+    EXPECT_FALSE(decoded.ok());
+    EXPECT_FALSE(Inspect(bad.data(), bad.size()).ok());
+  }
 }
 
 TEST(MaskSelection, RandomMaskHasExactCountAndGridIsRegular) {

@@ -28,6 +28,7 @@ struct EncodeArgs {
   std::string mask_error = "mae";
   int nlpe_cycles = EncodeOptions().nlpe_cycles;
   double chroma_fraction = EncodeOptions().chroma_fraction;
+  int luma_step_exponent = EncodeOptions().luma_step_exponent;
   bool tonal = true;
   std::string quant;  // empty: the operator's default
   uint32_t seed = EncodeOptions().seed;
@@ -94,6 +95,7 @@ int RunEncode(const EncodeArgs& a) {
   options.tonal = a.tonal && (!learned || a.tonal_steps > 0);
   options.tonal_steps = a.tonal_steps;
   options.chroma_fraction = a.chroma_fraction;
+  options.luma_step_exponent = a.luma_step_exponent;
   options.models_dir = a.models;
   options.threads = a.threads;
   ProgressLine progress(!a.quiet && !a.json);
@@ -310,7 +312,17 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
       "encoder picks per image, luma from 12 where the image is smooth "
       "(more so at high densities) to 32 where texture makes any "
       "reconstruction err, chroma the same at most 24 (12,24 with -i "
-      "learned)");
+      "learned). With luma preference the luma step is that of a point of "
+      "average density (see --luma-step-exponent)");
+  AddIntegerOption(
+      cmd, "--luma-step-exponent", &args->luma_step_exponent, 0,
+      kMaxStepExponent,
+      "Luma preference: each luma point's step follows the local density "
+      "of points to the power N/16, finer where points are sparse (each "
+      "then shapes a larger area), coarser in dense clusters, within 4x "
+      "either way; 0 = one step for all. Default: 4 (0 with a luma step "
+      "of 1); on Kodak about 4 % fewer bits than one step")
+      ->default_str("4");
   CLI::Option* bpp = AddRealOption(
       cmd, "--target-bpp", &args->target_bpp, 0, 64,
       "Search density (and quantisation, unless --quant is given) for the "

@@ -44,17 +44,22 @@ full "$tmp/tall.ppm" -o "$here/tall_random_d50_q16.spix" -d 0.5 -m random -q 16,
 # Version 2: a density-field mask; luma preference on a density field and on
 # a flat halftone.
 full "$tmp/rgb.ppm" -o "$here/v2_rgb_density_d15_q1.spix" -d 0.15 -m density -q 1
-enc "$tmp/rgb.ppm" -o "$here/v2_rgb_density_cf25_q8.spix" -d 0.2 -m density -q 8 --chroma-fraction 0.25
-enc "$tmp/rgb.ppm" -o "$here/v2_rgb_halftone_cf50_q4.spix" -d 0.1 -m halftone -q 4 --tonal --chroma-fraction 0.5
+# (One luma step for all points: version 3 files carry steps per point.)
+enc "$tmp/rgb.ppm" -o "$here/v2_rgb_density_cf25_q8.spix" -d 0.2 -m density -q 8 --chroma-fraction 0.25 --luma-step-exponent 0
+enc "$tmp/rgb.ppm" -o "$here/v2_rgb_halftone_cf50_q4.spix" -d 0.1 -m halftone -q 4 --tonal --chroma-fraction 0.5 --luma-step-exponent 0
 # A binary-tree mask.
 enc "$tmp/grey.pgm" -o "$here/v2_grey_tree_d15_q2.spix" -d 0.15 -m tree -q 2
 # Version 2, edge-enhancing diffusion: chroma everywhere, luma preference,
 # grey.
 eed() { "$spix" encode "$@" -i eed --tonal -f --quiet; }
 eed "$tmp/rgb.ppm" -o "$here/v2_eed_rgb_density_d15_q4.spix" -d 0.15 -m density -q 4,8 --chroma-fraction 1
-eed "$tmp/rgb.ppm" -o "$here/v2_eed_rgb_density_cf25_q8.spix" -d 0.2 -m density -q 8,16 --chroma-fraction 0.25
+eed "$tmp/rgb.ppm" -o "$here/v2_eed_rgb_density_cf25_q8.spix" -d 0.2 -m density -q 8,16 --chroma-fraction 0.25 --luma-step-exponent 0
 eed "$tmp/grey.pgm" -o "$here/v2_eed_grey_halftone_d20_q2.spix" -d 0.2 -m halftone -q 2,4 --chroma-fraction 1
-eed "$tmp/rgb.ppm" -o "$here/v2_eed_rgb_tree_cf25_q8.spix" -d 0.2 -m tree -q 8,16 --chroma-fraction 0.25
+eed "$tmp/rgb.ppm" -o "$here/v2_eed_rgb_tree_cf25_q8.spix" -d 0.2 -m tree -q 8,16 --chroma-fraction 0.25 --luma-step-exponent 0
+# Version 3: luma steps per point (QMAP), under EED on a tree and under
+# diffusion on a density field.
+eed "$tmp/rgb.ppm" -o "$here/v3_eed_rgb_tree_cf25_q8_x4.spix" -d 0.2 -m tree -q 8,16 --chroma-fraction 0.25 --luma-step-exponent 4
+enc "$tmp/rgb.ppm" -o "$here/v3_rgb_density_cf25_q12_x8.spix" -d 0.2 -m density -q 12 --chroma-fraction 0.25 --luma-step-exponent 8
 # The learned decoder (g, the default): the shipped weights, named, and one
 # LibTorch thread. The header records the weights' hash; the full SHA-256
 # goes next to the files, so the test can say which weights they need.

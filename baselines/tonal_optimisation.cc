@@ -159,15 +159,19 @@ PlanarImage OptimiseTonalValues(const PlanarImage& image,
     std::vector<float> u =
         Cgls(m, f, nullptr, options.iterations, options.relative_tolerance, &x);
     if (options.quantise && options.quantise_groups > 1) {
-      // Group k holds every quantise_groups-th point in raster order, from
-      // the k-th: spread evenly, so every free point has fixed neighbours.
+      // By default group k holds every quantise_groups-th point in raster
+      // order, from the k-th: spread evenly, so every free point has fixed
+      // neighbours.
       const int groups = options.quantise_groups;
       std::vector<uint8_t> fixed(n, 0);
       for (int group = 0; group < groups; ++group) {
         size_t point = 0;
         for (size_t i = 0; i < n; ++i) {
           if (!mask[i]) continue;
-          if (int(point++ % groups) != group) continue;
+          const int in = options.quantise_group ? options.quantise_group(i)
+                                                : int(point % groups);
+          ++point;
+          if (in != group) continue;
           x[i] = options.quantise(c, i, x[i]);
           fixed[i] = 1;
         }

@@ -35,6 +35,10 @@ struct TonalOptions {
   std::function<float(int channel, size_t pixel, float value)> quantise;
   int quantise_groups = 1;
   int requantise_iterations = 1;
+  // The group (0..quantise_groups - 1) of the point at a pixel index; null:
+  // group k holds every quantise_groups-th point in raster order, from the
+  // k-th.
+  std::function<int(size_t pixel)> quantise_group;
 };
 
 // Returns the image whose mask pixels hold the optimised values (not

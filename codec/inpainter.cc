@@ -147,6 +147,19 @@ void TuneLumaAndChroma(const Header& header,
                 int32_t(std::lround(std::clamp(value, -1e6f, 1e6f))), step) *
             step);
       };
+      // With steps per point, the points of the base step or finer (where
+      // the mask is sparse) are rounded first and the coarser ones tuned
+      // again around them: on Kodak -1.5 % BD-rate against interleaved
+      // halves (benchmarks/results/kodak_point_steps).
+      const int base = header.quant_step_luma;
+      const bool varied = std::any_of(
+          luma_steps.begin(), luma_steps.end(),
+          [base](uint8_t step) { return step != 0 && step != base; });
+      if (varied && options.quantise_groups == 2) {
+        options.quantise_group = [&luma_steps, base](size_t pixel) {
+          return luma_steps[pixel] > base ? 1 : 0;
+        };
+      }
       *luma = OptimiseTonalValues(*luma, luma_mask, options);
       return;
     }

@@ -161,11 +161,15 @@ TEST(Tonal, QuantisingInGroupsBeatsRoundingOnce) {
   }
   const std::vector<uint8_t> mask = RandomMask(w, h, 0.1, 5);
   auto round = [](float v) { return 16.f * std::round(v / 16.f); };
-  auto error_with_groups = [&](int groups) {
+  auto error_with_groups = [&](int groups, bool by_columns = false) {
     TonalOptions o;
     o.quantise = [&](int, size_t, float v) { return round(v); };
     o.quantise_groups = groups;
     o.requantise_iterations = 3;
+    // A grouping of the caller's: points in even columns first.
+    if (by_columns) {
+      o.quantise_group = [&](size_t pixel) { return int(pixel % 2); };
+    }
     PlanarImage g = OptimiseTonalValues(f, mask, o);
     for (size_t i = 0; i < mask.size(); ++i) {
       if (!mask[i]) continue;
@@ -183,6 +187,10 @@ TEST(Tonal, QuantisingInGroupsBeatsRoundingOnce) {
     return error;
   };
   EXPECT_LT(error_with_groups(2), 0.97 * error_with_groups(1));
+  // The caller's grouping is the one used (another error), and it too
+  // stores values on the grid and beats rounding once.
+  EXPECT_LT(error_with_groups(2, true), error_with_groups(1));
+  EXPECT_NE(error_with_groups(2, true), error_with_groups(2));
 }
 
 // Moving density to where homogeneous diffusion errs lowers its error on an

@@ -6,14 +6,22 @@ set ylabel 'PSNR RGB (dB)'
 set grid
 set key bottom right
 $c0 << EOD
-0.0658569 24.2084
-0.0983124 25.2404
+0.066296 24.2793
+0.0992008 25.3223
+0.164099 26.798
+0.264178 28.3805
+0.403555 30.0405
+0.61197 31.88
+EOD
+$c1 << EOD
+0.065857 24.2084
+0.0983125 25.2404
 0.162875 26.7068
-0.262866 28.3145
+0.262866 28.3146
 0.401164 29.9684
 0.61017 31.8473
 EOD
-$c1 << EOD
+$c2 << EOD
 0.0697124 24.2948
 0.104345 25.2987
 0.17562 26.8175
@@ -21,7 +29,7 @@ $c1 << EOD
 0.434182 30.1252
 0.645511 31.8942
 EOD
-$c2 << EOD
+$c3 << EOD
 0.097435 21.6835
 0.140802 23.8522
 0.210114 25.8486
@@ -34,7 +42,7 @@ $c2 << EOD
 1.21301 33.9167
 2.31538 38.034
 EOD
-$c3 << EOD
+$c4 << EOD
 0.10257 25.6749
 0.190384 27.6599
 0.274416 28.9319
@@ -44,7 +52,7 @@ $c3 << EOD
 0.877265 34.4809
 1.92966 39.4463
 EOD
-$c4 << EOD
+$c5 << EOD
 0.0599619 25.0254
 0.0992694 26.3359
 0.149307 27.5208
@@ -54,7 +62,7 @@ $c4 << EOD
 0.9982 35.9784
 1.9977 40.7907
 EOD
-$c5 << EOD
+$c6 << EOD
 0.0672099 25.7077
 0.108714 27.0959
 0.187486 28.8577
@@ -63,7 +71,7 @@ $c5 << EOD
 0.827371 35.6498
 1.24921 38.2321
 EOD
-$c6 << EOD
+$c7 << EOD
 0.142537 25.956
 0.216192 27.4515
 0.367117 29.389
@@ -72,13 +80,14 @@ $c6 << EOD
 0.809262 33.6449
 1.74636 38.2727
 EOD
-plot $c0 with linespoints lw 2 title 'spix:eed:tree:tonal:cfauto:qauto:qmap4', \
-     $c1 with linespoints lw 2 title 'spix:eed:tree:tonal:cfauto:qauto', \
-     $c2 with linespoints lw 2 title 'jpeg', \
-     $c3 with linespoints lw 2 title 'webp', \
-     $c4 with linespoints lw 2 title 'jp2', \
-     $c5 with linespoints lw 2 title 'avif', \
-     $c6 with linespoints lw 2 title 'jxl'
+plot $c0 with linespoints lw 2 title 'spix:eed:tree:tonal:cfauto:qauto:qmap4:e7', \
+     $c1 with linespoints lw 2 title 'spix:eed:tree:tonal:cfauto:qauto:qmap4', \
+     $c2 with linespoints lw 2 title 'spix:eed:tree:tonal:cfauto:qauto', \
+     $c3 with linespoints lw 2 title 'jpeg', \
+     $c4 with linespoints lw 2 title 'webp', \
+     $c5 with linespoints lw 2 title 'jp2', \
+     $c6 with linespoints lw 2 title 'avif', \
+     $c7 with linespoints lw 2 title 'jxl'
 set terminal pngcairo size 900,600
 set output 'rd.png'
 replot

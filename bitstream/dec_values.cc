@@ -72,7 +72,8 @@ StatusOr<std::vector<int32_t>> DecodeValues(const uint8_t* data, size_t size,
           return CorruptData("values: residual code out of range");
         }
         v[c] = pred[c] + residual;
-        if (v[c] < Lowest(params, c) || v[c] > Highest(params, c, step0)) {
+        if (v[c] < LowestIndex(params, c) ||
+            v[c] > HighestIndex(params, c, step0)) {
           return CorruptData("values: decoded index outside its channel range");
         }
         if (c == 0) luma_zero = residual == 0;

@@ -67,7 +67,8 @@ StatusOr<std::vector<uint8_t>> EncodeValues(const uint8_t* mask, int width,
       predictor.Predict(x, y, pred, act, step0);
       int luma_zero = 0;
       for (int c = 0; c < channels; ++c) {
-        if (v[c] < Lowest(params, c) || v[c] > Highest(params, c, step0)) {
+        if (v[c] < LowestIndex(params, c) ||
+            v[c] > HighestIndex(params, c, step0)) {
           return InvalidArgument("values: index " + std::to_string(v[c]) +
                                  " outside its channel range");
         }

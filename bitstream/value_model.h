@@ -31,10 +31,10 @@ struct ValueCodingParams {
 inline int32_t MaxIndexForStep(int32_t step) { return (255 + step / 2) / step; }
 
 // Channel c's index range at a pixel whose channel-0 step is step0.
-inline int32_t Lowest(const ValueCodingParams& p, int c) {
+inline int32_t LowestIndex(const ValueCodingParams& p, int c) {
   return c == 0 && p.point_steps ? 0 : p.lo[c];
 }
-inline int32_t Highest(const ValueCodingParams& p, int c, int32_t step0) {
+inline int32_t HighestIndex(const ValueCodingParams& p, int c, int32_t step0) {
   return c == 0 && p.point_steps ? MaxIndexForStep(step0) : p.hi[c];
 }
 

@@ -167,7 +167,7 @@ std::vector<uint8_t> PointSteps(const std::vector<uint8_t>& mask, int width,
 }
 
 int32_t QuantizeWithStep(int32_t value, int32_t step) {
-  return std::clamp(Quantize(value, step), 0, Quantize(255, step));
+  return std::clamp(Quantize(value, step), 0, MaxIndexForStep(step));
 }
 
 }  // namespace spix

@@ -9,12 +9,6 @@
 namespace spix {
 namespace {
 
-int64_t FloorDiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-  return q;
-}
-
 int ActivityBucket(int64_t deviation) {
   if (deviation <= 0) return 0;
   if (deviation <= 1) return 1;

@@ -27,6 +27,13 @@ struct ValueCodingParams {
   const uint8_t* point_steps = nullptr;
 };
 
+// floor(a / b) for b != 0, also for negative operands (C++ division
+// truncates towards zero).
+inline int64_t FloorDiv(int64_t a, int64_t b) {
+  const int64_t q = a / b;
+  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
 // The highest index of a 0..255 value at a step.
 inline int32_t MaxIndexForStep(int32_t step) { return (255 + step / 2) / step; }
 

@@ -68,14 +68,19 @@ TonalOptions DiffusionTonal(int effort, int threads) {
   return tonal;
 }
 
+// The nearest integer to a tuned value, which may lie far out of range.
+int32_t NearestInt(float value) {
+  return int32_t(std::lround(std::clamp(value, -1e6f, 1e6f)));
+}
+
 // Rounds a value of channel `first + channel` of the header to what the file
 // stores (dequantised).
 std::function<float(int, size_t, float)> Quantiser(const Header& header,
                                                    int first) {
   return [header, first](int channel, size_t, float value) {
     const int c = first + channel;
-    const int32_t v = int32_t(std::lround(std::clamp(value, -1e6f, 1e6f)));
-    return float(QuantizeValue(header, c, v) * QuantStep(header, c));
+    return float(QuantizeValue(header, c, NearestInt(value)) *
+                 QuantStep(header, c));
   };
 }
 
@@ -142,10 +147,7 @@ void TuneLumaAndChroma(const Header& header,
     if (task == 0) {
       options.quantise = [&luma_steps](int, size_t pixel, float value) {
         const int32_t step = luma_steps[pixel];
-        return float(
-            QuantizeWithStep(
-                int32_t(std::lround(std::clamp(value, -1e6f, 1e6f))), step) *
-            step);
+        return float(QuantizeWithStep(NearestInt(value), step) * step);
       };
       // With steps per point, the points of the base step or finer (where
       // the mask is sparse) are rounded first and the coarser ones tuned

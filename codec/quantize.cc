@@ -22,12 +22,6 @@ int32_t StepOf(const Header& h, int channel) {
 
 uint8_t Clamp255(int32_t v) { return uint8_t(std::clamp(v, 0, 255)); }
 
-int64_t FloorDiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-  return q;
-}
-
 // round(2^((k + 1/2) / 8) * 2^16) and round(2^(k / 8) * 2^16), k = 0..7.
 constexpr uint32_t kHalfEighthBounds[8] = {68438, 74632,  81386,  88752,
                                            96785, 105545, 115098, 125515};

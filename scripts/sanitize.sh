@@ -31,8 +31,26 @@ run_fuzzer() {  # NAME CORPUS SECONDS SEED_FILE...
   mkdir -p "$corpus"
   cp "$@" "$corpus/"
   echo "sanitize: fuzzing ${name} (${corpus}) for ${time} s"
-  build-fuzz/"$name" -max_total_time="$time" -rss_limit_mb=2048 \
-    -timeout=10 -print_final_stats=1 "$corpus" 2>&1 | tail -n 12
+  # The whole log is kept; on a finding its report and the input (base64)
+  # are printed, since the last lines alone name neither.
+  local log=build-fuzz/fuzz-$2.log
+  rm -f build-fuzz/"$2"-*
+  if build-fuzz/"$name" -max_total_time="$time" -rss_limit_mb=2048 \
+    -timeout=10 -print_final_stats=1 -artifact_prefix=build-fuzz/$2- \
+    "$corpus" >"$log" 2>&1; then
+    tail -n 12 "$log"
+    return
+  fi
+  echo "sanitize: ${name} failed; its report (${log}):"
+  grep -m1 -A80 -e '==ERROR' -e 'runtime error' -e 'deadly signal' \
+    -e 'ERROR: libFuzzer' "$log" || tail -n 80 "$log"
+  for input in build-fuzz/"$2"-*; do
+    [ -f "$input" ] || continue
+    echo "input ${input} (base64):"
+    head -c 65536 "$input" | base64 -w 0
+    echo
+  done
+  return 1
 }
 run_fuzzer fuzz_decode decode "$seconds" tests/golden/*.spix
 run_fuzzer fuzz_weights weights "$seconds" tests/fuzz/corpus/weights/*

@@ -481,14 +481,14 @@ StatusOr<std::vector<Image>> MeanOfSystems(const FillOptions& options,
         "the default fill searches two losses, each with its own prior and "
         "weights; name a loss to name a prior or weights");
   }
-  const int systems = int(std::size(kEnsembleLosses));
+  constexpr int systems = int(std::size(kEnsembleLosses));
   std::vector<Image> mean;
   for (int k = 0; k < systems; ++k) {
     FillOptions o = options;
     o.loss = kEnsembleLosses[k];
     o.restarts = std::max(1, (options.restarts + systems - 1 - k) / systems);
     if (options.progress) {
-      o.progress = [&options, k, systems](double done) {
+      o.progress = [&options, k](double done) {
         options.progress((k + done) / systems);
       };
     }

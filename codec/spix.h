@@ -40,7 +40,7 @@ struct EncodeOptions {
   // The decoder the file is made for (codec/inpainter.h lists them). The
   // default, edge-enhancing diffusion, needs no weights and is the best per
   // bit: on Kodak, with the defaults below, 35 % fewer bits than JPEG
-  // (benchmarks/results/kodak_point_steps) and 0.50 dB over homogeneous
+  // (benchmarks/results/kodak_value_radius) and 0.50 dB over homogeneous
   // diffusion on the same masks (benchmarks/results/kodak_tree). The
   // learned generator g (kWganGenerator) needs the weight files (see
   // models_dir) and, on flat halftones, 66 % more bits than JPEG.

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <random>
+#include <set>
 
 #include "bitstream/binary_tree.h"
 #include "bitstream/container.h"
@@ -472,6 +473,40 @@ TEST(Values, RoundTripAtManyDensitiesSizesAndRanges) {
     ASSERT_TRUE(decoded.ok()) << decoded.status().message();
     EXPECT_EQ(*decoded, values) << c.w << "x" << c.h;
   }
+}
+
+TEST(Values, EncoderKeepsTheShortestOfItsRadiiAndAnyRadiusDecodes) {
+  const int w = 160, h = 120;
+  const auto mask = MakeRandomMask(w, h, 0.05, 11);
+  const ValueCodingParams p = Params(3, -255, 255);
+  const auto values = MakeValues(mask, w, p, 5);
+  auto chosen = EncodeValues(mask.data(), w, h, values, p);
+  ASSERT_TRUE(chosen.ok()) << chosen.status().message();
+  const int guess = PredictionRadiusForDensity(0.05);
+  // The seven radii the encoder tries (docs/format.md).
+  const std::set<int> tried = {guess * 3 / 5, guess * 3 / 4, guess * 7 / 8,
+                               guess,         guess * 8 / 7, guess * 4 / 3,
+                               guess * 5 / 3};
+  EXPECT_EQ(tried.count((*chosen)[0]), 1u);
+  std::set<size_t> sizes;
+  for (int r = 1; r <= kMaxPredictionRadius; ++r) {
+    auto coded = EncodeValues(mask.data(), w, h, values, p, r);
+    ASSERT_TRUE(coded.ok()) << coded.status().message();
+    EXPECT_EQ((*coded)[0], r);
+    auto decoded =
+        DecodeValues(coded->data(), coded->size(), mask.data(), w, h, p);
+    ASSERT_TRUE(decoded.ok()) << r << ": " << decoded.status().message();
+    EXPECT_EQ(*decoded, values) << r;
+    sizes.insert(coded->size());
+    if (tried.count(r)) {
+      EXPECT_LE(chosen->size(), coded->size()) << r;
+    }
+  }
+  EXPECT_GT(sizes.size(), 1u);  // the radius matters
+  EXPECT_FALSE(EncodeValues(mask.data(), w, h, values, p, 0).ok());
+  EXPECT_FALSE(
+      EncodeValues(mask.data(), w, h, values, p, kMaxPredictionRadius + 1)
+          .ok());
 }
 
 TEST(Values, ExtremeResidualsRoundTrip) {

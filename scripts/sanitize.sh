@@ -26,26 +26,26 @@ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 cmake --build build-fuzz -j"$(nproc)" --target fuzz_decode fuzz_weights \
   fuzz_image_header
 run_fuzzer() {  # NAME CORPUS SECONDS UNIT_TIMEOUT SEED_FILE...
-  local name=$1 corpus=build-fuzz/corpus-$2 time=$3 unit_timeout=$4
+  local name=$1 tag=$2 time=$3 unit_timeout=$4
+  local corpus=build-fuzz/corpus-$tag log=build-fuzz/fuzz-$tag.log
   shift 4
   mkdir -p "$corpus"
   cp "$@" "$corpus/"
   echo "sanitize: fuzzing ${name} (${corpus}) for ${time} s"
   # The whole log is kept; on a finding its report and the input (base64)
   # are printed, since the last lines alone name neither.
-  local log=build-fuzz/fuzz-$2.log
-  rm -f build-fuzz/"$2"-*
+  rm -f build-fuzz/"$tag"-*
   # `timeout` also ends a run that hangs without libFuzzer's own timer.
   if timeout $((time + 120)) build-fuzz/"$name" -max_total_time="$time" \
     -rss_limit_mb=2048 -timeout="$unit_timeout" -print_final_stats=1 \
-    -artifact_prefix=build-fuzz/$2- "$corpus" >"$log" 2>&1; then
+    -artifact_prefix=build-fuzz/"$tag"- "$corpus" >"$log" 2>&1; then
     tail -n 12 "$log"
     return
   fi
   echo "sanitize: ${name} failed; its report (${log}):"
   grep -m1 -A80 -e '==ERROR' -e 'runtime error' -e 'deadly signal' \
     -e 'ERROR: libFuzzer' "$log" || tail -n 80 "$log"
-  for input in build-fuzz/"$2"-*; do
+  for input in build-fuzz/"$tag"-*; do
     [ -f "$input" ] || continue
     echo "input ${input} (base64):"
     head -c 65536 "$input" | base64 -w 0

@@ -1,6 +1,5 @@
 #include "bitstream/dec_values.h"
 
-#include <algorithm>
 #include <memory>
 #include <string>
 
@@ -60,10 +59,7 @@ StatusOr<std::vector<int32_t>> DecodeValues(const uint8_t* data, size_t size,
   for (int y = 0; y < height; ++y) {
     for (int x = 0; x < width; ++x) {
       if (!mask[size_t(y) * width + x]) continue;
-      const int32_t step0 =
-          params.point_steps
-              ? std::max<int32_t>(1, params.point_steps[size_t(y) * width + x])
-              : 1;
+      const int32_t step0 = Step0At(params, size_t(y) * width + x);
       predictor.Predict(x, y, pred, act, step0);
       int luma_zero = 0;
       for (int c = 0; c < channels; ++c) {

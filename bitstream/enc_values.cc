@@ -63,10 +63,7 @@ StatusOr<std::vector<uint8_t>> EncodeValues(const uint8_t* mask, int width,
       if (!mask[size_t(y) * width + x]) continue;
       const int32_t* v = &values[next];
       next += channels;
-      const int32_t step0 =
-          params.point_steps
-              ? std::max<int32_t>(1, params.point_steps[size_t(y) * width + x])
-              : 1;
+      const int32_t step0 = Step0At(params, size_t(y) * width + x);
       predictor.Predict(x, y, pred, act, step0);
       int luma_zero = 0;
       for (int c = 0; c < channels; ++c) {

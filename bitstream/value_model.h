@@ -3,6 +3,7 @@
 #ifndef SPIX_BITSTREAM_VALUE_MODEL_H_
 #define SPIX_BITSTREAM_VALUE_MODEL_H_
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -36,6 +37,11 @@ inline int64_t FloorDiv(int64_t a, int64_t b) {
 
 // The highest index of a 0..255 value at a step.
 inline int32_t MaxIndexForStep(int32_t step) { return (255 + step / 2) / step; }
+
+// Channel 0's step at a pixel: its point step, or 1 without point steps.
+inline int32_t Step0At(const ValueCodingParams& p, size_t pixel) {
+  return p.point_steps ? std::max<int32_t>(1, p.point_steps[pixel]) : 1;
+}
 
 // Channel c's index range at a pixel whose channel-0 step is step0.
 inline int32_t LowestIndex(const ValueCodingParams& p, int c) {

@@ -172,7 +172,7 @@ PlanarImage OptimiseTonalValues(const PlanarImage& image,
                                                 : int(point % groups);
           ++point;
           if (in != group) continue;
-          x[i] = options.quantise(c, i, x[i]);
+          x[i] = options.quantise(c, i, group, x);
           fixed[i] = 1;
         }
         if (group + 1 < groups) {

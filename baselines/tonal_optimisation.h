@@ -26,13 +26,18 @@ struct TonalOptions {
   const DiffusionTensorField* tensor = nullptr;
   int threads = 1;  // channels optimised in parallel
   // Quantisation-aware passes (off with a null `quantise` or one group).
-  // After the CGLS steps the points are rounded by `quantise(channel,
-  // pixel index, value)` in `quantise_groups` interleaved groups, and after
-  // each group the still-free points take `requantise_iterations` more CGLS
-  // steps, so they compensate the rounding of the points already fixed (R-EED
-  // re-optimises after quantising; this is the batched form of it). The
+  // After the CGLS steps the points are rounded in `quantise_groups`
+  // interleaved groups, and after each group the still-free points take
+  // `requantise_iterations` more CGLS steps, so they compensate the rounding
+  // of the points already fixed (R-EED re-optimises after quantising; this is
+  // the batched form of it). `quantise(channel, pixel index, group, plane)`
+  // returns the value to store at the pixel from the plane's current values
+  // on the mask (0 elsewhere): its own tuned value, and those of earlier
+  // groups and of earlier points of its group (raster order) as stored. The
   // returned mask values are then exactly what `quantise` gives.
-  std::function<float(int channel, size_t pixel, float value)> quantise;
+  std::function<float(int channel, size_t pixel, int group,
+                      const std::vector<float>& plane)>
+      quantise;
   int quantise_groups = 1;
   int requantise_iterations = 1;
   // The group (0..quantise_groups - 1) of the point at a pixel index; null:

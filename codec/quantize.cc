@@ -1,6 +1,7 @@
 #include "codec/quantize.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "bitstream/format.h"
 
@@ -162,6 +163,39 @@ std::vector<uint8_t> PointSteps(const std::vector<uint8_t>& mask, int width,
 
 int32_t QuantizeWithStep(int32_t value, int32_t step) {
   return std::clamp(Quantize(value, step), 0, MaxIndexForStep(step));
+}
+
+float CausalPrediction(const std::vector<float>& plane,
+                       const std::vector<uint8_t>& mask, int width,
+                       size_t pixel, int radius) {
+  const int x = int(pixel % size_t(width)), y = int(pixel / size_t(width));
+  double weights = 0, sum = 0;
+  for (int cx = std::max(0, x - radius); cx <= std::min(width - 1, x + radius);
+       ++cx) {
+    for (int dy = cx < x ? 0 : 1; dy <= radius && dy <= y; ++dy) {
+      const size_t j = size_t(y - dy) * width + cx;
+      if (!mask[j]) continue;
+      const double w = 1.0 / (double(cx - x) * (cx - x) + double(dy) * dy);
+      weights += w;
+      sum += w * plane[j];
+      break;
+    }
+  }
+  return weights > 0 ? float(sum / weights) : -1.f;
+}
+
+int32_t QuantizeTowards(float value, int32_t step, float prediction,
+                        float bias) {
+  const float t = std::clamp(value, -1e6f, 1e6f) / float(step);
+  int32_t index = int32_t(std::lround(t));
+  if (prediction >= 0) {
+    const int32_t target = int32_t(std::lround(prediction / float(step)));
+    if (target != index) {
+      const int32_t towards = index + (target > index ? 1 : -1);
+      if (std::fabs(t - float(towards)) < 0.5f + bias) index = towards;
+    }
+  }
+  return std::clamp(index, 0, MaxIndexForStep(step));
 }
 
 }  // namespace spix

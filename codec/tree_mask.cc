@@ -1,6 +1,7 @@
 #include "codec/tree_mask.h"
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
 
 #include "baselines/diffusion.h"
@@ -16,6 +17,15 @@ namespace {
 // about 1.5 s per image.
 double SplitShare(int effort) {
   return effort <= 6 ? 0.5 : effort <= 8 ? 0.25 : 0.1;
+}
+
+// Leaves are ranked by their squared error times area^-1/4: between the
+// total (which favours large cells) and the mean (which favours small ones
+// on edges). On six Kodak images the total scored 0.03 dB lower at equal
+// size (BENCH).
+double AreaWeight(const TreeCell& c) {
+  return 1.0 /
+         std::sqrt(std::sqrt(double(c.x1 - c.x0 + 1) * (c.y1 - c.y0 + 1)));
 }
 
 // The error growth ranks leaves by: the luma and its reconstruction.
@@ -73,7 +83,7 @@ void GrowTree(const Image& image, uint64_t target, int effort, TreeError error,
     for (size_t k = 0; k < tree->cells().size(); ++k) {
       const TreeCell& c = tree->cells()[k];
       if (c.children >= 0 || !c.Splittable()) continue;
-      leaves.push_back({growth.InCell(c), uint32_t(k)});
+      leaves.push_back({growth.InCell(c) * AreaWeight(c), uint32_t(k)});
     }
     if (leaves.empty()) break;
     // Largest error first; ties (flat cells) by cell order, so every

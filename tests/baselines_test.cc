@@ -163,7 +163,9 @@ TEST(Tonal, QuantisingInGroupsBeatsRoundingOnce) {
   auto round = [](float v) { return 16.f * std::round(v / 16.f); };
   auto error_with_groups = [&](int groups, bool by_columns = false) {
     TonalOptions o;
-    o.quantise = [&](int, size_t, float v) { return round(v); };
+    o.quantise = [&](int, size_t pixel, int, const std::vector<float>& x) {
+      return round(x[pixel]);
+    };
     o.quantise_groups = groups;
     o.requantise_iterations = 3;
     // A grouping of the caller's: points in even columns first.

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 #include <tuple>
 
 #include "bitstream/container.h"
@@ -11,6 +12,7 @@
 #include "codec/encoder.h"
 #include "codec/luma_preference.h"
 #include "codec/mask_selection.h"
+#include "codec/quantize.h"
 #include "codec/spix.h"
 #include "codec/tree_mask.h"
 #include "tests/test_images.h"
@@ -608,6 +610,51 @@ TEST(StepMap, StepsFollowTheLocalDensityWithinTwoOctaves) {
   }
   const std::vector<uint8_t> even = PointSteps(grid, w, h, 20, StepMap{8, 4});
   EXPECT_EQ(step_at(even, 40, 20), step_at(even, 60, 28));
+}
+
+// The encoder's rounding leans towards what the value coder predicts: its
+// prediction agrees with the coder's (to the coder's integer rounding), and
+// a value moves one index towards it only within the bias.
+TEST(RateAwareRounding, LeansTowardsTheValueCodersPrediction) {
+  const int w = 40, h = 30, radius = 5;
+  const std::vector<uint8_t> mask = RandomMask(w, h, 0.15, 3);
+  std::vector<float> plane(mask.size(), 0.f);
+  std::mt19937 rng(7);
+  for (size_t i = 0; i < mask.size(); ++i) {
+    if (mask[i]) plane[i] = float(rng() % 256);
+  }
+  ValueCodingParams params;
+  params.lo[0] = 0;
+  params.hi[0] = 255;
+  params.initial[0] = 128;
+  ValuePredictor coder(w, params, radius);
+  int compared = 0;
+  for (size_t i = 0; i < mask.size(); ++i) {
+    if (!mask[i]) continue;
+    const int x = int(i % w), y = int(i / w);
+    int32_t predicted;
+    int activity;
+    coder.Predict(x, y, &predicted, &activity);
+    const float ours = CausalPrediction(plane, mask, w, i, radius);
+    if (ours >= 0) {
+      EXPECT_NEAR(ours, predicted, 1.0) << x << "," << y;
+      ++compared;
+    }
+    const int32_t value = int32_t(plane[i]);
+    coder.Record(x, y, &value);
+  }
+  EXPECT_GT(compared, 100);
+
+  // 33 at step 10 is index 3.3: the prediction 50 (index 5) pulls it to 4
+  // when 0.7 steps are within 0.5 + bias; a prediction at 3, or none,
+  // leaves the nearest index; indices stay in the step's range.
+  EXPECT_EQ(QuantizeTowards(33.f, 10, 50.f, 0.25f), 4);
+  EXPECT_EQ(QuantizeTowards(33.f, 10, 50.f, 0.1f), 3);
+  EXPECT_EQ(QuantizeTowards(37.f, 10, 10.f, 0.25f), 3);
+  EXPECT_EQ(QuantizeTowards(33.f, 10, 31.f, 0.4f), 3);
+  EXPECT_EQ(QuantizeTowards(33.f, 10, -1.f, 0.4f), 3);
+  EXPECT_EQ(QuantizeTowards(300.f, 10, 250.f, 0.1f), MaxIndexForStep(10));
+  EXPECT_EQ(QuantizeTowards(-20.f, 10, 5.f, 0.1f), 0);
 }
 
 // The default colour file carries a step map (version 3); without one, or

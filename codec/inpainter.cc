@@ -167,7 +167,8 @@ void TuneLumaAndChroma(const Header& header,
         // later groups (fewer free points left to compensate, coarser
         // steps) a little more: bias 0.05 steps in the first, 0.15 in the
         // last (-2.2 % BD-rate on Kodak with the tree ranking of
-        // codec/tree_mask.cc, benchmarks/results/kodak_tree_rounding).
+        // codec/tree_mask.cc, benchmarks/results/kodak_tree_rounding). The
+        // radius is the one the value coder's search starts from.
         const int radius = PredictionRadiusForDensity(
             double(std::count_if(luma_mask.begin(), luma_mask.end(),
                                  [](uint8_t m) { return m != 0; })) /

@@ -269,6 +269,11 @@ DiffusionTensorField EedTensor(const uint8_t* mask, const EedOptions& options,
 void InpaintEed(const uint8_t* mask, const EedOptions& options,
                 PlanarImage* image) {
   InpaintHomogeneous(mask, 128.f, options.threads, image);
+  ContinueEed(mask, options, image);
+}
+
+void ContinueEed(const uint8_t* mask, const EedOptions& options,
+                 PlanarImage* image) {
   for (int outer = 0; outer < options.outer_iterations; ++outer) {
     const DiffusionTensorField field =
         DiffusionTensorField::Edges(*image, options.sigma, options.contrast);

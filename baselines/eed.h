@@ -70,6 +70,12 @@ int SolveTensorDiffusion(const DiffusionTensorField& field, const uint8_t* mask,
 void InpaintEed(const uint8_t* mask, const EedOptions& options,
                 PlanarImage* image);
 
+// InpaintEed's lagged-diffusivity steps alone, started from `image` as it
+// is (its known pixels must hold the data): for an encoder that inpaints a
+// mask grown from one it inpainted before.
+void ContinueEed(const uint8_t* mask, const EedOptions& options,
+                 PlanarImage* image);
+
 // The tensor the EED reconstruction settles on, for encoders that need a
 // fixed (linear) operator: the one of InpaintEed's result.
 DiffusionTensorField EedTensor(const uint8_t* mask, const EedOptions& options,

@@ -38,8 +38,8 @@ class GrowthError {
         luma_(LumaOf(image)) {}
 
   void Reconstruct(const std::vector<uint8_t>& mask) {
-    u_ = luma_;
     if (kind_ == TreeError::kDiffusion) {
+      u_ = luma_;
       InpaintDiffusion(width_, height_, mask.data(), u_.data(), 128.f);
       return;
     }
@@ -49,8 +49,22 @@ class GrowthError {
     eed.contrast = 2.f;
     eed.sigma = 0.625f;
     PlanarImage plane(width_, height_, 1);
-    plane.data = u_;
-    InpaintEed(mask.data(), eed, &plane);
+    if (u_.empty()) {
+      plane.data = luma_;
+      InpaintEed(mask.data(), eed, &plane);
+    } else {
+      // Each round's mask holds the last one's points, so EED continues
+      // from the last reconstruction: two lagged-diffusivity steps, not
+      // homogeneous diffusion and six (0.5 s less on kodim23; with 30
+      // tensor steps in the tonal optimisation +0.14 % BD-rate on six Kodak
+      // images, benchmarks/results/kodak_tree_rounding).
+      plane.data = std::move(u_);
+      for (size_t i = 0; i < mask.size(); ++i) {
+        if (mask[i]) plane.data[i] = luma_[i];
+      }
+      eed.outer_iterations = 2;
+      ContinueEed(mask.data(), eed, &plane);
+    }
     u_ = std::move(plane.data);
   }
 

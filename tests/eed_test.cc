@@ -129,6 +129,51 @@ TEST(Eed, StaysFiniteAndInRangeOnRandomMasksAndExtremeParameters) {
   }
 }
 
+// ContinueEed carries on where InpaintEed stopped: four steps and two more
+// are the six of one call.
+TEST(Eed, ContinuingAddsLaggedDiffusivitySteps) {
+  const int w = 48, h = 40;
+  std::mt19937 rng(3);
+  std::vector<uint8_t> sparse(w * h), mask(w * h);
+  PlanarImage truth(w, h, 1);
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      const size_t i = size_t(y) * w + x;
+      truth.data[i] = x + y < 44 ? 40.f + x : 200.f - y;  // an oblique edge
+      sparse[i] = rng() % 20 == 0;
+      mask[i] = sparse[i] || rng() % 20 == 0;
+    }
+  }
+  auto with_data = [&](const std::vector<uint8_t>& m, PlanarImage start) {
+    for (size_t i = 0; i < m.size(); ++i) {
+      if (m[i]) start.data[i] = truth.data[i];
+    }
+    return start;
+  };
+  EedOptions six;
+  PlanarImage whole = with_data(mask, truth);
+  InpaintEed(mask.data(), six, &whole);
+  EedOptions four = six, two = six;
+  four.outer_iterations = 4;
+  two.outer_iterations = 2;
+  PlanarImage split = with_data(mask, truth);
+  InpaintEed(mask.data(), four, &split);
+  ContinueEed(mask.data(), two, &split);
+  EXPECT_EQ(split.data, whole.data);
+
+  // Continuing from the reconstruction of a sparser mask (the tree's
+  // growth) stays finite and within the data's range.
+  PlanarImage warm = with_data(sparse, truth);
+  InpaintEed(sparse.data(), six, &warm);
+  warm = with_data(mask, warm);
+  ContinueEed(mask.data(), two, &warm);
+  for (float v : warm.data) {
+    ASSERT_TRUE(std::isfinite(v));
+    ASSERT_GE(v, 40.f);
+    ASSERT_LE(v, 200.f);
+  }
+}
+
 TEST(Eed, TonalOptimisationThroughTheTensorLowersItsError) {
   const int w = 40, h = 32;
   PlanarImage original(w, h, 1);

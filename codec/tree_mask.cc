@@ -56,8 +56,8 @@ class GrowthError {
       // Each round's mask holds the last one's points, so EED continues
       // from the last reconstruction: two lagged-diffusivity steps, not
       // homogeneous diffusion and six (0.5 s less on kodim23; with 30
-      // tensor steps in the tonal optimisation +0.14 % BD-rate on six Kodak
-      // images, benchmarks/results/kodak_tree_rounding).
+      // tensor steps in the tonal optimisation +0.18 % BD-rate on Kodak for
+      // a fifth less encode time, benchmarks/results/kodak_speed).
       plane.data = std::move(u_);
       for (size_t i = 0; i < mask.size(); ++i) {
         if (mask[i]) plane.data[i] = luma_[i];

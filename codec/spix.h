@@ -39,8 +39,8 @@ struct EncodeOptions {
   double density = 0.05;  // fraction of pixels kept, in (0, 1]
   // The decoder the file is made for (codec/inpainter.h lists them). The
   // default, edge-enhancing diffusion, needs no weights and is the best per
-  // bit: on Kodak, with the defaults below, 37 % fewer bits than JPEG
-  // (benchmarks/results/kodak_speed) and 0.50 dB over homogeneous
+  // bit: on Kodak, with the defaults below, 38 % fewer bits than JPEG
+  // (benchmarks/results/kodak_tonal_steps) and 0.50 dB over homogeneous
   // diffusion on the same masks (benchmarks/results/kodak_tree). The
   // learned generator g (kWganGenerator) needs the weight files (see
   // models_dir) and, on flat halftones, 66 % more bits than JPEG.
@@ -61,7 +61,7 @@ struct EncodeOptions {
   // 1..9, like cwebp -m or cjxl -e: how hard the encoder searches (the
   // least-squares steps, EED's contrast candidates). Below
   // kLowestTonalEffort the original colours are stored (`tonal` is
-  // ignored). On kodim23 at 5 % with 2 threads, 7 takes 6.8 s, 1 0.1 s
+  // ignored). On kodim23 at 5 % with 2 threads, 7 takes 7.6 s, 1 0.1 s
   // (2026-12-04, README).
   int effort = 7;
   std::string models_dir;  // empty: $SPIX_MODELS, else networks/weights

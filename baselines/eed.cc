@@ -94,7 +94,8 @@ DiffusionTensorField::DiffusionTensorField(int width, int height)
 }
 
 DiffusionTensorField DiffusionTensorField::Edges(const PlanarImage& image,
-                                                 float sigma, float contrast) {
+                                                 float sigma, float contrast,
+                                                 Diffusivity diffusivity) {
   const int w = image.width, h = image.height;
   DiffusionTensorField field(w, h);
   if (w < 2 || h < 2) return field;
@@ -141,7 +142,9 @@ DiffusionTensorField DiffusionTensorField::Edges(const PlanarImage& image,
       vx /= norm;
       vy /= norm;
     }
-    const float g = 1.f / std::sqrt(1.f + mu * inv_lambda2);
+    const float g = diffusivity == Diffusivity::kPeronaMalik
+                        ? 1.f / (1.f + mu * inv_lambda2)
+                        : 1.f / std::sqrt(1.f + mu * inv_lambda2);
     // D = g v v^T + (I - v v^T) = I - (1 - g) v v^T.
     const float drop = 1.f - g;
     field.a_[k] = 1.f - drop * vx * vx;
@@ -263,7 +266,8 @@ int SolveTensorDiffusion(const DiffusionTensorField& field, const uint8_t* mask,
 DiffusionTensorField EedTensor(const uint8_t* mask, const EedOptions& options,
                                PlanarImage* image) {
   InpaintEed(mask, options, image);
-  return DiffusionTensorField::Edges(*image, options.sigma, options.contrast);
+  return DiffusionTensorField::Edges(*image, options.sigma, options.contrast,
+                                     options.diffusivity);
 }
 
 void InpaintEed(const uint8_t* mask, const EedOptions& options,
@@ -275,8 +279,8 @@ void InpaintEed(const uint8_t* mask, const EedOptions& options,
 void ContinueEed(const uint8_t* mask, const EedOptions& options,
                  PlanarImage* image) {
   for (int outer = 0; outer < options.outer_iterations; ++outer) {
-    const DiffusionTensorField field =
-        DiffusionTensorField::Edges(*image, options.sigma, options.contrast);
+    const DiffusionTensorField field = DiffusionTensorField::Edges(
+        *image, options.sigma, options.contrast, options.diffusivity);
     ParallelFor(image->channels, options.threads, [&](int c) {
       SolveTensorDiffusion(field, mask, image->plane(c), nullptr,
                            kInnerTolerance, options.inner_iterations);

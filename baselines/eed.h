@@ -14,9 +14,16 @@
 
 namespace spix {
 
+// How strongly diffusion across an edge is damped: Charbonnier's
+// g(s^2) = 1 / sqrt(1 + s^2 / lambda^2), or Perona-Malik's
+// g(s^2) = 1 / (1 + s^2 / lambda^2), which falls faster and so keeps strong
+// edges sharper (and flattens weak ones more).
+enum class Diffusivity { kCharbonnier, kPeronaMalik };
+
 struct EedOptions {
-  // lambda of the Charbonnier diffusivity g(s^2) = 1 / sqrt(1 + s^2 /
-  // lambda^2), in grey levels per pixel: gradients well above it are edges.
+  Diffusivity diffusivity = Diffusivity::kCharbonnier;
+  // lambda of the diffusivity, in grey levels per pixel: gradients well
+  // above it are edges.
   float contrast = 2.f;
   float sigma = 1.5f;         // pre-smoothing of the tensor's gradients, pixels
   int outer_iterations = 6;   // lagged-diffusivity steps (tensor updates)
@@ -40,7 +47,7 @@ class DiffusionTensorField {
   // eigenvector of sum_c grad u_c grad u_c^T (u_c smoothed by `sigma`) gets
   // the diffusivity of its eigenvalue, the orthogonal direction 1.
   static DiffusionTensorField Edges(const PlanarImage& image, float sigma,
-                                    float contrast);
+                                    float contrast, Diffusivity diffusivity);
 
   int width() const { return width_; }
   int height() const { return height_; }

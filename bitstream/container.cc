@@ -87,7 +87,9 @@ Status ValidateHeader(const Header& h) {
       if (h.version < 2) {
         return CorruptData("header: edge-enhancing diffusion needs version 2");
       }
-      if (h.operator_params[0] == 0) {
+      if (h.operator_params[0] == 0 ||
+          (h.version >= kEedPeronaMalikVersion &&
+           h.operator_params[0] == kEedPeronaMalik)) {
         return CorruptData("header: edge-enhancing diffusion with contrast 0");
       }
       break;

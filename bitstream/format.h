@@ -11,8 +11,8 @@ namespace spix {
 inline constexpr uint8_t kMagic[4] = {'S', 'P', 'I', 'X'};
 // The newest version this code reads. Writers use the lowest version that
 // holds what a file uses: 1, 2 for a density-field or tree mask or a CHRM
-// chunk, 3 for a QMAP chunk.
-inline constexpr uint8_t kFormatVersion = 3;
+// chunk, 3 for a QMAP chunk, 4 for EED with the Perona-Malik diffusivity.
+inline constexpr uint8_t kFormatVersion = 4;
 inline constexpr uint8_t kOldestFormatVersion = 1;
 
 inline constexpr size_t kHeaderSize = 32;
@@ -38,7 +38,9 @@ enum class Inpainter : uint8_t {
   kWganGenerator = 1,  // the learned generator g; the hash names its weights
   // Version 2: edge-enhancing diffusion; parameter 0 is the contrast
   // lambda in units of 1/8 grey level (1..255), parameter 1 the smoothing
-  // scale sigma in units of 1/16 pixel.
+  // scale sigma in units of 1/16 pixel. From version 4, parameter 0's top
+  // bit (kEedPeronaMalik) selects the Perona-Malik diffusivity instead of
+  // Charbonnier's and lambda is its low seven bits (1..127).
   kEdgeEnhancingDiffusion = 2,
   // Version 2: edge-enhancing diffusion as for 2 (same parameters), then
   // the refinement network g2 corrects the whole image; the hash names its
@@ -46,6 +48,8 @@ enum class Inpainter : uint8_t {
   kEedRefined = 3,
 };
 inline constexpr float kEedContrastUnit = 1.f / 8;
+inline constexpr uint8_t kEedPeronaMalik = 0x80;
+inline constexpr uint8_t kEedPeronaMalikVersion = 4;
 inline constexpr float kEedSigmaUnit = 1.f / 16;
 
 // Chunk tags. Upper-case first letter: critical (an unknown one is refused);

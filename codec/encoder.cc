@@ -180,7 +180,7 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
     std::vector<uint8_t> tree = EncodeBinaryTreeMask(*choice.tree);
     if (tree.size() < chunks[0].data.size()) {
       chunks[0].data.swap(tree);
-      header.version = 2;
+      header.version = std::max<uint8_t>(header.version, 2);
     }
   }
   if (choice.field) {
@@ -190,7 +190,7 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
         *choice.field, std::count(mask.begin(), mask.end(), 1));
     if (field.size() < chunks[0].data.size()) {
       chunks[0].data.swap(field);
-      header.version = 2;
+      header.version = std::max<uint8_t>(header.version, 2);
       stored_choice.field = choice.field;
     }
   }
@@ -216,12 +216,12 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
         EncodeLumaPreferred(image, stored_choice, header, step_map, *op,
                             ChromaDropCandidates(drop, options),
                             chunks[0].data.size(), options));
-    header.version = 2;
+    header.version = std::max<uint8_t>(header.version, 2);
     chunks[1].tag = kValuesChunkTag;
     chunks[1].data = std::move(stored.luma);
     chunks.push_back({kChromaChunkTag, std::move(stored.chroma)});
     if (step_map.exponent > 0) {
-      header.version = 3;
+      header.version = std::max<uint8_t>(header.version, 3);
       chunks.push_back({kStepMapChunkTag, StepMapChunk(step_map)});
     }
   } else {

@@ -135,6 +135,13 @@ void DiffusionLumaPreferred(const Header&,
   });
 }
 
+// The prediction radius the value coder's search starts from for a mask.
+int StartingPredictionRadius(const std::vector<uint8_t>& mask) {
+  const auto known =
+      std::count_if(mask.begin(), mask.end(), [](uint8_t m) { return m != 0; });
+  return PredictionRadiusForDensity(double(known) / double(mask.size()));
+}
+
 // Luma and every chroma plane of every candidate are tuned at the same time,
 // one plane per task (chroma, sparser, takes longer than luma), each with the
 // file's quantisation in mind (luma's step per point).
@@ -169,19 +176,18 @@ void TuneLumaAndChroma(const Header& header,
         // last (-2.2 % BD-rate on Kodak with the tree ranking of
         // codec/tree_mask.cc, benchmarks/results/kodak_tree_rounding). The
         // radius is the one the value coder's search starts from.
-        const int radius = PredictionRadiusForDensity(
-            double(std::count_if(luma_mask.begin(), luma_mask.end(),
-                                 [](uint8_t m) { return m != 0; })) /
-            double(luma_mask.size()));
+        const int radius = StartingPredictionRadius(luma_mask);
         const int width = luma->width;
         options.quantise = [&luma_steps, &luma_mask, radius, width](
                                int, size_t pixel, int group,
                                const std::vector<float>& plane) {
           const int32_t step = luma_steps[pixel];
-          const float prediction =
-              CausalPrediction(plane, luma_mask, width, pixel, radius);
-          return float(step * QuantizeTowards(plane[pixel], step, prediction,
-                                              0.05f + 0.02f * group));
+          return float(
+              step *
+              QuantizeTowards(
+                  plane[pixel], step,
+                  CausalPrediction(plane, luma_mask, width, pixel, radius),
+                  0.05f + 0.02f * group, 0, MaxIndexForStep(step)));
         };
         options.quantise_groups = 6;
         options.quantise_group = [&luma_steps, base](size_t pixel) {
@@ -202,7 +208,22 @@ void TuneLumaAndChroma(const Header& header,
     float* plane = candidate.planes.plane(channel);
     PlanarImage one(candidate.planes.width, candidate.planes.height, 1);
     std::copy(plane, plane + n, one.plane(0));
-    options.quantise = Quantiser(header, 1 + channel);
+    // Chroma leans towards its prediction as luma does, by 0.05 steps in
+    // the first half and 0.1 in the second (SPIX_CHROMA_NOTE).
+    const int c = 1 + channel;
+    const int32_t step = QuantStep(header, c);
+    const ValueCodingParams range = ValueParamsForHeader(header);
+    const int radius = StartingPredictionRadius(candidate.mask);
+    const int width = candidate.planes.width;
+    options.quantise = [&mask = candidate.mask, step, lo = range.lo[c],
+                        hi = range.hi[c], radius,
+                        width](int, size_t pixel, int group,
+                               const std::vector<float>& plane) {
+      return float(step * QuantizeTowards(plane[pixel], step,
+                                          CausalPrediction(plane, mask, width,
+                                                           pixel, radius),
+                                          0.05f + 0.05f * group, lo, hi));
+    };
     one = OptimiseTonalValues(one, candidate.mask, options);
     std::copy(one.plane(0), one.plane(0) + n, plane);
   });
@@ -220,21 +241,34 @@ void DiffusionTuneLumaPreferred(const Header& h, const EncodeOptions& options,
 // --- Edge-enhancing diffusion ----------------------------------------------
 
 // The (contrast, sigma) pairs the encoder tries by effort, in
-// kEedContrastUnit and kEedSigmaUnit: on six Kodak images at 5 % density
-// the best contrast ranged over 1-4 grey levels and sigma 0.625 beat 1.5 on
-// five (benchmarks/results/eed_operators.md), so only the highest efforts
-// try other smoothing scales.
+// kEedContrastUnit and kEedSigmaUnit, Perona-Malik's contrasts flagged by
+// kEedPeronaMalik: on six Kodak images at 5 % density the best Charbonnier
+// contrast ranged over 1-4 grey levels and sigma 0.625 beat 1.5 on five
+// (benchmarks/results/eed_operators.md), so only the highest efforts try
+// other smoothing scales. Perona-Malik's diffusivity falls faster, so its
+// contrasts are twice Charbonnier's.
 std::vector<std::array<uint8_t, 2>> EedParameterCandidates(int effort) {
   constexpr uint8_t kSigma = 10;  // 0.625
   if (effort == 1) return {{16, kSigma}};
-  if (effort <= 7) return {{8, kSigma}, {16, kSigma}, {32, kSigma}};
+  if (effort <= 4) return {{8, kSigma}, {16, kSigma}, {32, kSigma}};
+  constexpr uint8_t kPm = kEedPeronaMalik;
+  if (effort <= 7) {
+    return {{8, kSigma},        {16, kSigma},       {32, kSigma},
+            {kPm | 16, kSigma}, {kPm | 32, kSigma}, {kPm | 64, kSigma}};
+  }
   std::vector<uint8_t> sigmas = {kSigma};
   if (effort == 9) sigmas = {kSigma, 16, 24};  // 0.625, 1, 1.5
   std::vector<std::array<uint8_t, 2>> pairs;
-  for (uint8_t contrast : {4, 8, 16, 32, 64}) {
+  for (uint8_t contrast :
+       {4, 8, 16, 32, 64, kPm | 8, kPm | 16, kPm | 32, kPm | 64, kPm | 127}) {
     for (uint8_t sigma : sigmas) pairs.push_back({contrast, sigma});
   }
   return pairs;
+}
+
+bool IsPeronaMalik(const Header& h) {
+  return h.version >= kEedPeronaMalikVersion &&
+         (h.operator_params[0] & kEedPeronaMalik) != 0;
 }
 
 // CGLS steps of EED tonal optimisation by effort; each costs two tensor
@@ -247,7 +281,12 @@ int EedTonalIterations(int effort) {
 
 EedOptions EedFromHeader(const Header& h, int threads) {
   EedOptions o;
-  o.contrast = h.operator_params[0] * kEedContrastUnit;
+  int contrast = h.operator_params[0];
+  if (IsPeronaMalik(h)) {
+    o.diffusivity = Diffusivity::kPeronaMalik;
+    contrast &= ~kEedPeronaMalik;
+  }
+  o.contrast = contrast * kEedContrastUnit;
   o.sigma = h.operator_params[1] * kEedSigmaUnit;
   o.threads = threads;
   return o;
@@ -261,15 +300,22 @@ PlanarImage LumaPlane(const Image& image) {
 }
 
 std::string EedParameters(const Header& h) {
-  char text[64];
-  std::snprintf(text, sizeof text, "contrast %g, sigma %g",
-                h.operator_params[0] * kEedContrastUnit,
-                h.operator_params[1] * kEedSigmaUnit);
+  const EedOptions o = EedFromHeader(h, 1);
+  char text[96];
+  std::snprintf(text, sizeof text, "%s diffusivity, contrast %g, sigma %g",
+                o.diffusivity == Diffusivity::kPeronaMalik ? "Perona-Malik"
+                                                           : "Charbonnier",
+                o.contrast, o.sigma);
   return text;
 }
 
 // The parameters whose EED inpainting of the luma at the mask is closest to
-// the original (the candidates run in parallel).
+// the original (the candidates run in parallel). Perona-Malik must err 1 %
+// less than the best Charbonnier candidate: the originals' error favours
+// the sharper diffusivity against what it gives once the values are tuned
+// (on kodim23 at 5 % Perona-Malik erred 0.8 % less and lost 0.15 dB at equal
+// size; of 36 encodes of six Kodak images, the 15 where it erred more than
+// 1 % less gained 0.10 dB on average, the worst -0.004 dB).
 Status EedPrepare(const Image& image, const std::vector<uint8_t>& mask,
                   const EncodeOptions& options, Header* header) {
   const std::vector<std::array<uint8_t, 2>> candidates =
@@ -280,6 +326,7 @@ Status EedPrepare(const Image& image, const std::vector<uint8_t>& mask,
   std::vector<double> errors(candidates.size());
   ParallelFor(int(candidates.size()), options.threads, [&](int k) {
     Header trial = *header;
+    trial.version = kEedPeronaMalikVersion;
     trial.operator_params = candidates[k];
     PlanarImage u = luma;
     InpaintEed(mask.data(), EedFromHeader(trial, 1), &u);
@@ -287,10 +334,14 @@ Status EedPrepare(const Image& image, const std::vector<uint8_t>& mask,
     for (size_t i = 0; i < u.data.size(); ++i) {
       errors[k] += std::pow(double(u.data[i]) - luma.data[i], 2);
     }
+    if (candidates[k][0] & kEedPeronaMalik) errors[k] /= 0.99;
   });
   header->operator_params =
       candidates[std::min_element(errors.begin(), errors.end()) -
                  errors.begin()];
+  if (header->operator_params[0] & kEedPeronaMalik) {
+    header->version = std::max(header->version, kEedPeronaMalikVersion);
+  }
   return OkStatus();
 }
 

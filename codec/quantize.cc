@@ -165,9 +165,9 @@ int32_t QuantizeWithStep(int32_t value, int32_t step) {
   return std::clamp(Quantize(value, step), 0, MaxIndexForStep(step));
 }
 
-float CausalPrediction(const std::vector<float>& plane,
-                       const std::vector<uint8_t>& mask, int width,
-                       size_t pixel, int radius) {
+std::optional<float> CausalPrediction(const std::vector<float>& plane,
+                                      const std::vector<uint8_t>& mask,
+                                      int width, size_t pixel, int radius) {
   const int x = int(pixel % size_t(width)), y = int(pixel / size_t(width));
   double weights = 0, sum = 0;
   for (int cx = std::max(0, x - radius); cx <= std::min(width - 1, x + radius);
@@ -181,21 +181,24 @@ float CausalPrediction(const std::vector<float>& plane,
       break;
     }
   }
-  return weights > 0 ? float(sum / weights) : -1.f;
+  if (weights == 0) return std::nullopt;
+  return float(sum / weights);
 }
 
-int32_t QuantizeTowards(float value, int32_t step, float prediction,
-                        float bias) {
+int32_t QuantizeTowards(float value, int32_t step,
+                        std::optional<float> prediction, float bias, int32_t lo,
+                        int32_t hi) {
   const float t = std::clamp(value, -1e6f, 1e6f) / float(step);
   int32_t index = int32_t(std::lround(t));
-  if (prediction >= 0) {
-    const int32_t target = int32_t(std::lround(prediction / float(step)));
+  if (prediction) {
+    const int32_t target = int32_t(
+        std::lround(std::clamp(*prediction, -1e6f, 1e6f) / float(step)));
     if (target != index) {
       const int32_t towards = index + (target > index ? 1 : -1);
       if (std::fabs(t - float(towards)) < 0.5f + bias) index = towards;
     }
   }
-  return std::clamp(index, 0, MaxIndexForStep(step));
+  return std::clamp(index, lo, hi);
 }
 
 }  // namespace spix

@@ -4,6 +4,7 @@
 #define SPIX_CODEC_QUANTIZE_H_
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "bitstream/container.h"
@@ -54,18 +55,20 @@ int32_t QuantizeWithStep(int32_t value, int32_t step);
 // What the value coder will predict at `pixel` from the tuned values of a
 // plane (ValuePredictor's rule: the inverse-square-distance weighted mean of
 // the nearest known pixel above in every column within `radius`, to the left
-// in the pixel's own row), or a negative value when no neighbour is known.
-float CausalPrediction(const std::vector<float>& plane,
-                       const std::vector<uint8_t>& mask, int width,
-                       size_t pixel, int radius);
+// in the pixel's own row), or nothing when no neighbour is known.
+std::optional<float> CausalPrediction(const std::vector<float>& plane,
+                                      const std::vector<uint8_t>& mask,
+                                      int width, size_t pixel, int radius);
 
-// QuantizeWithStep's index, but leaning towards a non-negative `prediction`:
-// where the nearest index and the prediction's differ, the value takes the
-// next index towards the prediction unless it lies more than 0.5 + `bias`
-// steps from it. A residual one smaller costs fewer bits than the rounding
-// error it adds (a dead zone, as video encoders quantise).
-int32_t QuantizeTowards(float value, int32_t step, float prediction,
-                        float bias);
+// The index of `value` at `step` (rounded to nearest), but leaning towards
+// `prediction`: where the nearest index and the prediction's differ, the
+// value takes the next index towards it unless it lies more than 0.5 +
+// `bias` steps from it. A residual one smaller costs fewer bits than the
+// rounding error it adds (a dead zone, as video encoders quantise). Clamped
+// to [lo, hi].
+int32_t QuantizeTowards(float value, int32_t step,
+                        std::optional<float> prediction, float bias, int32_t lo,
+                        int32_t hi);
 
 }  // namespace spix
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <random>
 #include <tuple>
 
@@ -635,9 +636,10 @@ TEST(RateAwareRounding, LeansTowardsTheValueCodersPrediction) {
     int32_t predicted;
     int activity;
     coder.Predict(x, y, &predicted, &activity);
-    const float ours = CausalPrediction(plane, mask, w, i, radius);
-    if (ours >= 0) {
-      EXPECT_NEAR(ours, predicted, 1.0) << x << "," << y;
+    const std::optional<float> ours =
+        CausalPrediction(plane, mask, w, i, radius);
+    if (ours) {
+      EXPECT_NEAR(*ours, predicted, 1.0) << x << "," << y;
       ++compared;
     }
     const int32_t value = int32_t(plane[i]);
@@ -647,14 +649,18 @@ TEST(RateAwareRounding, LeansTowardsTheValueCodersPrediction) {
 
   // 33 at step 10 is index 3.3: the prediction 50 (index 5) pulls it to 4
   // when 0.7 steps are within 0.5 + bias; a prediction at 3, or none,
-  // leaves the nearest index; indices stay in the step's range.
-  EXPECT_EQ(QuantizeTowards(33.f, 10, 50.f, 0.25f), 4);
-  EXPECT_EQ(QuantizeTowards(33.f, 10, 50.f, 0.1f), 3);
-  EXPECT_EQ(QuantizeTowards(37.f, 10, 10.f, 0.25f), 3);
-  EXPECT_EQ(QuantizeTowards(33.f, 10, 31.f, 0.4f), 3);
-  EXPECT_EQ(QuantizeTowards(33.f, 10, -1.f, 0.4f), 3);
-  EXPECT_EQ(QuantizeTowards(300.f, 10, 250.f, 0.1f), MaxIndexForStep(10));
-  EXPECT_EQ(QuantizeTowards(-20.f, 10, 5.f, 0.1f), 0);
+  // leaves the nearest index; signed values (chroma) lean the same way;
+  // indices stay in the given range.
+  const int32_t top = MaxIndexForStep(10);
+  EXPECT_EQ(QuantizeTowards(33.f, 10, 50.f, 0.25f, 0, top), 4);
+  EXPECT_EQ(QuantizeTowards(33.f, 10, 50.f, 0.1f, 0, top), 3);
+  EXPECT_EQ(QuantizeTowards(37.f, 10, 10.f, 0.25f, 0, top), 3);
+  EXPECT_EQ(QuantizeTowards(33.f, 10, 31.f, 0.4f, 0, top), 3);
+  EXPECT_EQ(QuantizeTowards(33.f, 10, std::nullopt, 0.4f, 0, top), 3);
+  EXPECT_EQ(QuantizeTowards(-33.f, 10, -50.f, 0.25f, -26, 26), -4);
+  EXPECT_EQ(QuantizeTowards(-37.f, 10, 0.f, 0.25f, -26, 26), -3);
+  EXPECT_EQ(QuantizeTowards(300.f, 10, 250.f, 0.1f, 0, top), top);
+  EXPECT_EQ(QuantizeTowards(-20.f, 10, 5.f, 0.1f, 0, top), 0);
 }
 
 // The default colour file carries a step map (version 3); without one, or

@@ -46,7 +46,7 @@ TEST(Eed, OperatorIsSymmetricAndPositiveOnEdgeTensors) {
   PlanarImage image(w, h, 3);
   for (float& v : image.data) v = float(rng() % 256);
   const DiffusionTensorField field =
-      DiffusionTensorField::Edges(image, 0.7f, 2.f);
+      DiffusionTensorField::Edges(image, 0.7f, 2.f, Diffusivity::kCharbonnier);
   std::vector<float> p(w * h), q(w * h), ap(w * h), aq(w * h);
   for (int trial = 0; trial < 5; ++trial) {
     for (int i = 0; i < w * h; ++i) {
@@ -79,26 +79,31 @@ TEST(Eed, KeepsAnEdgeSharpWhereHomogeneousDiffusionBlursIt) {
       known.data[y * w + x] = truth(x);
     }
   }
-  PlanarImage homogeneous = known, eed = known;
+  PlanarImage homogeneous = known;
   InpaintDiffusion(w, h, mask.data(), homogeneous.data.data(), 128.f);
-  EedOptions o;
-  o.contrast = 1.f;
-  o.sigma = 0.7f;
-  InpaintEed(mask.data(), o, &eed);
+  auto mean_error = [&](const PlanarImage& u) {
+    double error = 0;
+    for (int y = 0; y < h; ++y) {
+      for (int x = 0; x < w; ++x)
+        error += std::fabs(u.data[y * w + x] - truth(x));
+    }
+    return error / (w * h);
+  };
+  const double homogeneous_error = mean_error(homogeneous);
+  EXPECT_GT(homogeneous_error, 6.0);  // measured: 7.9
   // Between the two known columns around the edge both ramp (the data do
   // not say where the edge is); beyond them EED is flat, homogeneous
-  // diffusion blurs far into both sides.
-  double homogeneous_error = 0, eed_error = 0;
-  for (int y = 0; y < h; ++y) {
-    for (int x = 0; x < w; ++x) {
-      homogeneous_error += std::fabs(homogeneous.data[y * w + x] - truth(x));
-      eed_error += std::fabs(eed.data[y * w + x] - truth(x));
-    }
+  // diffusion blurs far into both sides. Either diffusivity.
+  for (Diffusivity diffusivity :
+       {Diffusivity::kCharbonnier, Diffusivity::kPeronaMalik}) {
+    PlanarImage eed = known;
+    EedOptions o;
+    o.diffusivity = diffusivity;
+    o.contrast = diffusivity == Diffusivity::kPeronaMalik ? 2.f : 1.f;
+    o.sigma = 0.7f;
+    InpaintEed(mask.data(), o, &eed);
+    EXPECT_LT(mean_error(eed), 0.6 * homogeneous_error) << int(diffusivity);
   }
-  homogeneous_error /= w * h;
-  eed_error /= w * h;
-  EXPECT_GT(homogeneous_error, 6.0);  // measured: 7.9
-  EXPECT_LT(eed_error, 0.6 * homogeneous_error);
 }
 
 TEST(Eed, StaysFiniteAndInRangeOnRandomMasksAndExtremeParameters) {
@@ -106,24 +111,28 @@ TEST(Eed, StaysFiniteAndInRangeOnRandomMasksAndExtremeParameters) {
   std::mt19937 rng(7);
   const float contrasts[] = {kEedContrastUnit, 1.f, 255 * kEedContrastUnit};
   const float sigmas[] = {0.f, 0.6f, 255 * kEedSigmaUnit};
-  for (float contrast : contrasts) {
-    for (float sigma : sigmas) {
-      std::vector<uint8_t> mask(w * h);
-      PlanarImage image(w, h, 3);
-      for (int i = 0; i < w * h; ++i) {
-        mask[i] = rng() % 25 == 0;
-        for (int c = 0; c < 3; ++c) {
-          image.plane(c)[i] = mask[i] ? float(rng() % 2 * 255) : 0.f;
+  for (Diffusivity diffusivity :
+       {Diffusivity::kCharbonnier, Diffusivity::kPeronaMalik}) {
+    for (float contrast : contrasts) {
+      for (float sigma : sigmas) {
+        std::vector<uint8_t> mask(w * h);
+        PlanarImage image(w, h, 3);
+        for (int i = 0; i < w * h; ++i) {
+          mask[i] = rng() % 25 == 0;
+          for (int c = 0; c < 3; ++c) {
+            image.plane(c)[i] = mask[i] ? float(rng() % 2 * 255) : 0.f;
+          }
         }
-      }
-      EedOptions o;
-      o.contrast = contrast;
-      o.sigma = sigma;
-      InpaintEed(mask.data(), o, &image);
-      for (float v : image.data) {
-        ASSERT_TRUE(std::isfinite(v)) << contrast << " " << sigma;
-        ASSERT_GE(v, 0.f) << contrast << " " << sigma;
-        ASSERT_LE(v, 255.f) << contrast << " " << sigma;
+        EedOptions o;
+        o.diffusivity = diffusivity;
+        o.contrast = contrast;
+        o.sigma = sigma;
+        InpaintEed(mask.data(), o, &image);
+        for (float v : image.data) {
+          ASSERT_TRUE(std::isfinite(v)) << contrast << " " << sigma;
+          ASSERT_GE(v, 0.f) << contrast << " " << sigma;
+          ASSERT_LE(v, 255.f) << contrast << " " << sigma;
+        }
       }
     }
   }
@@ -253,6 +262,15 @@ TEST(Operators, HeaderParametersAreCheckedPerOperator) {
   EXPECT_FALSE(ValidateHeader(h).ok());  // parameters must be zero
   h.operator_params = {0, 0};
   EXPECT_TRUE(ValidateHeader(h).ok());
+  // From version 4 the top bit of the contrast byte is the diffusivity and
+  // the contrast must not be 0 without it; before, the byte is all contrast.
+  h = EedHeader();
+  h.operator_params[0] = kEedPeronaMalik;
+  EXPECT_TRUE(ValidateHeader(h).ok());
+  h.version = kEedPeronaMalikVersion;
+  EXPECT_FALSE(ValidateHeader(h).ok());
+  h.operator_params[0] = kEedPeronaMalik | 1;
+  EXPECT_TRUE(ValidateHeader(h).ok());
   // Written and parsed back.
   const std::vector<uint8_t> bytes = WriteContainer(EedHeader(), {});
   StatusOr<ParsedContainer> parsed = ParseContainer(bytes.data(), bytes.size());
@@ -311,6 +329,49 @@ TEST(Operators, EedFilesRoundTripAndBeatHomogeneousDiffusion) {
                 psnr[0], psnr[1]);
     EXPECT_GT(psnr[1], psnr[0] + 0.3);
   }
+}
+
+// The contrast byte's top bit means Perona-Malik only in a version-4 file:
+// an older file with the same byte decodes as before (Charbonnier, contrast
+// 18), and `spix info` names the diffusivity each way. The encoder writes
+// version 4 exactly when it picks Perona-Malik.
+TEST(Operators, PeronaMalikIsAVersionFourParameter) {
+  const Image image = CartoonImage(96, 64);
+  EncodeOptions o;
+  o.density = 0.08;
+  StatusOr<std::vector<uint8_t>> bytes = Encode(image, o);
+  ASSERT_TRUE(bytes.ok()) << bytes.status().message();
+  StatusOr<ParsedContainer> parsed =
+      ParseContainer(bytes->data(), bytes->size());
+  ASSERT_TRUE(parsed.ok());
+  const Header& h = parsed->header;
+  ASSERT_EQ(h.inpainter, Inpainter::kEdgeEnhancingDiffusion);
+  EXPECT_EQ(h.version == kEedPeronaMalikVersion,
+            (h.operator_params[0] & kEedPeronaMalik) != 0);
+
+  std::vector<Chunk> chunks;
+  for (const ChunkView& c : parsed->chunks) {
+    chunks.push_back({c.tag, std::vector<uint8_t>(c.data, c.data + c.size)});
+  }
+  Image decoded[2];
+  for (uint8_t version : {uint8_t(3), kEedPeronaMalikVersion}) {
+    Header patched = h;
+    patched.version = version;
+    patched.operator_params[0] = 18 * 8;  // 0x90: the top bit is set
+    const std::vector<uint8_t> file = WriteContainer(patched, chunks);
+    StatusOr<FileInfo> info = Inspect(file.data(), file.size());
+    ASSERT_TRUE(info.ok()) << info.status().message();
+    const bool pm = version == kEedPeronaMalikVersion;
+    EXPECT_NE(
+        info->inpainter.find(pm ? "Perona-Malik diffusivity, contrast 2,"
+                                : "Charbonnier diffusivity, contrast 18,"),
+        std::string::npos)
+        << info->inpainter;
+    StatusOr<Image> image_back = Decode(file.data(), file.size());
+    ASSERT_TRUE(image_back.ok()) << image_back.status().message();
+    decoded[pm] = *image_back;
+  }
+  EXPECT_NE(decoded[0].pixels, decoded[1].pixels);
 }
 
 }  // namespace

@@ -244,7 +244,8 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
   cmd->add_option("-i,--inpainter", args->inpainter,
                   "Decoder the file is made for: eed (edge-enhancing "
                   "diffusion: keeps edges sharp from few points; the encoder "
-                  "picks its contrast; about 0.7 s to decode a Kodak image), "
+                  "picks its diffusivity and contrast; about 0.7 s to decode a "
+                  "Kodak image), "
                   "eed-g (EED, then the network g2 corrects the whole image; "
                   "needs its weight file), "
                   "diffusion (homogeneous diffusion: fastest decode) or "
@@ -300,11 +301,12 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
                 "colours (the default) or, with --no-tonal, the originals");
   AddIntegerOption(cmd, "--effort", &args->effort, 1, 9,
                    "How hard the encoder searches, like cwebp -m: the "
-                   "least-squares steps, EED's contrast candidates, how "
+                   "least-squares steps, EED's diffusivity and contrast "
+                   "candidates, how "
                    "closely the mask follows the error; from 8 on, the "
                    "chroma fraction. 1 and 2 store the original colours on a "
                    "density field (under 2 s for a Kodak image), 7 (default) "
-                   "about 8 s on 2 threads, 9 slowest (about 16-18 s)");
+                   "about 8-9 s on 2 threads, 9 slowest (about 18 s)");
   CLI::Option* quant = cmd->add_option(
       "-q,--quant", args->quant,
       "Quantisation step of luma[,chroma] in 1..255 (chroma defaults "

@@ -73,24 +73,16 @@ int32_t NearestInt(float value) {
   return int32_t(std::lround(std::clamp(value, -1e6f, 1e6f)));
 }
 
-// Rounds a value of channel `first + channel` of the header to what the file
-// stores (dequantised).
-std::function<float(int, size_t, int, const std::vector<float>&)> Quantiser(
-    const Header& header, int first) {
-  return [header, first](int channel, size_t pixel, int,
-                         const std::vector<float>& plane) {
-    const int c = first + channel;
-    return float(QuantizeValue(header, c, NearestInt(plane[pixel])) *
-                 QuantStep(header, c));
-  };
-}
-
 // Grey values are stored as they are tuned, so they can be tuned knowing
-// the quantisation; colour ones are transformed after this stage.
+// the quantisation (each rounded to what the file stores); colour ones are
+// transformed after this stage.
 void QuantiseIfGrey(const Header& header, TonalOptions* tonal) {
-  if (header.transform == ColorTransform::kNone) {
-    tonal->quantise = Quantiser(header, 0);
-  }
+  if (header.transform != ColorTransform::kNone) return;
+  tonal->quantise = [header](int channel, size_t pixel, int,
+                             const std::vector<float>& plane) {
+    return float(QuantizeValue(header, channel, NearestInt(plane[pixel])) *
+                 QuantStep(header, channel));
+  };
 }
 
 StatusOr<std::vector<uint8_t>> DiffusionColours(

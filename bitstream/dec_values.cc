@@ -11,21 +11,24 @@ namespace spix {
 namespace {
 
 // Returns false when the prefix runs past anything a valid encoder writes.
-bool DecodeResidual(ArithDecoder& dec, ResidualModels& m, int c, int luma_zero,
-                    int act, int32_t* residual) {
-  if (dec.Decode(m.zero[c][luma_zero][act])) {
+bool DecodeResidual(ArithDecoder& dec, ResidualCoder& coder,
+                    int32_t* residual) {
+  const auto decode = [&](int decision) {
+    const int bit = dec.Decode(coder.P0(decision));
+    coder.Update(decision, bit);
+    return bit;
+  };
+  if (decode(0)) {
     *residual = 0;
     return true;
   }
-  const bool negative = dec.Decode(m.sign[c][luma_zero][act]);
+  const bool negative = decode(1);
   int k = 0;
-  while (k < kMaxResidualPrefix && dec.Decode(m.prefix[k][c][luma_zero][act])) {
-    ++k;
-  }
+  while (k < kMaxResidualPrefix && decode(2 + k)) ++k;
   if (k >= kMaxResidualPrefix) return false;
   uint32_t magnitude = 1;
   for (int i = k - 1; i >= 0; --i) {
-    magnitude = (magnitude << 1) | uint32_t(dec.Decode(m.suffix[c][k][i]));
+    magnitude = (magnitude << 1) | uint32_t(dec.Decode(coder.Suffix(k, i)));
   }
   *residual = negative ? -int32_t(magnitude) : int32_t(magnitude);
   return true;
@@ -51,28 +54,27 @@ StatusOr<std::vector<int32_t>> DecodeValues(const uint8_t* data, size_t size,
   std::vector<int32_t> values;
   values.reserve(ones * channels);
   ValuePredictor predictor(width, params, radius);
-  auto models = std::make_unique<ResidualModels>();
+  auto coder = std::make_unique<ResidualCoder>(params.mixing);
   ArithDecoder dec(r.cursor(), r.remaining());
-  int32_t pred[kMaxValueChannels];
-  int act[kMaxValueChannels];
   int32_t v[kMaxValueChannels];
   for (int y = 0; y < height; ++y) {
     for (int x = 0; x < width; ++x) {
       if (!mask[size_t(y) * width + x]) continue;
       const int32_t step0 = Step0At(params, size_t(y) * width + x);
-      predictor.Predict(x, y, pred, act, step0);
-      int luma_zero = 0;
+      const PointPrediction& prediction = predictor.Predict(x, y, step0);
+      bool first_was_zero = false;
       for (int c = 0; c < channels; ++c) {
         int32_t residual = 0;
-        if (!DecodeResidual(dec, *models, c, luma_zero, act[c], &residual)) {
+        coder->Start(c, first_was_zero, prediction);
+        if (!DecodeResidual(dec, *coder, &residual)) {
           return CorruptData("values: residual code out of range");
         }
-        v[c] = pred[c] + residual;
+        v[c] = prediction.channel[c].index + residual;
         if (v[c] < LowestIndex(params, c) ||
             v[c] > HighestIndex(params, c, step0)) {
           return CorruptData("values: decoded index outside its channel range");
         }
-        if (c == 0) luma_zero = residual == 0;
+        if (c == 0) first_was_zero = residual == 0;
       }
       predictor.Record(x, y, v, step0);
       values.insert(values.end(), v, v + channels);

@@ -18,18 +18,21 @@ int FloorLog2(uint32_t v) {
   return k;
 }
 
-void EncodeResidual(ArithEncoder& enc, ResidualModels& m, int c, int luma_zero,
-                    int act, int32_t residual) {
-  enc.Encode(residual == 0, m.zero[c][luma_zero][act]);
+void EncodeResidual(ArithEncoder& enc, ResidualCoder& coder, int32_t residual) {
+  const auto code = [&](int decision, int bit) {
+    enc.Encode(bit, coder.P0(decision));
+    coder.Update(decision, bit);
+  };
+  code(0, residual == 0);
   if (residual == 0) return;
-  enc.Encode(residual < 0, m.sign[c][luma_zero][act]);
+  code(1, residual < 0);
   // |r| >= 1 as Exp-Golomb: k = floor(log2 |r|) in unary, then k bits.
   const uint32_t magnitude = uint32_t(std::abs(residual));
   const int k = FloorLog2(magnitude);
-  for (int i = 0; i < k; ++i) enc.Encode(1, m.prefix[i][c][luma_zero][act]);
-  enc.Encode(0, m.prefix[k][c][luma_zero][act]);
+  for (int i = 0; i < k; ++i) code(2 + i, 1);
+  code(2 + k, 0);
   for (int i = k - 1; i >= 0; --i) {
-    enc.Encode((magnitude >> i) & 1, m.suffix[c][k][i]);
+    enc.Encode((magnitude >> i) & 1, coder.Suffix(k, i));
   }
 }
 
@@ -53,10 +56,8 @@ StatusOr<std::vector<uint8_t>> EncodeValues(const uint8_t* mask, int width,
                            std::to_string(radius) + " out of range");
   }
   ValuePredictor predictor(width, params, radius);
-  auto models = std::make_unique<ResidualModels>();
+  auto coder = std::make_unique<ResidualCoder>(params.mixing);
   ArithEncoder enc;
-  int32_t pred[kMaxValueChannels];
-  int act[kMaxValueChannels];
   size_t next = 0;
   for (int y = 0; y < height; ++y) {
     for (int x = 0; x < width; ++x) {
@@ -64,8 +65,8 @@ StatusOr<std::vector<uint8_t>> EncodeValues(const uint8_t* mask, int width,
       const int32_t* v = &values[next];
       next += channels;
       const int32_t step0 = Step0At(params, size_t(y) * width + x);
-      predictor.Predict(x, y, pred, act, step0);
-      int luma_zero = 0;
+      const PointPrediction& prediction = predictor.Predict(x, y, step0);
+      bool first_was_zero = false;
       for (int c = 0; c < channels; ++c) {
         if (v[c] < LowestIndex(params, c) ||
             v[c] > HighestIndex(params, c, step0)) {
@@ -76,9 +77,10 @@ StatusOr<std::vector<uint8_t>> EncodeValues(const uint8_t* mask, int width,
           return InvalidArgument("values: channel range too wide to code");
         }
         // Channel ranges are at most 2^11 wide, so k stays below the cap.
-        const int32_t residual = v[c] - pred[c];
-        EncodeResidual(enc, *models, c, luma_zero, act[c], residual);
-        if (c == 0) luma_zero = residual == 0;
+        const int32_t residual = v[c] - prediction.channel[c].index;
+        coder->Start(c, first_was_zero, prediction);
+        EncodeResidual(enc, *coder, residual);
+        if (c == 0) first_was_zero = residual == 0;
       }
       predictor.Record(x, y, v, step0);
     }

@@ -9,10 +9,11 @@
 namespace spix {
 
 inline constexpr uint8_t kMagic[4] = {'S', 'P', 'I', 'X'};
-// The newest version this code reads. Writers use the lowest version that
-// holds what a file uses: 1, 2 for a density-field or tree mask or a CHRM
-// chunk, 3 for a QMAP chunk, 4 for EED with the Perona-Malik diffusivity.
-inline constexpr uint8_t kFormatVersion = 4;
+// The newest version this code reads, and the one its encoder writes. What
+// each version added: 2 density-field and tree masks, EED, the CHRM chunk;
+// 3 the QMAP chunk; 4 EED's Perona-Malik diffusivity; 5 value residuals
+// coded with mixed models.
+inline constexpr uint8_t kFormatVersion = 5;
 inline constexpr uint8_t kOldestFormatVersion = 1;
 
 inline constexpr size_t kHeaderSize = 32;
@@ -85,8 +86,11 @@ inline constexpr uint64_t kMaxTreeCellsPerPoint = 8;
 inline constexpr uint8_t kMaxMaskContextOffset = 64;
 inline constexpr int kMaskZstdLevel = 19;
 
-// Values chunk: u8 prediction radius, then the arithmetic-coded residuals.
+// Values chunk: u8 prediction radius, then the arithmetic-coded residuals;
+// from version 5 their bits' probabilities mix six models
+// (bitstream/value_model.h).
 inline constexpr uint8_t kMaxPredictionRadius = 64;
+inline constexpr uint8_t kMixedValuesVersion = 5;
 
 // Chroma chunk (luma preference, colour images): u8 level drop, u32 chroma
 // point count, then a values payload (as VALS) of the two chroma channels

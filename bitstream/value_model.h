@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "bitstream/binary_model.h"
@@ -26,6 +27,9 @@ struct ValueCodingParams {
   // predicted in values and the prediction rounded to the pixel's step;
   // lo[0], hi[0] and initial[0] are then ignored.
   const uint8_t* point_steps = nullptr;
+  // Format version 5: residual bits coded with mixed models
+  // (ResidualCoder).
+  bool mixing = false;
 };
 
 // floor(a / b) for b != 0, also for negative operands (C++ division
@@ -54,6 +58,25 @@ inline int32_t HighestIndex(const ValueCodingParams& p, int c, int32_t step0) {
 // Prediction radius that suits a mask density: about 2.5 mean point spacings.
 int PredictionRadiusForDensity(double density);
 
+// What one channel's residual at a known pixel is coded against.
+struct ChannelPrediction {
+  int32_t index = 0;  // the predicted quantisation index
+  int activity = 0;   // how much the neighbours disagree, bucketed 0..5
+  // Contexts of format version 5's mixed models, each bucketed small:
+  int nearest_offset = 0;      // nearest candidate's index - index, +-6
+  int neighbour_residual = 0;  // candidates' mean |residual|, 0..5
+  int previous_residual = 0;   // |residual| of the previous point, 0..3
+  int headroom = 0;  // index - lowest (0..3) * 4 + highest - index (0..3)
+};
+
+struct PointPrediction {
+  std::array<ChannelPrediction, kMaxValueChannels> channel;
+  int nearest_distance = 0;  // squared distance to the nearest candidate:
+                             // <= 2 | <= 8 | <= 32 | farther or none
+  int candidates = 0;        // how many, at most 7
+  int step_level = 0;        // channel 0's point step / 4, at most 7
+};
+
 // Predicts each channel of a known pixel as the inverse-square-distance
 // weighted mean of the latest known pixel of every column within `radius`
 // (rows above, and columns to the left in the current row). Integer only.
@@ -61,11 +84,11 @@ class ValuePredictor {
  public:
   ValuePredictor(int width, const ValueCodingParams& params, int radius);
 
-  // pred[c] and an activity bucket per channel (how much the neighbours
-  // disagree, in steps), for the pixel at (x, y), which must not be
-  // recorded yet. `step0` is channel 0's step at this pixel when the
-  // params have point steps, else 1.
-  void Predict(int x, int y, int32_t* pred, int* activity, int32_t step0 = 1);
+  // The prediction for the pixel at (x, y), which must not be recorded
+  // yet. `step0` is channel 0's step at this pixel when the params have
+  // point steps, else 1.
+  const PointPrediction& Predict(int x, int y, int32_t step0 = 1);
+  // Records the pixel's indices; Predict must have been called for it.
   void Record(int x, int y, const int32_t* values, int32_t step0 = 1);
 
   static constexpr int kActivityBuckets = 6;
@@ -74,33 +97,55 @@ class ValuePredictor {
   int width_;
   int channels_;
   int radius_;
+  ValueCodingParams params_;
   std::vector<int32_t> last_row_;  // -1: no known pixel in that column yet
   std::vector<int32_t> last_value_;
+  std::vector<int32_t> last_residual_;
   std::array<int32_t, kMaxValueChannels> fallback_;
+  std::array<int32_t, kMaxValueChannels> previous_residual_{};
+  PointPrediction prediction_;
   // Scratch for the candidates of one prediction.
   std::vector<int32_t> weights_;
   std::vector<int32_t> columns_;
 };
 
 // Adaptive models of the residual binarisation: zero flag, sign, Exp-Golomb
-// prefix (unary) and suffix bits, per channel, activity and, for chroma,
-// whether the luma residual of the same pixel was zero.
+// prefix (unary) and suffix bits.
 inline constexpr int kMaxResidualPrefix = 12;
 using ValueBitModel = BinaryModel<60>;
 
-struct ResidualModels {
-  static constexpr int kLumaStates = 2;
-  using PerContext = std::array<
-      std::array<std::array<ValueBitModel, ValuePredictor::kActivityBuckets>,
-                 kLumaStates>,
-      kMaxValueChannels>;
-  PerContext zero;
-  PerContext sign;
-  std::array<PerContext, kMaxResidualPrefix> prefix;
+// Gives the probability of each decision of one residual's binarisation:
+// decision 0 the zero flag, 1 the sign, 2 + i the i-th prefix bit. Up to
+// format version 4 each decision has one model per channel, activity and
+// (for channels after the first) whether channel 0's residual was zero;
+// from version 5 six models under different contexts are mixed
+// (bitstream/logistic_mixing.h). Suffix bits have a model per channel,
+// prefix length and bit position in both.
+class ResidualCoder {
+ public:
+  explicit ResidualCoder(bool mixing);
+  ~ResidualCoder();
+
+  // Starts channel c's residual at a pixel; `first_was_zero` tells whether
+  // channel 0's residual there was zero (for c > 0).
+  void Start(int c, bool first_was_zero, const PointPrediction& prediction);
+  // P(bit == 0) of a decision, 16-bit; then Update with the bit coded.
+  uint32_t P0(int decision);
+  void Update(int decision, int bit);
+  ValueBitModel& Suffix(int k, int bit_position);
+
+  static constexpr int kDecisions = 2 + kMaxResidualPrefix;
+
+ private:
+  struct DirectModels;
+  struct MixedModels;
+  std::unique_ptr<DirectModels> direct_;
+  std::unique_ptr<MixedModels> mixed_;
   std::array<std::array<std::array<ValueBitModel, kMaxResidualPrefix>,
                         kMaxResidualPrefix>,
              kMaxValueChannels>
-      suffix;
+      suffix_;
+  int channel_ = 0;
 };
 
 }  // namespace spix

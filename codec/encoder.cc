@@ -148,6 +148,7 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
   EncodeOptions options = requested;
   if (options.effort < kLowestTonalEffort) options.tonal = false;
   Header header;
+  header.version = kFormatVersion;
   header.width = uint32_t(image.width);
   header.height = uint32_t(image.height);
   header.channels = uint8_t(image.channels);
@@ -164,7 +165,6 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
       uint8_t(options.quant_step_chroma > 0 ? options.quant_step_chroma
               : op->luma_preference ? AdaptiveChromaStep(header.quant_step_luma)
                                     : kLearnedChromaStep);
-  header.version = std::max(header.version, op->min_version);
   Stopwatch start;
   SPIX_RETURN_IF_ERROR(op->prepare(image, mask, options, &header));
   SPIX_RETURN_IF_ERROR(ValidateHeader(header));
@@ -180,7 +180,6 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
     std::vector<uint8_t> tree = EncodeBinaryTreeMask(*choice.tree);
     if (tree.size() < chunks[0].data.size()) {
       chunks[0].data.swap(tree);
-      header.version = std::max<uint8_t>(header.version, 2);
     }
   }
   if (choice.field) {
@@ -190,7 +189,6 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
         *choice.field, std::count(mask.begin(), mask.end(), 1));
     if (field.size() < chunks[0].data.size()) {
       chunks[0].data.swap(field);
-      header.version = std::max<uint8_t>(header.version, 2);
       stored_choice.field = choice.field;
     }
   }
@@ -216,12 +214,10 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
         EncodeLumaPreferred(image, stored_choice, header, step_map, *op,
                             ChromaDropCandidates(drop, options),
                             chunks[0].data.size(), options));
-    header.version = std::max<uint8_t>(header.version, 2);
     chunks[1].tag = kValuesChunkTag;
     chunks[1].data = std::move(stored.luma);
     chunks.push_back({kChromaChunkTag, std::move(stored.chroma)});
     if (step_map.exponent > 0) {
-      header.version = std::max<uint8_t>(header.version, 3);
       chunks.push_back({kStepMapChunkTag, StepMapChunk(step_map)});
     }
   } else {

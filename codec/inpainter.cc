@@ -327,7 +327,6 @@ Status EedPrepare(const Image& image, const std::vector<uint8_t>& mask,
   std::vector<double> errors(candidates.size());
   ParallelFor(int(candidates.size()), options.threads, [&](int k) {
     Header trial = *header;
-    trial.version = kEedPeronaMalikVersion;
     trial.operator_params = candidates[k];
     PlanarImage u = luma;
     InpaintEed(mask.data(), EedFromHeader(trial, 1), &u);
@@ -340,9 +339,6 @@ Status EedPrepare(const Image& image, const std::vector<uint8_t>& mask,
   header->operator_params =
       candidates[std::min_element(errors.begin(), errors.end()) -
                  errors.begin()];
-  if (header->operator_params[0] & kEedPeronaMalik) {
-    header->version = std::max(header->version, kEedPeronaMalikVersion);
-  }
   return OkStatus();
 }
 

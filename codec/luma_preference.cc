@@ -18,6 +18,7 @@ ValueCodingParams ChannelParams(const Header& h, int first, int count) {
   const ValueCodingParams all = ValueParamsForHeader(h);
   ValueCodingParams p;
   p.channels = count;
+  p.mixing = all.mixing;
   for (int c = 0; c < count; ++c) {
     p.lo[c] = all.lo[first + c];
     p.hi[c] = all.hi[first + c];

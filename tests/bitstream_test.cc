@@ -17,6 +17,7 @@
 #include "bitstream/enc_mask.h"
 #include "bitstream/enc_values.h"
 #include "bitstream/halftone.h"
+#include "bitstream/logistic_mixing.h"
 
 namespace spix {
 namespace {
@@ -452,7 +453,56 @@ std::vector<int32_t> MakeValues(const std::vector<uint8_t>& mask, int w,
   return v;
 }
 
-TEST(Values, RoundTripAtManyDensitiesSizesAndRanges) {
+// Squash is the logistic function (to its interpolation), monotone and
+// odd about one half; Stretch inverts it to within a bucket's width.
+TEST(LogisticMixing, SquashAndStretchInvertEachOther) {
+  EXPECT_EQ(Squash(0), 32768u);
+  EXPECT_NEAR(Squash(256), 65536.0 / (1 + std::exp(-1.0)), 40);
+  // Between knots (half a unit apart) the interpolation errs by < 3 %.
+  const double exact = 65536.0 / (1 + std::exp(700 / 256.0));
+  EXPECT_NEAR(Squash(-700), exact, 0.03 * exact);
+  for (int32_t d = -kLogitLimit; d < kLogitLimit; ++d) {
+    ASSERT_LE(Squash(d), Squash(d + 1));
+    ASSERT_NEAR(double(Squash(d)) + Squash(-d), 65536.0, 2) << d;
+  }
+  EXPECT_EQ(Squash(5000), Squash(kLogitLimit));
+  for (uint32_t p = 256; p < 65536 - 256; p += 97) {
+    ASSERT_NEAR(double(Squash(Stretch(p))), double(p), 16 + 0.01 * p) << p;
+  }
+}
+
+// A mixer of one informative and one useless model learns to trust the
+// first: it codes a skewed source well below the useless model's cost.
+TEST(LogisticMixing, MixerLearnsWhichModelToTrust) {
+  LogisticMixer<2> mixer;
+  std::mt19937 rng(3);
+  double cost = 0;
+  const int n = 20000;
+  for (int i = 0; i < n; ++i) {
+    const int bit = rng() % 10 == 0;  // P(1) = 0.1
+    // The first input knows the bit's probability; the second is noise.
+    const std::array<int32_t, 2> logits = {
+        Stretch(uint32_t(0.9 * 65536)), int32_t(rng() % 1001) - 500};
+    const uint32_t p0 = mixer.Mix(logits);
+    cost += -std::log2((bit ? 65536.0 - p0 : double(p0)) / 65536.0);
+    mixer.Update(logits, p0, bit);
+  }
+  // The source's entropy is 0.469 bits; a coin costs 1.
+  EXPECT_LT(cost / n, 0.5);
+}
+
+// Every value test runs with both residual coders: the direct models of
+// format versions 1-4 and version 5's mixed models.
+class Values : public ::testing::TestWithParam<bool> {
+ protected:
+  ValueCodingParams CoderParams(int channels, int lo, int hi) const {
+    ValueCodingParams p = Params(channels, lo, hi);
+    p.mixing = GetParam();
+    return p;
+  }
+};
+
+TEST_P(Values, RoundTripAtManyDensitiesSizesAndRanges) {
   struct Case {
     int w, h, channels, lo, hi;
     double density;
@@ -464,7 +514,7 @@ TEST(Values, RoundTripAtManyDensitiesSizesAndRanges) {
       {64, 64, 3, -1, 1, 1.0},    {640, 480, 3, -128, 128, 0.05}};
   for (const Case& c : cases) {
     const auto mask = MakeRandomMask(c.w, c.h, c.density, 9);
-    const ValueCodingParams p = Params(c.channels, c.lo, c.hi);
+    const ValueCodingParams p = CoderParams(c.channels, c.lo, c.hi);
     const auto values = MakeValues(mask, c.w, p, 4);
     auto coded = EncodeValues(mask.data(), c.w, c.h, values, p);
     ASSERT_TRUE(coded.ok()) << coded.status().message();
@@ -475,10 +525,10 @@ TEST(Values, RoundTripAtManyDensitiesSizesAndRanges) {
   }
 }
 
-TEST(Values, EncoderKeepsTheShortestOfItsRadiiAndAnyRadiusDecodes) {
+TEST_P(Values, EncoderKeepsTheShortestOfItsRadiiAndAnyRadiusDecodes) {
   const int w = 160, h = 120;
   const auto mask = MakeRandomMask(w, h, 0.05, 11);
-  const ValueCodingParams p = Params(3, -255, 255);
+  const ValueCodingParams p = CoderParams(3, -255, 255);
   const auto values = MakeValues(mask, w, p, 5);
   auto chosen = EncodeValues(mask.data(), w, h, values, p);
   ASSERT_TRUE(chosen.ok()) << chosen.status().message();
@@ -509,11 +559,11 @@ TEST(Values, EncoderKeepsTheShortestOfItsRadiiAndAnyRadiusDecodes) {
           .ok());
 }
 
-TEST(Values, ExtremeResidualsRoundTrip) {
+TEST_P(Values, ExtremeResidualsRoundTrip) {
   // Alternating extremes: the largest possible residuals.
   const int w = 64, h = 8;
   std::vector<uint8_t> mask(w * h, 1);
-  const ValueCodingParams p = Params(3, -255, 255);
+  const ValueCodingParams p = CoderParams(3, -255, 255);
   std::vector<int32_t> values;
   for (int i = 0; i < w * h; ++i) {
     const bool hi = (i + i / w) % 2;
@@ -528,16 +578,16 @@ TEST(Values, ExtremeResidualsRoundTrip) {
   EXPECT_EQ(*decoded, values);
 }
 
-TEST(Values, OutOfRangeInputIsRejectedByEncoder) {
+TEST_P(Values, OutOfRangeInputIsRejectedByEncoder) {
   std::vector<uint8_t> mask(4, 1);
-  const ValueCodingParams p = Params(1, 0, 10);
+  const ValueCodingParams p = CoderParams(1, 0, 10);
   EXPECT_FALSE(EncodeValues(mask.data(), 2, 2, {1, 2, 11, 3}, p).ok());
   EXPECT_FALSE(EncodeValues(mask.data(), 2, 2, {1, 2, 3}, p).ok());
 }
 
 // With point steps (QMAP files) channel 0 is predicted in values and each
 // point's index range is that of its own step.
-TEST(Values, PointStepsRoundTripAndBoundEachIndex) {
+TEST_P(Values, PointStepsRoundTripAndBoundEachIndex) {
   const int w = 120, h = 80;
   const auto mask = MakeRandomMask(w, h, 0.1, 3);
   std::mt19937 rng(7);
@@ -550,7 +600,7 @@ TEST(Values, PointStepsRoundTripAndBoundEachIndex) {
     const int value = int(128 + 120 * std::sin(x * 0.05) * std::cos(y * 0.07));
     values.push_back(MaxIndexForStep(steps[i]) * value / 255);
   }
-  ValueCodingParams p = Params(1, 0, 255);
+  ValueCodingParams p = CoderParams(1, 0, 255);
   p.point_steps = steps.data();
   auto coded = EncodeValues(mask.data(), w, h, values, p);
   ASSERT_TRUE(coded.ok()) << coded.status().message();
@@ -578,9 +628,9 @@ TEST(Values, PointStepsRoundTripAndBoundEachIndex) {
   EXPECT_FALSE(EncodeValues(mask.data(), w, h, bad, p).ok());
 }
 
-TEST(Values, TruncationIsAnError) {
+TEST_P(Values, TruncationIsAnError) {
   const auto mask = MakeRandomMask(90, 70, 0.2, 2);
-  const ValueCodingParams p = Params(3, -255, 255);
+  const ValueCodingParams p = CoderParams(3, -255, 255);
   const auto values = MakeValues(mask, 90, p, 1);
   auto coded = EncodeValues(mask.data(), 90, 70, values, p);
   ASSERT_TRUE(coded.ok());
@@ -588,6 +638,29 @@ TEST(Values, TruncationIsAnError) {
     EXPECT_FALSE(DecodeValues(coded->data(), len, mask.data(), 90, 70, p).ok())
         << "length " << len;
   }
+}
+
+INSTANTIATE_TEST_SUITE_P(Coders, Values, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? "Mixed" : "Direct";
+                         });
+
+// The mixed models learn what the direct ones cannot see (here, that the
+// nearest neighbour predicts better than the weighted mean), and the two
+// coders' payloads are not interchangeable.
+TEST(ValueCoders, MixedModelsCodeSmoothValuesShorterThanDirectModels) {
+  const int w = 320, h = 240;
+  const auto mask = MakeRandomMask(w, h, 0.08, 4);
+  ValueCodingParams direct = Params(3, -255, 255), mixed = direct;
+  mixed.mixing = true;
+  const auto values = MakeValues(mask, w, direct, 6);
+  auto a = EncodeValues(mask.data(), w, h, values, direct);
+  auto b = EncodeValues(mask.data(), w, h, values, mixed);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_LT(double(b->size()), 0.99 * double(a->size()));
+  auto crossed =
+      DecodeValues(b->data(), b->size(), mask.data(), w, h, direct);
+  EXPECT_TRUE(!crossed.ok() || *crossed != values);
 }
 
 Header SmallHeader() {

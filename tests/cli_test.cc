@@ -9,6 +9,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <sstream>
 
+#include "bitstream/format.h"
 #include "codec/image_io.h"
 #include "tests/test_images.h"
 
@@ -153,8 +154,10 @@ TEST_F(Cli, DensityMasksLumaPreferenceMaskOutAndRateControl) {
   ASSERT_EQ(r.code, 0) << r.err;
   r = Spix("info --json " + Path("d.spix"));
   ASSERT_EQ(r.code, 0) << r.err;
-  // Version 3: luma preference with steps per point (QMAP).
-  EXPECT_NE(r.out.find("\"version\": 3"), std::string::npos) << r.out;
+  // The newest version: luma preference with steps per point (QMAP).
+  EXPECT_NE(r.out.find("\"version\": " + std::to_string(kFormatVersion)),
+            std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("positions: density field"), std::string::npos);
   EXPECT_NE(r.out.find("\"tag\": \"CHRM\""), std::string::npos);
   EXPECT_NE(r.out.find("\"tag\": \"QMAP\""), std::string::npos);

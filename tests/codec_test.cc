@@ -272,15 +272,15 @@ const ChunkView* ChunkOf(const std::vector<uint8_t>& bytes, const char* tag,
   return FindChunk(*keep, tag);
 }
 
-// A version-2 file whose MASK chunk uses `method` and is at least `factor`
-// times smaller than a free list of the same points.
-void ExpectCheapVersion2Mask(const std::vector<uint8_t>& bytes,
+// A file whose MASK chunk uses `method` (from format version 2) and is at
+// least `factor` times smaller than a free list of the same points.
+void ExpectCheapMask(const std::vector<uint8_t>& bytes,
                              const MaskChoice& choice, const Image& image,
                              MaskMethod method, size_t factor) {
   ParsedContainer parsed;
   const ChunkView* mask_chunk = ChunkOf(bytes, kMaskChunkTag, &parsed);
   ASSERT_NE(mask_chunk, nullptr);
-  EXPECT_EQ(parsed.header.version, 2);
+  EXPECT_EQ(parsed.header.version, kFormatVersion);
   EXPECT_EQ(mask_chunk->data[4], uint8_t(method));
   const auto free_list =
       EncodeMask(choice.mask.data(), image.width, image.height);
@@ -296,7 +296,7 @@ TEST(DensityMasks, RoundTripWithKnownPixelsExactAndCheapPositions) {
     auto choice = SelectMask(image, o);
     ASSERT_TRUE(choice.ok());
     // 32 blocks of 16x16: a few bytes, where the positions take hundreds.
-    ExpectCheapVersion2Mask(bytes, *choice, image, MaskMethod::kDensityField,
+    ExpectCheapMask(bytes, *choice, image, MaskMethod::kDensityField,
                             8);
     const Image decoded = MustDecode(bytes);
     const size_t n = image.num_pixels();
@@ -332,7 +332,7 @@ TEST(TreeMasks, RoundTripWithKnownPixelsExact) {
     auto choice = SelectMask(image, o);
     ASSERT_TRUE(choice.ok());
     ASSERT_TRUE(choice->tree.has_value());
-    ExpectCheapVersion2Mask(bytes, *choice, image, MaskMethod::kBinaryTree, 2);
+    ExpectCheapMask(bytes, *choice, image, MaskMethod::kBinaryTree, 2);
     const Image decoded = MustDecode(bytes);
     size_t left = 0, right = 0;
     for (size_t i = 0; i < image.num_pixels(); ++i) {
@@ -419,9 +419,7 @@ TEST(DensityMasks, TheMaskChunkIsNeverBiggerThanTheFreeList) {
     ASSERT_TRUE(choice.ok());
     EXPECT_LE(mask_chunk->size, EncodeMask(choice->mask.data(), w, h).size())
         << w << "x" << h << " " << density;
-    EXPECT_EQ(
-        parsed.header.version,
-        mask_chunk->data[4] == uint8_t(MaskMethod::kDensityField) ? 2 : 1);
+    EXPECT_EQ(parsed.header.version, kFormatVersion);
     EXPECT_EQ(MustDecode(bytes).pixels.size(), image.pixels.size());
   }
 }
@@ -440,7 +438,7 @@ TEST(LumaPreference, FewerChromaPointsSmallerFileSimilarQuality) {
     ParsedContainer parsed;
     const ChunkView* chroma = ChunkOf(preferred, kChromaChunkTag, &parsed);
     ASSERT_NE(chroma, nullptr);
-    EXPECT_EQ(parsed.header.version, 3);  // with luma steps per point
+    EXPECT_NE(FindChunk(parsed, kStepMapChunkTag), nullptr);
     EXPECT_LT(preferred.size(), full.size()) << int(mode);
     const double psnr_full = Psnr(image, MustDecode(full));
     const double psnr_preferred = Psnr(image, MustDecode(preferred));
@@ -633,9 +631,7 @@ TEST(RateAwareRounding, LeansTowardsTheValueCodersPrediction) {
   for (size_t i = 0; i < mask.size(); ++i) {
     if (!mask[i]) continue;
     const int x = int(i % w), y = int(i / w);
-    int32_t predicted;
-    int activity;
-    coder.Predict(x, y, &predicted, &activity);
+    const int32_t predicted = coder.Predict(x, y).channel[0].index;
     const std::optional<float> ours =
         CausalPrediction(plane, mask, w, i, radius);
     if (ours) {
@@ -663,8 +659,8 @@ TEST(RateAwareRounding, LeansTowardsTheValueCodersPrediction) {
   EXPECT_EQ(QuantizeTowards(-20.f, 10, 5.f, 0.1f, 0, top), 0);
 }
 
-// The default colour file carries a step map (version 3); without one, or
-// with a luma step of 1, the file is version 2 as before.
+// The default colour file carries a step map (format version 3 on); not
+// with a luma step exponent of 0 or a luma step of 1.
 TEST(StepMap, DefaultFilesCarryItAndDecodersCheckIt) {
   const Image image = HalfTexturedImage(128, 96);
   EncodeOptions o;
@@ -674,7 +670,7 @@ TEST(StepMap, DefaultFilesCarryItAndDecodersCheckIt) {
   ParsedContainer parsed;
   const ChunkView* qmap = ChunkOf(mapped, kStepMapChunkTag, &parsed);
   ASSERT_NE(qmap, nullptr);
-  EXPECT_EQ(parsed.header.version, 3);
+  EXPECT_EQ(parsed.header.version, kFormatVersion);
   ASSERT_EQ(qmap->size, 2u);
   EXPECT_EQ(qmap->data[0], kDefaultLumaStepExponent);
   const double psnr_mapped = Psnr(image, MustDecode(mapped));
@@ -685,7 +681,6 @@ TEST(StepMap, DefaultFilesCarryItAndDecodersCheckIt) {
   o.luma_step_exponent = 0;
   const auto flat = MustEncode(image, o);
   EXPECT_EQ(ChunkOf(flat, kStepMapChunkTag, &parsed), nullptr);
-  EXPECT_EQ(parsed.header.version, 2);
   EXPECT_GT(psnr_mapped, Psnr(image, MustDecode(flat)) - 1.0);
   o.luma_step_exponent = -1;
   o.quant_step_luma = 1;
@@ -715,11 +710,12 @@ TEST(StepMap, DefaultFilesCarryItAndDecodersCheckIt) {
     return WriteContainer(header, chunks);
   };
   const std::vector<uint8_t> good = {qmap->data[0], qmap->data[1]};
-  EXPECT_EQ(Psnr(image, MustDecode(rebuilt(3, true, good))), psnr_mapped);
-  for (const auto& bad : {rebuilt(3, true, {0, 3}), rebuilt(3, true, {17, 3}),
-                          rebuilt(3, true, {4, 0}), rebuilt(3, true, {4, 65}),
-                          rebuilt(3, true, {4}), rebuilt(3, true, {4, 3, 0}),
-                          rebuilt(2, true, good), rebuilt(3, false, good)}) {
+  const int v = kFormatVersion;
+  EXPECT_EQ(Psnr(image, MustDecode(rebuilt(v, true, good))), psnr_mapped);
+  for (const auto& bad : {rebuilt(v, true, {0, 3}), rebuilt(v, true, {17, 3}),
+                          rebuilt(v, true, {4, 0}), rebuilt(v, true, {4, 65}),
+                          rebuilt(v, true, {4}), rebuilt(v, true, {4, 3, 0}),
+                          rebuilt(2, true, good), rebuilt(v, false, good)}) {
     auto decoded = Decode(bad.data(), bad.size());
     EXPECT_FALSE(decoded.ok());
     EXPECT_FALSE(Inspect(bad.data(), bad.size()).ok());

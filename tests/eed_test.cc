@@ -12,7 +12,11 @@
 #include "baselines/diffusion.h"
 #include "baselines/tonal_optimisation.h"
 #include "bitstream/container.h"
+#include "bitstream/enc_mask.h"
+#include "bitstream/enc_values.h"
 #include "codec/inpainter.h"
+#include "codec/mask_selection.h"
+#include "codec/quantize.h"
 #include "codec/spix.h"
 
 namespace spix {
@@ -331,37 +335,38 @@ TEST(Operators, EedFilesRoundTripAndBeatHomogeneousDiffusion) {
   }
 }
 
-// The contrast byte's top bit means Perona-Malik only in a version-4 file:
-// an older file with the same byte decodes as before (Charbonnier, contrast
-// 18), and `spix info` names the diffusivity each way. The encoder writes
-// version 4 exactly when it picks Perona-Malik.
+// The contrast byte's top bit means Perona-Malik from version 4 on: an
+// older file with the same byte decodes as before (Charbonnier, contrast
+// 18), and `spix info` names the diffusivity each way. The files are built
+// by hand, their values coded as each version codes them.
 TEST(Operators, PeronaMalikIsAVersionFourParameter) {
-  const Image image = CartoonImage(96, 64);
-  EncodeOptions o;
-  o.density = 0.08;
-  StatusOr<std::vector<uint8_t>> bytes = Encode(image, o);
-  ASSERT_TRUE(bytes.ok()) << bytes.status().message();
-  StatusOr<ParsedContainer> parsed =
-      ParseContainer(bytes->data(), bytes->size());
-  ASSERT_TRUE(parsed.ok());
-  const Header& h = parsed->header;
-  ASSERT_EQ(h.inpainter, Inpainter::kEdgeEnhancingDiffusion);
-  EXPECT_EQ(h.version == kEedPeronaMalikVersion,
-            (h.operator_params[0] & kEedPeronaMalik) != 0);
-
-  std::vector<Chunk> chunks;
-  for (const ChunkView& c : parsed->chunks) {
-    chunks.push_back({c.tag, std::vector<uint8_t>(c.data, c.data + c.size)});
-  }
-  Image decoded[2];
-  for (uint8_t version : {uint8_t(3), kEedPeronaMalikVersion}) {
-    Header patched = h;
-    patched.version = version;
-    patched.operator_params[0] = 18 * 8;  // 0x90: the top bit is set
-    const std::vector<uint8_t> file = WriteContainer(patched, chunks);
+  const Image colour = CartoonImage(96, 64);
+  const int w = colour.width, h = colour.height;
+  const std::vector<uint8_t> mask = RandomMask(w, h, 0.08, 5);
+  Image decoded[3];
+  int k = 0;
+  for (uint8_t version : {uint8_t(3), kEedPeronaMalikVersion, kFormatVersion}) {
+    Header header;
+    header.version = version;
+    header.width = uint32_t(w);
+    header.height = uint32_t(h);
+    header.channels = 1;
+    header.inpainter = Inpainter::kEdgeEnhancingDiffusion;
+    header.quant_step_luma = header.quant_step_chroma = 4;
+    header.operator_params = {18 * 8, 10};  // 0x90: the top bit is set
+    std::vector<int32_t> values;
+    for (size_t i = 0; i < mask.size(); ++i) {
+      if (mask[i]) values.push_back(QuantizeValue(header, 0, colour.pixels[3 * i]));
+    }
+    StatusOr<std::vector<uint8_t>> vals =
+        EncodeValues(mask.data(), w, h, values, ValueParamsForHeader(header));
+    ASSERT_TRUE(vals.ok()) << vals.status().message();
+    const std::vector<uint8_t> file = WriteContainer(
+        header, {{kMaskChunkTag, EncodeMask(mask.data(), w, h)},
+                 {kValuesChunkTag, *vals}});
     StatusOr<FileInfo> info = Inspect(file.data(), file.size());
     ASSERT_TRUE(info.ok()) << info.status().message();
-    const bool pm = version == kEedPeronaMalikVersion;
+    const bool pm = version >= kEedPeronaMalikVersion;
     EXPECT_NE(
         info->inpainter.find(pm ? "Perona-Malik diffusivity, contrast 2,"
                                 : "Charbonnier diffusivity, contrast 18,"),
@@ -369,9 +374,18 @@ TEST(Operators, PeronaMalikIsAVersionFourParameter) {
         << info->inpainter;
     StatusOr<Image> image_back = Decode(file.data(), file.size());
     ASSERT_TRUE(image_back.ok()) << image_back.status().message();
-    decoded[pm] = *image_back;
+    decoded[k++] = *image_back;
   }
   EXPECT_NE(decoded[0].pixels, decoded[1].pixels);
+  EXPECT_EQ(decoded[1].pixels, decoded[2].pixels);
+
+  // The encoder writes the newest version, whichever diffusivity it picks.
+  StatusOr<std::vector<uint8_t>> bytes = Encode(colour, EncodeOptions());
+  ASSERT_TRUE(bytes.ok()) << bytes.status().message();
+  StatusOr<ParsedContainer> parsed =
+      ParseContainer(bytes->data(), bytes->size());
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->header.version, kFormatVersion);
 }
 
 }  // namespace

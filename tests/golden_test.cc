@@ -24,6 +24,8 @@ const char* const kGoldenV2[] = {
     "v2_rgb_density_d15_q1", "v2_rgb_density_cf25_q8",
     "v2_rgb_halftone_cf50_q4", "v2_grey_tree_d15_q2"};
 const char* const kGoldenV3[] = {"v3_rgb_density_cf25_q12_x8"};
+const char* const kGoldenV5[] = {"v5_grey_halftone_d20_q1",
+                                 "v5_rgb_random_d30_q4"};
 
 class Golden : public ::testing::TestWithParam<const char*> {};
 
@@ -73,6 +75,7 @@ TEST_P(Golden, DecodesToCommittedPixels) {
 INSTANTIATE_TEST_SUITE_P(Version1, Golden, ::testing::ValuesIn(kGolden));
 INSTANTIATE_TEST_SUITE_P(Version2, Golden, ::testing::ValuesIn(kGoldenV2));
 INSTANTIATE_TEST_SUITE_P(Version3, Golden, ::testing::ValuesIn(kGoldenV3));
+INSTANTIATE_TEST_SUITE_P(Version5, Golden, ::testing::ValuesIn(kGoldenV5));
 
 }  // namespace
 }  // namespace spix
@@ -181,6 +184,8 @@ INSTANTIATE_TEST_SUITE_P(Version2, EedGolden,
                                            "v2_eed_rgb_tree_cf25_q8"));
 INSTANTIATE_TEST_SUITE_P(Version3, EedGolden,
                          ::testing::Values("v3_eed_rgb_tree_cf25_q8_x4"));
+INSTANTIATE_TEST_SUITE_P(Version5, EedGolden,
+                         ::testing::Values("v5_eed_rgb_tree_cf25_q8_x4"));
 
 }  // namespace
 }  // namespace spix

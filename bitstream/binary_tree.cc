@@ -7,17 +7,130 @@
 #include "bitstream/dec_arith.h"
 #include "bitstream/enc_arith.h"
 #include "bitstream/format.h"
+#include "bitstream/logistic_mixing.h"
 
 namespace spix {
 namespace {
 
-// Split flags take one model per depth; deeper cells share the last.
-constexpr int kDepthContexts = 32;
-using SplitModels = std::array<BinaryModel<30>, kDepthContexts>;
+// The probability of each split flag. Up to format version 4: one model per
+// depth (deeper cells share the last). From version 5 three models are
+// mixed (bitstream/logistic_mixing.h), by depth and
+//   0. how much deeper the cell's elder sibling (the left or upper half,
+//      coded first) was split;
+//   1. that, and how deep the leaves next to the cell's left and top edges
+//      go, relative to the cell;
+//   2. the deeper of those two neighbours;
+// on 18 files of six Kodak images 15 % fewer bytes than the depth alone.
+class SplitCoder {
+ public:
+  SplitCoder(int width, int height, bool mixing)
+      : width_(width), mixing_(mixing) {
+    if (mixing) {
+      leaf_depth_.assign(size_t(width) * height, -1);
+      for (int s = 0; s < kSets; ++s) {
+        models_[s].resize(size_t(kDepthContexts) * kContexts[s]);
+      }
+    }
+  }
 
-BinaryModel<30>& ModelOf(SplitModels& models, const TreeCell& cell) {
-  return models[std::min(cell.depth, kDepthContexts - 1)];
-}
+  uint32_t P0(const BinaryTreeMask& tree, size_t k) {
+    const TreeCell& cell = tree.cells()[k];
+    const int depth = std::min(cell.depth, kDepthContexts - 1);
+    if (!mixing_) {
+      current_[0] = &by_depth_[size_t(depth)];
+      return current_[0]->p0();
+    }
+    GrowTo(tree);
+    int sibling = 0;  // none coded before: the first child, or the root
+    const int32_t parent = parent_[k];
+    if (parent >= 0 && int32_t(k) == tree.cells()[parent].children + 1) {
+      const size_t elder = size_t(tree.cells()[parent].children);
+      sibling = 1 + std::min(deepest_[elder] - cell.depth, 3);
+    }
+    const int left = Neighbour(cell, cell.x0 - 1, (cell.y0 + cell.y1) / 2);
+    const int top = Neighbour(cell, (cell.x0 + cell.x1) / 2, cell.y0 - 1);
+    const std::array<int, kSets> contexts = {
+        sibling, (sibling * 5 + left) * 5 + top, std::max(left, top)};
+    for (int s = 0; s < kSets; ++s) {
+      current_[s] =
+          &models_[s][size_t(depth) * kContexts[s] + size_t(contexts[s])];
+      logits_[s] = Stretch(current_[s]->p0());
+    }
+    logits_[kSets] = kBiasLogit;
+    p0_ = mixer_.Mix(logits_);
+    return p0_;
+  }
+
+  // After P0: the flag coded for cell k, whose children (if split) exist.
+  void Update(const BinaryTreeMask& tree, size_t k, int split) {
+    if (!mixing_) {
+      current_[0]->Update(split);
+      return;
+    }
+    mixer_.Update(logits_, p0_, split);
+    for (int s = 0; s < kSets; ++s) current_[s]->Update(split);
+    const TreeCell& cell = tree.cells()[k];
+    if (split) {
+      GrowTo(tree);
+      parent_[size_t(cell.children)] = parent_[size_t(cell.children) + 1] =
+          int32_t(k);
+    } else {
+      Leaf(tree, k);
+    }
+  }
+
+  // A leaf, coded or too small to split: what its neighbours will see.
+  void Leaf(const BinaryTreeMask& tree, size_t k) {
+    if (!mixing_) return;
+    GrowTo(tree);
+    const TreeCell& cell = tree.cells()[k];
+    const int8_t depth = int8_t(std::min(cell.depth, 127));
+    for (int32_t y = cell.y0; y <= cell.y1; ++y) {
+      std::fill_n(&leaf_depth_[size_t(y) * width_ + cell.x0],
+                  cell.x1 - cell.x0 + 1, depth);
+    }
+    for (int32_t a = parent_[k]; a >= 0; a = parent_[size_t(a)]) {
+      deepest_[size_t(a)] = std::max(deepest_[size_t(a)], cell.depth);
+    }
+  }
+
+ private:
+  static constexpr int kDepthContexts = 32;
+  static constexpr int kSets = 3;
+  static constexpr std::array<int, kSets> kContexts = {5, 125, 5};
+  static constexpr int32_t kBiasLogit = 77;
+
+  // 0 where nothing is known yet (off the image, or not coded), else 1-4
+  // for a leaf at most one level shallower, as deep, one deeper, two or more
+  // deeper than the cell.
+  int Neighbour(const TreeCell& cell, int32_t x, int32_t y) const {
+    if (x < 0 || y < 0) return 0;
+    const int depth = leaf_depth_[size_t(y) * width_ + x];
+    if (depth < 0) return 0;
+    return 2 + std::clamp(depth - cell.depth, -1, 2);
+  }
+
+  // Cells appear as the tree is decoded; their parent and deepest leaf
+  // (their own depth until a leaf below is coded) with them.
+  void GrowTo(const BinaryTreeMask& tree) {
+    for (size_t k = parent_.size(); k < tree.cells().size(); ++k) {
+      parent_.push_back(-1);
+      deepest_.push_back(tree.cells()[k].depth);
+    }
+  }
+
+  int width_;
+  bool mixing_;
+  std::array<BinaryModel<30>, kDepthContexts> by_depth_;
+  std::array<std::vector<BinaryModel<30>>, kSets> models_;
+  LogisticMixer<kSets + 1> mixer_;
+  std::vector<int8_t> leaf_depth_;
+  std::vector<int32_t> parent_;
+  std::vector<int32_t> deepest_;
+  std::array<BinaryModel<30>*, kSets> current_{};
+  std::array<int32_t, kSets + 1> logits_{};
+  uint32_t p0_ = 0;
+};
 
 uint64_t CellLimit(uint64_t points) {
   return kMaxTreeCellsPerPoint * points + 8;
@@ -61,16 +174,22 @@ void BinaryTreeMask::Mark(const TreeCell& c) {
   }
 }
 
-std::vector<uint8_t> EncodeBinaryTree(const BinaryTreeMask& tree) {
-  SplitModels models;
+std::vector<uint8_t> EncodeBinaryTree(const BinaryTreeMask& tree,
+                                      bool mixing) {
+  SplitCoder coder(tree.width(), tree.height(), mixing);
   ArithEncoder enc;
   std::vector<int32_t> stack = {0};
   while (!stack.empty()) {
-    const TreeCell& cell = tree.cells()[size_t(stack.back())];
+    const size_t k = size_t(stack.back());
+    const TreeCell& cell = tree.cells()[k];
     stack.pop_back();
-    if (!cell.Splittable()) continue;
+    if (!cell.Splittable()) {
+      coder.Leaf(tree, k);
+      continue;
+    }
     const bool split = cell.children >= 0;
-    enc.Encode(split, ModelOf(models, cell));
+    enc.Encode(split, coder.P0(tree, k));
+    coder.Update(tree, k, split);
     if (split) {
       stack.push_back(cell.children + 1);
       stack.push_back(cell.children);
@@ -81,9 +200,10 @@ std::vector<uint8_t> EncodeBinaryTree(const BinaryTreeMask& tree) {
 
 StatusOr<BinaryTreeMask> DecodeBinaryTree(const uint8_t* data, size_t size,
                                           int width, int height,
-                                          uint64_t max_points) {
+                                          uint64_t max_points,
+                                          bool mixing) {
   BinaryTreeMask tree(width, height);
-  SplitModels models;
+  SplitCoder coder(width, height, mixing);
   ArithDecoder dec(data, size);
   const uint64_t max_cells = CellLimit(max_points);
   std::vector<int32_t> stack = {0};
@@ -91,12 +211,19 @@ StatusOr<BinaryTreeMask> DecodeBinaryTree(const uint8_t* data, size_t size,
   while (!stack.empty()) {
     const size_t k = size_t(stack.back());
     stack.pop_back();
-    if (!tree.cells()[k].Splittable()) continue;
-    if (dec.Decode(ModelOf(models, tree.cells()[k]))) {
+    if (!tree.cells()[k].Splittable()) {
+      coder.Leaf(tree, k);
+      continue;
+    }
+    const int split = dec.Decode(coder.P0(tree, k));
+    if (split) {
       if (tree.cells().size() + 2 > max_cells) {
         return CorruptData("mask: binary tree has too many cells");
       }
       tree.Split(k);
+    }
+    coder.Update(tree, k, split);
+    if (split) {
       if (tree.count() > max_points) {
         return CorruptData("mask: more known pixels than declared");
       }

@@ -54,13 +54,16 @@ class BinaryTreeMask {
 bool TreeFitsCellLimit(const BinaryTreeMask& tree);
 
 // The split flags of every splittable cell in pre-order, arithmetic-coded
-// with one adaptive model per depth; and back: truncation, stray bytes and
-// trees of more than `max_points` points or more cells than the limit
-// allows for them are refused, as soon as they appear.
-std::vector<uint8_t> EncodeBinaryTree(const BinaryTreeMask& tree);
+// with one adaptive model per depth, or (`mixing`, format version 5) mixed
+// models that also see the cell's elder sibling and neighbours; and back:
+// truncation, stray bytes and trees of more than `max_points` points or
+// more cells than the limit allows for them are refused, as soon as they
+// appear.
+std::vector<uint8_t> EncodeBinaryTree(const BinaryTreeMask& tree,
+                                      bool mixing);
 StatusOr<BinaryTreeMask> DecodeBinaryTree(const uint8_t* data, size_t size,
                                           int width, int height,
-                                          uint64_t max_points);
+                                          uint64_t max_points, bool mixing);
 
 }  // namespace spix
 

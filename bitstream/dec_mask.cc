@@ -102,7 +102,8 @@ StatusOr<std::vector<uint8_t>> DecodeMask(const uint8_t* data, size_t size,
     if (field) *field = std::move(levels).value();
   } else if (method == uint8_t(MaskMethod::kBinaryTree) && version >= 2) {
     StatusOr<BinaryTreeMask> tree =
-        DecodeBinaryTree(r.cursor(), r.remaining(), width, height, declared);
+        DecodeBinaryTree(r.cursor(), r.remaining(), width, height, declared,
+                         version >= kMixedModelsVersion);
     if (!tree.ok()) return tree.status();
     mask = tree->mask();
   }

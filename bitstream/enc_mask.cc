@@ -100,11 +100,13 @@ std::vector<uint8_t> EncodeDensityFieldMask(const DensityField& field,
   return std::move(w.bytes());
 }
 
-std::vector<uint8_t> EncodeBinaryTreeMask(const BinaryTreeMask& tree) {
+std::vector<uint8_t> EncodeBinaryTreeMask(const BinaryTreeMask& tree,
+                                          uint8_t version) {
   ByteWriter w;
   w.U32(uint32_t(tree.count()));
   w.U8(uint8_t(MaskMethod::kBinaryTree));
-  const std::vector<uint8_t> coded = EncodeBinaryTree(tree);
+  const std::vector<uint8_t> coded =
+      EncodeBinaryTree(tree, version >= kMixedModelsVersion);
   w.Bytes(coded.data(), coded.size());
   return std::move(w.bytes());
 }

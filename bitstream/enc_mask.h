@@ -8,6 +8,7 @@
 
 #include "bitstream/binary_tree.h"
 #include "bitstream/density_field.h"
+#include "bitstream/format.h"
 
 namespace spix {
 
@@ -21,8 +22,10 @@ std::vector<uint8_t> EncodeMask(const uint8_t* mask, int width, int height);
 std::vector<uint8_t> EncodeDensityFieldMask(const DensityField& field,
                                             uint64_t count);
 
-// The MASK chunk payload of a binary-tree mask (format version 2).
-std::vector<uint8_t> EncodeBinaryTreeMask(const BinaryTreeMask& tree);
+// The MASK chunk payload of a binary-tree mask (format version 2), coded as
+// `version` codes it.
+std::vector<uint8_t> EncodeBinaryTreeMask(const BinaryTreeMask& tree,
+                                          uint8_t version = kFormatVersion);
 
 // The context coder with fixed adaptive offsets (0 = unused); for tests.
 std::vector<uint8_t> EncodeMaskWithOffsets(const uint8_t* mask, int width,

@@ -86,11 +86,12 @@ inline constexpr uint64_t kMaxTreeCellsPerPoint = 8;
 inline constexpr uint8_t kMaxMaskContextOffset = 64;
 inline constexpr int kMaskZstdLevel = 19;
 
-// Values chunk: u8 prediction radius, then the arithmetic-coded residuals;
-// from version 5 their bits' probabilities mix six models
-// (bitstream/value_model.h).
+// Values chunk: u8 prediction radius, then the arithmetic-coded residuals.
 inline constexpr uint8_t kMaxPredictionRadius = 64;
-inline constexpr uint8_t kMixedValuesVersion = 5;
+
+// From version 5 the bits of value residuals and binary-tree split flags
+// are coded with mixed models (bitstream/logistic_mixing.h).
+inline constexpr uint8_t kMixedModelsVersion = 5;
 
 // Chroma chunk (luma preference, colour images): u8 level drop, u32 chroma
 // point count, then a values payload (as VALS) of the two chroma channels

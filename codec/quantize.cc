@@ -54,7 +54,7 @@ uint8_t ScaledStep(int step, int e) {
 ValueCodingParams ValueParamsForHeader(const Header& h) {
   ValueCodingParams p;
   p.channels = h.channels;
-  p.mixing = h.version >= kMixedValuesVersion;
+  p.mixing = h.version >= kMixedModelsVersion;
   for (int c = 0; c < h.channels; ++c) {
     const int32_t step = StepOf(h, c);
     const bool is_chroma = c > 0 && h.transform == ColorTransform::kYCoCgR;

@@ -250,17 +250,46 @@ TEST(BinaryTree, MaskRoundTripsAtManySizes) {
     for (int splits : {0, 1, 7, 200, 100000}) {
       const BinaryTreeMask tree =
           RandomTree(s[0], s[1], splits, uint32_t(splits + s[0]));
-      const std::vector<uint8_t> chunk = EncodeBinaryTreeMask(tree);
-      std::optional<DensityField> field;
-      auto mask = DecodeMask(chunk.data(), chunk.size(), s[0], s[1],
-                             kFormatVersion, &field);
-      ASSERT_TRUE(mask.ok()) << mask.status().message();
-      EXPECT_EQ(*mask, tree.mask()) << s[0] << "x" << s[1] << " " << splits;
-      EXPECT_FALSE(field.has_value());
-      // Version 1 has no trees.
-      EXPECT_FALSE(DecodeMask(chunk.data(), chunk.size(), s[0], s[1], 1).ok());
+      // Split flags by depth alone (versions 2-4) and mixed (5).
+      for (uint8_t version : {uint8_t(2), kFormatVersion}) {
+        const std::vector<uint8_t> chunk = EncodeBinaryTreeMask(tree, version);
+        std::optional<DensityField> field;
+        auto mask = DecodeMask(chunk.data(), chunk.size(), s[0], s[1],
+                               version, &field);
+        ASSERT_TRUE(mask.ok()) << mask.status().message();
+        EXPECT_EQ(*mask, tree.mask())
+            << s[0] << "x" << s[1] << " " << splits << " v" << int(version);
+        EXPECT_FALSE(field.has_value());
+        // Version 1 has no trees.
+        EXPECT_FALSE(
+            DecodeMask(chunk.data(), chunk.size(), s[0], s[1], 1).ok());
+      }
     }
   }
+}
+
+// A tree split along an edge, as the encoder's are: the mixed models, which
+// see the cell's sibling and neighbours, code it shorter than depth alone.
+TEST(BinaryTree, MixedModelsCodeAnEdgeFollowingTreeShorter) {
+  const int w = 768, h = 512;
+  BinaryTreeMask tree(w, h);
+  for (size_t k = 0; k < tree.cells().size(); ++k) {
+    const TreeCell c = tree.cells()[k];
+    // Split cells the curve y = h/2 + 100 sin(x / 60) crosses, down to
+    // about 4 px.
+    bool crosses = false;
+    for (int x = c.x0; x <= c.x1 && !crosses; ++x) {
+      const double y = h / 2 + 100 * std::sin(x / 60.0);
+      crosses = y >= c.y0 && y <= c.y1;
+    }
+    if (crosses && c.Splittable() && c.x1 - c.x0 + c.y1 - c.y0 > 8) {
+      tree.Split(k);
+    }
+  }
+  const size_t by_depth = EncodeBinaryTree(tree, false).size();
+  const size_t mixed = EncodeBinaryTree(tree, true).size();
+  EXPECT_LT(double(mixed), 0.9 * double(by_depth))
+      << mixed << " against " << by_depth;
 }
 
 // A fully split tree knows every pixel; the corners and centre of the
@@ -292,22 +321,28 @@ TEST(BinaryTree, RandomTreesFitTheCellLimit) {
 
 TEST(BinaryTree, TruncationAndStrayBytesAreRefused) {
   const BinaryTreeMask tree = RandomTree(97, 61, 300, 3);
-  const std::vector<uint8_t> coded = EncodeBinaryTree(tree);
   const uint64_t n = tree.count();
-  ASSERT_TRUE(DecodeBinaryTree(coded.data(), coded.size(), 97, 61, n).ok());
-  // A count below the tree's stops the decoder.
-  EXPECT_FALSE(
-      DecodeBinaryTree(coded.data(), coded.size(), 97, 61, n - 1).ok());
-  for (size_t len = 0; len < coded.size(); ++len) {
-    auto decoded = DecodeBinaryTree(coded.data(), len, 97, 61, n);
-    // A shorter stream may still describe a tree, but never this one.
-    if (decoded.ok()) {
-      EXPECT_NE(decoded->mask(), tree.mask()) << len;
+  for (bool mixing : {false, true}) {
+    const std::vector<uint8_t> coded = EncodeBinaryTree(tree, mixing);
+    ASSERT_TRUE(
+        DecodeBinaryTree(coded.data(), coded.size(), 97, 61, n, mixing).ok());
+    // A count below the tree's stops the decoder.
+    EXPECT_FALSE(
+        DecodeBinaryTree(coded.data(), coded.size(), 97, 61, n - 1, mixing)
+            .ok());
+    for (size_t len = 0; len < coded.size(); ++len) {
+      auto decoded = DecodeBinaryTree(coded.data(), len, 97, 61, n, mixing);
+      // A shorter stream may still describe a tree, but never this one.
+      if (decoded.ok()) {
+        EXPECT_NE(decoded->mask(), tree.mask()) << len;
+      }
     }
+    std::vector<uint8_t> longer = coded;
+    longer.push_back(0x5A);
+    EXPECT_FALSE(
+        DecodeBinaryTree(longer.data(), longer.size(), 97, 61, n, mixing)
+            .ok());
   }
-  std::vector<uint8_t> longer = coded;
-  longer.push_back(0x5A);
-  EXPECT_FALSE(DecodeBinaryTree(longer.data(), longer.size(), 97, 61, n).ok());
   // The chunk's point count must match the tree.
   std::vector<uint8_t> chunk = EncodeBinaryTreeMask(tree);
   chunk[0] ^= 1;

@@ -50,7 +50,7 @@ void ExpectCloseToCommitted(const std::string& base,
   const ChunkView* mask_chunk = FindChunk(*container, kMaskChunkTag);
   ASSERT_NE(mask_chunk, nullptr);
   auto mask = DecodeMask(mask_chunk->data, mask_chunk->size, decoded->width,
-                         decoded->height);
+                         decoded->height, container->header.version);
   ASSERT_TRUE(mask.ok());
   const bool rgb_known = FindChunk(*container, kChromaChunkTag) == nullptr;
   double total = 0;

@@ -174,8 +174,7 @@ void BinaryTreeMask::Mark(const TreeCell& c) {
   }
 }
 
-std::vector<uint8_t> EncodeBinaryTree(const BinaryTreeMask& tree,
-                                      bool mixing) {
+std::vector<uint8_t> EncodeBinaryTree(const BinaryTreeMask& tree, bool mixing) {
   SplitCoder coder(tree.width(), tree.height(), mixing);
   ArithEncoder enc;
   std::vector<int32_t> stack = {0};
@@ -200,8 +199,7 @@ std::vector<uint8_t> EncodeBinaryTree(const BinaryTreeMask& tree,
 
 StatusOr<BinaryTreeMask> DecodeBinaryTree(const uint8_t* data, size_t size,
                                           int width, int height,
-                                          uint64_t max_points,
-                                          bool mixing) {
+                                          uint64_t max_points, bool mixing) {
   BinaryTreeMask tree(width, height);
   SplitCoder coder(width, height, mixing);
   ArithDecoder dec(data, size);

@@ -59,8 +59,7 @@ bool TreeFitsCellLimit(const BinaryTreeMask& tree);
 // truncation, stray bytes and trees of more than `max_points` points or
 // more cells than the limit allows for them are refused, as soon as they
 // appear.
-std::vector<uint8_t> EncodeBinaryTree(const BinaryTreeMask& tree,
-                                      bool mixing);
+std::vector<uint8_t> EncodeBinaryTree(const BinaryTreeMask& tree, bool mixing);
 StatusOr<BinaryTreeMask> DecodeBinaryTree(const uint8_t* data, size_t size,
                                           int width, int height,
                                           uint64_t max_points, bool mixing);

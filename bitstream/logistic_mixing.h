@@ -45,7 +45,8 @@ class LogisticMixer {
     const int64_t error = int64_t(bit ? 0 : kProbOne) - int64_t(p0);
     for (int i = 0; i < kInputs; ++i) {
       const int64_t w = weights_[i] + ((error * logits[i]) >> kRateShift);
-      weights_[i] = int32_t(std::clamp<int64_t>(w, -kWeightLimit, kWeightLimit));
+      weights_[i] =
+          int32_t(std::clamp<int64_t>(w, -kWeightLimit, kWeightLimit));
     }
   }
 

@@ -206,9 +206,8 @@ void ResidualCoder::Start(int c, bool first_was_zero,
       (offset + 6) * 4 + p.previous_residual};
   MixedModels& m = *mixed_;
   for (int s = 0; s < MixedModels::kSets; ++s) {
-    m.first[s] =
-        (size_t(c) * MixedModels::kContexts[s] + size_t(contexts[s])) *
-        kDecisions;
+    m.first[s] = (size_t(c) * MixedModels::kContexts[s] + size_t(contexts[s])) *
+                 kDecisions;
   }
   m.mixer = size_t(c) * kDecisions * ValuePredictor::kActivityBuckets +
             size_t(p.activity);

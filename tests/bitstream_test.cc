@@ -254,8 +254,8 @@ TEST(BinaryTree, MaskRoundTripsAtManySizes) {
       for (uint8_t version : {uint8_t(2), kFormatVersion}) {
         const std::vector<uint8_t> chunk = EncodeBinaryTreeMask(tree, version);
         std::optional<DensityField> field;
-        auto mask = DecodeMask(chunk.data(), chunk.size(), s[0], s[1],
-                               version, &field);
+        auto mask =
+            DecodeMask(chunk.data(), chunk.size(), s[0], s[1], version, &field);
         ASSERT_TRUE(mask.ok()) << mask.status().message();
         EXPECT_EQ(*mask, tree.mask())
             << s[0] << "x" << s[1] << " " << splits << " v" << int(version);
@@ -340,8 +340,7 @@ TEST(BinaryTree, TruncationAndStrayBytesAreRefused) {
     std::vector<uint8_t> longer = coded;
     longer.push_back(0x5A);
     EXPECT_FALSE(
-        DecodeBinaryTree(longer.data(), longer.size(), 97, 61, n, mixing)
-            .ok());
+        DecodeBinaryTree(longer.data(), longer.size(), 97, 61, n, mixing).ok());
   }
   // The chunk's point count must match the tree.
   std::vector<uint8_t> chunk = EncodeBinaryTreeMask(tree);
@@ -516,8 +515,8 @@ TEST(LogisticMixing, MixerLearnsWhichModelToTrust) {
   for (int i = 0; i < n; ++i) {
     const int bit = rng() % 10 == 0;  // P(1) = 0.1
     // The first input knows the bit's probability; the second is noise.
-    const std::array<int32_t, 2> logits = {
-        Stretch(uint32_t(0.9 * 65536)), int32_t(rng() % 1001) - 500};
+    const std::array<int32_t, 2> logits = {Stretch(uint32_t(0.9 * 65536)),
+                                           int32_t(rng() % 1001) - 500};
     const uint32_t p0 = mixer.Mix(logits);
     cost += -std::log2((bit ? 65536.0 - p0 : double(p0)) / 65536.0);
     mixer.Update(logits, p0, bit);
@@ -693,8 +692,7 @@ TEST(ValueCoders, MixedModelsCodeSmoothValuesShorterThanDirectModels) {
   auto b = EncodeValues(mask.data(), w, h, values, mixed);
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_LT(double(b->size()), 0.99 * double(a->size()));
-  auto crossed =
-      DecodeValues(b->data(), b->size(), mask.data(), w, h, direct);
+  auto crossed = DecodeValues(b->data(), b->size(), mask.data(), w, h, direct);
   EXPECT_TRUE(!crossed.ok() || *crossed != values);
 }
 

@@ -275,8 +275,8 @@ const ChunkView* ChunkOf(const std::vector<uint8_t>& bytes, const char* tag,
 // A file whose MASK chunk uses `method` (from format version 2) and is at
 // least `factor` times smaller than a free list of the same points.
 void ExpectCheapMask(const std::vector<uint8_t>& bytes,
-                             const MaskChoice& choice, const Image& image,
-                             MaskMethod method, size_t factor) {
+                     const MaskChoice& choice, const Image& image,
+                     MaskMethod method, size_t factor) {
   ParsedContainer parsed;
   const ChunkView* mask_chunk = ChunkOf(bytes, kMaskChunkTag, &parsed);
   ASSERT_NE(mask_chunk, nullptr);
@@ -296,8 +296,7 @@ TEST(DensityMasks, RoundTripWithKnownPixelsExactAndCheapPositions) {
     auto choice = SelectMask(image, o);
     ASSERT_TRUE(choice.ok());
     // 32 blocks of 16x16: a few bytes, where the positions take hundreds.
-    ExpectCheapMask(bytes, *choice, image, MaskMethod::kDensityField,
-                            8);
+    ExpectCheapMask(bytes, *choice, image, MaskMethod::kDensityField, 8);
     const Image decoded = MustDecode(bytes);
     const size_t n = image.num_pixels();
     ASSERT_EQ(decoded.pixels.size(), n * 3);

@@ -356,14 +356,15 @@ TEST(Operators, PeronaMalikIsAVersionFourParameter) {
     header.operator_params = {18 * 8, 10};  // 0x90: the top bit is set
     std::vector<int32_t> values;
     for (size_t i = 0; i < mask.size(); ++i) {
-      if (mask[i]) values.push_back(QuantizeValue(header, 0, colour.pixels[3 * i]));
+      if (mask[i])
+        values.push_back(QuantizeValue(header, 0, colour.pixels[3 * i]));
     }
     StatusOr<std::vector<uint8_t>> vals =
         EncodeValues(mask.data(), w, h, values, ValueParamsForHeader(header));
     ASSERT_TRUE(vals.ok()) << vals.status().message();
-    const std::vector<uint8_t> file = WriteContainer(
-        header, {{kMaskChunkTag, EncodeMask(mask.data(), w, h)},
-                 {kValuesChunkTag, *vals}});
+    const std::vector<uint8_t> file =
+        WriteContainer(header, {{kMaskChunkTag, EncodeMask(mask.data(), w, h)},
+                                {kValuesChunkTag, *vals}});
     StatusOr<FileInfo> info = Inspect(file.data(), file.size());
     ASSERT_TRUE(info.ok()) << info.status().message();
     const bool pm = version >= kEedPeronaMalikVersion;

@@ -12,7 +12,7 @@ inline constexpr uint8_t kMagic[4] = {'S', 'P', 'I', 'X'};
 // The newest version this code reads, and the one its encoder writes. What
 // each version added: 2 density-field and tree masks, EED, the CHRM chunk;
 // 3 the QMAP chunk; 4 EED's Perona-Malik diffusivity; 5 value residuals
-// coded with mixed models.
+// and binary-tree split flags coded with mixed models.
 inline constexpr uint8_t kFormatVersion = 5;
 inline constexpr uint8_t kOldestFormatVersion = 1;
 

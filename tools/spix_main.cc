@@ -1,8 +1,10 @@
 // The spix command line: a thin layer over the public API in codec/.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <string>
 #include <vector>
 
+#include "codec/spix.h"
 #include "tools/cli_util.h"
 
 int main(int argc, char** argv) {
@@ -11,7 +13,11 @@ int main(int argc, char** argv) {
       "the rest by inpainting.",
       "spix");
   app.require_subcommand(1);
-  app.set_version_flag("--version", "spix 0.1.0 (.spix format version 1)");
+  app.set_version_flag("--version",
+                       "spix 0.1.0 (writes .spix format version " +
+                           std::to_string(spix::kFormatVersion) + ", reads " +
+                           std::to_string(spix::kOldestFormatVersion) + " to " +
+                           std::to_string(spix::kFormatVersion) + ")");
   app.footer(
       "Run 'spix COMMAND --help' for the flags of a command.\n"
       "Exit codes: 0 success, 1 bad arguments, 2 bad or corrupt input data, "

@@ -12,8 +12,9 @@ inline constexpr uint8_t kMagic[4] = {'S', 'P', 'I', 'X'};
 // The newest version this code reads, and the one its encoder writes. What
 // each version added: 2 density-field and tree masks, EED, the CHRM chunk;
 // 3 the QMAP chunk; 4 EED's Perona-Malik diffusivity; 5 value residuals
-// and binary-tree split flags coded with mixed models.
-inline constexpr uint8_t kFormatVersion = 5;
+// and binary-tree split flags coded with mixed models; 6 chroma points
+// spread by the luma points' density.
+inline constexpr uint8_t kFormatVersion = 6;
 inline constexpr uint8_t kOldestFormatVersion = 1;
 
 inline constexpr size_t kHeaderSize = 32;
@@ -94,10 +95,16 @@ inline constexpr uint8_t kMaxPredictionRadius = 64;
 inline constexpr uint8_t kMixedModelsVersion = 5;
 
 // Chroma chunk (luma preference, colour images): u8 level drop, u32 chroma
-// point count, then a values payload (as VALS) of the two chroma channels
-// at the chroma mask: the luma density field `drop` levels lower when the
-// mask is a density field, else the flat halftone of the count.
+// point count, from version 6 u8 spread exponent and u8 spread radius, then
+// a values payload (as VALS) of the two chroma channels at the chroma mask:
+// the luma density field `drop` levels lower when the mask is a density
+// field, else the halftone of the count, flat (exponent 0, radius 0) or
+// following the luma points' window density to the power exponent/16
+// (codec/luma_preference.h).
 inline constexpr uint8_t kMaxChromaLevelDrop = 31;
+inline constexpr uint8_t kChromaSpreadVersion = 6;
+inline constexpr uint8_t kMaxChromaSpreadExponent = 16;
+inline constexpr uint8_t kMaxChromaSpreadRadius = 32;
 
 // Step-map chunk (version 3): u8 exponent g (1..kMaxStepExponent), u8
 // window radius r (1..kMaxStepWindowRadius). The luma step of a known pixel

@@ -180,6 +180,7 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
     std::vector<uint8_t> tree = EncodeBinaryTreeMask(*choice.tree);
     if (tree.size() < chunks[0].data.size()) {
       chunks[0].data.swap(tree);
+      stored_choice.tree = choice.tree;
     }
   }
   if (choice.field) {

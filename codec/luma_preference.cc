@@ -8,6 +8,7 @@
 #include "bitstream/dec_values.h"
 #include "bitstream/enc_values.h"
 #include "bitstream/halftone.h"
+#include "codec/point_density.h"
 #include "codec/quantize.h"
 
 namespace spix {
@@ -139,11 +140,46 @@ uint64_t ChromaCount(const std::optional<DensityField>& luma_field,
 }
 
 std::vector<uint8_t> ChromaMask(const std::optional<DensityField>& luma_field,
-                                int drop, uint64_t count, int width,
-                                int height) {
-  if (!luma_field) return FlatHalftone(width, height, count);
-  return DensityFieldMask(LoweredField(*luma_field, drop), width, height,
-                          count);
+                                const std::vector<uint8_t>& luma_mask, int drop,
+                                uint64_t count, const ChromaSpread& spread,
+                                int width, int height) {
+  if (luma_field) {
+    return DensityFieldMask(LoweredField(*luma_field, drop), width, height,
+                            count);
+  }
+  if (spread.exponent == 0) return FlatHalftone(width, height, count);
+  // Each pixel's level, 2^(e/8) with e = l * exponent / 16 for l = 8 log2
+  // of its window density (at least 2^-13, so that empty windows still get
+  // points), relative to the highest level so it fits 16.16 fixed point.
+  const WindowDensity density(luma_mask, width, height, spread.radius);
+  const size_t n = size_t(width) * height;
+  std::vector<int32_t> eighths(n);
+  int32_t highest = 0;
+  constexpr uint64_t kLeastDensity = uint64_t(1) << 11;
+  for (int y = 0; y < height; ++y) {
+    for (int x = 0; x < width; ++x) {
+      const int l = Log2Eighths(std::max(density.At(x, y), kLeastDensity));
+      const size_t i = size_t(y) * width + x;
+      eighths[i] = int32_t(FloorDiv(int64_t(l) * spread.exponent, 16));
+      highest = std::max(highest, eighths[i]);
+    }
+  }
+  std::vector<uint32_t> weights(n);
+  uint64_t total = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const int below = highest - eighths[i];
+    const int octaves = (below + 7) / 8;
+    weights[i] = EighthPower(8 * octaves - below) >> octaves;
+    total += weights[i];
+  }
+  // Scaled to `count` points in all (the halftone keeps the count exactly).
+  std::vector<int32_t> levels(n);
+  for (size_t i = 0; i < n; ++i) {
+    const unsigned __int128 scaled =
+        (unsigned __int128)weights[i] * count * uint64_t(kHalftoneOne) / total;
+    levels[i] = int32_t(std::min<unsigned __int128>(scaled, kHalftoneOne));
+  }
+  return HalftoneLevels(std::move(levels), width, height, count);
 }
 
 namespace {
@@ -173,7 +209,8 @@ constexpr double kDbPerRateDoubling = 2.2;
 // The CHRM payload of a chroma candidate.
 StatusOr<std::vector<uint8_t>> ChromaChunk(const Header& header,
                                            const ChromaCandidate& candidate,
-                                           int drop, uint64_t count) {
+                                           int drop, uint64_t count,
+                                           const ChromaSpread& spread) {
   SPIX_ASSIGN_OR_RETURN(
       const std::vector<uint8_t> values,
       EncodeValues(candidate.mask.data(), candidate.planes.width,
@@ -183,6 +220,10 @@ StatusOr<std::vector<uint8_t>> ChromaChunk(const Header& header,
   ByteWriter writer;
   writer.U8(uint8_t(drop));
   writer.U32(uint32_t(count));
+  if (header.version >= kChromaSpreadVersion) {
+    writer.U8(spread.exponent);
+    writer.U8(spread.radius);
+  }
   writer.Bytes(values.data(), values.size());
   return std::move(writer.bytes());
 }
@@ -210,11 +251,15 @@ StatusOr<LumaPreferredChunks> EncodeLumaPreferred(
       std::count(choice.mask.begin(), choice.mask.end(), 1);
   const PlanarImage ycocg = YCoCgPlanes(image);
   PlanarImage luma = Planes(ycocg, 0, 1);
+  const ChromaSpread spread =
+      choice.tree && header.version >= kChromaSpreadVersion ? kTreeChromaSpread
+                                                            : ChromaSpread{};
   std::vector<ChromaCandidate> candidates;
   std::vector<uint64_t> counts;
   for (int drop : drops) {
     counts.push_back(ChromaCount(choice.field, luma_count, drop, w, h));
-    candidates.push_back({ChromaMask(choice.field, drop, counts.back(), w, h),
+    candidates.push_back({ChromaMask(choice.field, choice.mask, drop,
+                                     counts.back(), spread, w, h),
                           Planes(ycocg, 1, 2)});
   }
   const std::vector<uint8_t> luma_steps =
@@ -235,7 +280,7 @@ StatusOr<LumaPreferredChunks> EncodeLumaPreferred(
   for (size_t k = 0; k < candidates.size(); ++k) {
     SPIX_ASSIGN_OR_RETURN(
         std::vector<uint8_t> chroma,
-        ChromaChunk(header, candidates[k], drops[k], counts[k]));
+        ChromaChunk(header, candidates[k], drops[k], counts[k], spread));
     double score = 0;
     if (candidates.size() > 1) {
       const double bytes =
@@ -265,6 +310,11 @@ StatusOr<LumaPreferredValues> ParseLumaPreferred(
   uint32_t chroma_count = 0;
   SPIX_RETURN_IF_ERROR(r.U8(&drop, "chroma level drop"));
   SPIX_RETURN_IF_ERROR(r.U32(&chroma_count, "chroma point count"));
+  ChromaSpread spread;
+  if (header.version >= kChromaSpreadVersion) {
+    SPIX_RETURN_IF_ERROR(r.U8(&spread.exponent, "chroma spread exponent"));
+    SPIX_RETURN_IF_ERROR(r.U8(&spread.radius, "chroma spread radius"));
+  }
   const uint64_t luma_count = std::count(luma_mask.begin(), luma_mask.end(), 1);
   if (luma_count == 0) return CorruptData("chroma chunk without luma points");
   // As for the MASK chunk, only the count the encoder derives is valid.
@@ -275,13 +325,23 @@ StatusOr<LumaPreferredValues> ParseLumaPreferred(
   if (drop > kMaxChromaLevelDrop || !count_ok) {
     return CorruptData("chroma chunk: bad level drop or point count");
   }
+  // One encoding per mask: a flat spread has radius 0, a density field none.
+  const bool spread_ok =
+      spread.exponent == 0
+          ? spread.radius == 0
+          : !luma_field && spread.exponent <= kMaxChromaSpreadExponent &&
+                spread.radius >= 1 && spread.radius <= kMaxChromaSpreadRadius;
+  if (!spread_ok) {
+    return CorruptData("chroma chunk: bad spread exponent or radius");
+  }
   LumaPreferredValues out;
   out.luma_steps =
       PointSteps(luma_mask, w, h, header.quant_step_luma, step_map);
   SPIX_ASSIGN_OR_RETURN(
       out.luma, DecodeValues(vals, vals_size, luma_mask.data(), w, h,
                              LumaParams(header, step_map, out.luma_steps)));
-  out.chroma_mask = ChromaMask(luma_field, drop, chroma_count, w, h);
+  out.chroma_mask =
+      ChromaMask(luma_field, luma_mask, drop, chroma_count, spread, w, h);
   SPIX_ASSIGN_OR_RETURN(out.chroma, DecodeValues(r.cursor(), r.remaining(),
                                                  out.chroma_mask.data(), w, h,
                                                  ChannelParams(header, 1, 2)));

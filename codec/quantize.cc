@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "bitstream/format.h"
+#include "codec/point_density.h"
 
 namespace spix {
 namespace {
@@ -23,27 +24,10 @@ int32_t StepOf(const Header& h, int channel) {
 
 uint8_t Clamp255(int32_t v) { return uint8_t(std::clamp(v, 0, 255)); }
 
-// round(2^((k + 1/2) / 8) * 2^16) and round(2^(k / 8) * 2^16), k = 0..7.
-constexpr uint32_t kHalfEighthBounds[8] = {68438, 74632,  81386,  88752,
-                                           96785, 105545, 115098, 125515};
-constexpr uint32_t kEighthPowers[8] = {65536, 71468,  77936,  84990,
-                                       92682, 101070, 110218, 120194};
-
-// round(8 log2 x) for x >= 1, in integers.
-int Log2Eighths(uint64_t x) {
-  int octave = 0;
-  while ((x >> (octave + 1)) != 0) ++octave;
-  const uint64_t mantissa =
-      octave >= 16 ? x >> (octave - 16) : x << (16 - octave);  // [2^16, 2^17)
-  int eighths = 0;
-  while (eighths < 8 && mantissa >= kHalfEighthBounds[eighths]) ++eighths;
-  return 8 * octave + eighths;
-}
-
 // round(step * 2^(e / 8)), clamped to 1..255.
 uint8_t ScaledStep(int step, int e) {
   const int octave = int(FloorDiv(e, 8));
-  const uint64_t product = uint64_t(step) * kEighthPowers[e - 8 * octave];
+  const uint64_t product = uint64_t(step) * EighthPower(e - 8 * octave);
   const int shift = 16 - octave;
   const uint64_t rounded = (product + (uint64_t(1) << (shift - 1))) >> shift;
   return uint8_t(std::clamp<uint64_t>(rounded, 1, 255));
@@ -119,31 +103,14 @@ std::vector<uint8_t> PointSteps(const std::vector<uint8_t>& mask, int width,
     }
     return steps;
   }
-  // Summed-area table of the mask, (width + 1) x (height + 1).
-  const size_t stride = size_t(width) + 1;
-  std::vector<uint32_t> sums(stride * (size_t(height) + 1), 0);
-  for (int y = 0; y < height; ++y) {
-    uint32_t row = 0;
-    for (int x = 0; x < width; ++x) {
-      row += mask[size_t(y) * width + x] != 0;
-      sums[(size_t(y) + 1) * stride + x + 1] =
-          sums[size_t(y) * stride + x + 1] + row;
-    }
-  }
   // Log-density of each known pixel (l), kept in `log_density`.
-  const int r = map.radius;
+  const WindowDensity density(mask, width, height, map.radius);
   std::vector<int32_t> log_density;
   int64_t total = 0;
   for (int y = 0; y < height; ++y) {
-    const int y0 = std::max(0, y - r), y1 = std::min(height, y + r + 1);
     for (int x = 0; x < width; ++x) {
       if (!mask[size_t(y) * width + x]) continue;
-      const int x0 = std::max(0, x - r), x1 = std::min(width, x + r + 1);
-      const uint64_t count =
-          sums[size_t(y1) * stride + x1] - sums[size_t(y0) * stride + x1] -
-          sums[size_t(y1) * stride + x0] + sums[size_t(y0) * stride + x0];
-      const uint64_t area = uint64_t(x1 - x0) * uint64_t(y1 - y0);
-      log_density.push_back(Log2Eighths((count << 24) / area));
+      log_density.push_back(Log2Eighths(density.At(x, y)));
       total += log_density.back();
     }
   }

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <optional>
 #include <random>
@@ -10,6 +11,7 @@
 #include "bitstream/container.h"
 #include "bitstream/dec_mask.h"
 #include "bitstream/enc_mask.h"
+#include "bitstream/halftone.h"
 #include "codec/encoder.h"
 #include "codec/luma_preference.h"
 #include "codec/mask_selection.h"
@@ -424,7 +426,7 @@ TEST(DensityMasks, TheMaskChunkIsNeverBiggerThanTheFreeList) {
 }
 
 TEST(LumaPreference, FewerChromaPointsSmallerFileSimilarQuality) {
-  const Image image = HalfTexturedImage(128, 96);
+  const Image image = HalfTexturedImage(192, 144);
   for (MaskMode mode : {MaskMode::kDensity, MaskMode::kHalftone}) {
     EncodeOptions o = DiffusionOptions(mode, 0.1);
     o.tonal = true;
@@ -500,43 +502,131 @@ TEST(LumaPreference, EncoderWeighsTheChromaFraction) {
   EXPECT_EQ(chosen_drop(MustEncode(colourful, o)), default_drop);
 }
 
-// When the field loses to the free list, chroma must follow the flat
-// halftone the decoder will draw, not the field the encoder had: with exact
-// values, every pixel known in luma and chroma decodes to its colour.
+// Chroma must follow the mask the decoder will draw: for density masks the
+// flat halftone when the field loses to the free list, not the field the
+// encoder had; for trees the halftone spread by the luma points' density.
+// With exact values, every pixel known in luma and chroma decodes to its
+// colour.
 TEST(LumaPreference, ChromaFollowsTheMaskTheDecoderSees) {
-  for (const auto& [w, h, density] :
-       {std::tuple{3, 2, 1.0}, std::tuple{40, 3, 0.5}, std::tuple{64, 48, 1.0},
-        std::tuple{96, 64, 0.1}}) {
-    const Image image = SyntheticImage(w, h, 3);
-    EncodeOptions o = DiffusionOptions(MaskMode::kDensity, density);
-    o.quant_step_luma = o.quant_step_chroma = 1;
-    o.chroma_fraction = 0.25;
-    const auto bytes = MustEncode(image, o);
-    ParsedContainer parsed;
-    const ChunkView* mask_chunk = ChunkOf(bytes, kMaskChunkTag, &parsed);
-    const ChunkView* chroma = FindChunk(parsed, kChromaChunkTag);
-    ASSERT_TRUE(mask_chunk != nullptr && chroma != nullptr);
-    std::optional<DensityField> field;
-    auto luma_mask = DecodeMask(mask_chunk->data, mask_chunk->size, w, h,
-                                parsed.header.version, &field);
-    ASSERT_TRUE(luma_mask.ok());
-    const uint32_t m = chroma->data[1] | chroma->data[2] << 8 |
-                       chroma->data[3] << 16 | uint32_t(chroma->data[4]) << 24;
-    const std::vector<uint8_t> chroma_mask =
-        ChromaMask(field, chroma->data[0], m, w, h);
-    const Image decoded = MustDecode(bytes);
-    int checked = 0;
-    for (size_t i = 0; i < image.num_pixels(); ++i) {
-      if (!(*luma_mask)[i] || !chroma_mask[i]) continue;
-      ++checked;
-      for (int c = 0; c < 3; ++c) {
-        EXPECT_LE(std::abs(decoded.pixels[i * 3 + c] - image.pixels[i * 3 + c]),
-                  1)
-            << w << "x" << h << " pixel " << i;
+  for (const MaskMode mode : {MaskMode::kDensity, MaskMode::kTree}) {
+    for (const auto& [w, h, density] :
+         {std::tuple{3, 2, 1.0}, std::tuple{40, 3, 0.5},
+          std::tuple{64, 48, 1.0}, std::tuple{96, 64, 0.1}}) {
+      const Image image = SyntheticImage(w, h, 3);
+      EncodeOptions o = DiffusionOptions(mode, density);
+      o.quant_step_luma = o.quant_step_chroma = 1;
+      o.chroma_fraction = 0.25;
+      const auto bytes = MustEncode(image, o);
+      ParsedContainer parsed;
+      const ChunkView* mask_chunk = ChunkOf(bytes, kMaskChunkTag, &parsed);
+      const ChunkView* chroma = FindChunk(parsed, kChromaChunkTag);
+      ASSERT_TRUE(mask_chunk != nullptr && chroma != nullptr);
+      std::optional<DensityField> field;
+      auto luma_mask = DecodeMask(mask_chunk->data, mask_chunk->size, w, h,
+                                  parsed.header.version, &field);
+      ASSERT_TRUE(luma_mask.ok());
+      const uint32_t m = chroma->data[1] | chroma->data[2] << 8 |
+                         chroma->data[3] << 16 |
+                         uint32_t(chroma->data[4]) << 24;
+      const ChromaSpread spread{chroma->data[5], chroma->data[6]};
+      // Trees spread their chroma points when the file stores the tree (on
+      // the tiniest images a free list codes smaller).
+      if (mask_chunk->data[4] == uint8_t(MaskMethod::kBinaryTree)) {
+        EXPECT_EQ(spread.exponent, kTreeChromaSpread.exponent);
+        EXPECT_EQ(spread.radius, kTreeChromaSpread.radius);
+      }
+      const std::vector<uint8_t> chroma_mask =
+          ChromaMask(field, *luma_mask, chroma->data[0], m, spread, w, h);
+      const Image decoded = MustDecode(bytes);
+      int checked = 0;
+      for (size_t i = 0; i < image.num_pixels(); ++i) {
+        if (!(*luma_mask)[i] || !chroma_mask[i]) continue;
+        ++checked;
+        for (int c = 0; c < 3; ++c) {
+          EXPECT_LE(
+              std::abs(decoded.pixels[i * 3 + c] - image.pixels[i * 3 + c]), 1)
+              << w << "x" << h << " pixel " << i;
+        }
+      }
+      EXPECT_GT(checked, 0) << w << "x" << h;
+    }
+  }
+}
+
+TEST(LumaPreference, ChromaSpreadFollowsTheLumaPointsWithTheExactCount) {
+  // Luma points dense on the left (every other pixel), sparse on the right.
+  const int w = 120, h = 80;
+  std::vector<uint8_t> luma(size_t(w) * h, 0);
+  for (int y = 0; y < h; y += 2) {
+    for (int x = 0; x < w; x += x < w / 2 ? 2 : 8) luma[size_t(y) * w + x] = 1;
+  }
+  const auto left_and_right = [&](const std::vector<uint8_t>& mask) {
+    std::array<int, 2> counts{0, 0};
+    for (size_t i = 0; i < mask.size(); ++i) {
+      if (mask[i]) ++counts[int(i % w) >= w / 2];
+    }
+    return counts;
+  };
+  const uint64_t count = 300;
+  const auto flat = ChromaMask(std::nullopt, luma, 0, count, {}, w, h);
+  EXPECT_EQ(flat, FlatHalftone(w, h, count));
+  for (const ChromaSpread spread : {ChromaSpread{4, 8}, ChromaSpread{16, 2}}) {
+    const auto spread_mask =
+        ChromaMask(std::nullopt, luma, 0, count, spread, w, h);
+    EXPECT_EQ(std::count(spread_mask.begin(), spread_mask.end(), 1),
+              int64_t(count));
+    const auto [left, right] = left_and_right(spread_mask);
+    // The left half's windows hold four times the points: 4^(e/16) times
+    // the chroma points, and the sparse half still gets its share.
+    EXPECT_GT(left, right * 1.2) << int(spread.exponent);
+    EXPECT_GT(right, 0);
+  }
+  const auto [flat_left, flat_right] = left_and_right(flat);
+  EXPECT_NEAR(flat_left, flat_right, 0.05 * count);
+}
+
+TEST(LumaPreference, ChromaSpreadBytesAreChecked) {
+  const Image image = SyntheticImage(64, 48, 3);
+  EncodeOptions o = DiffusionOptions(MaskMode::kTree, 0.1);
+  o.chroma_fraction = 0.25;
+  const auto tree = MustEncode(image, o);
+  ParsedContainer parsed;
+  ASSERT_EQ(ChunkOf(tree, kMaskChunkTag, &parsed)->data[4],
+            uint8_t(MaskMethod::kBinaryTree));
+  // The file rebuilt with other spread bytes.
+  auto respread = [](const std::vector<uint8_t>& bytes, int exponent,
+                     int radius) {
+    auto container = ParseContainer(bytes.data(), bytes.size());
+    EXPECT_TRUE(container.ok());
+    std::vector<Chunk> chunks;
+    for (const ChunkView& c : container->chunks) {
+      chunks.push_back({c.tag, std::vector<uint8_t>(c.data, c.data + c.size)});
+      if (c.tag == kChromaChunkTag) {
+        chunks.back().data[5] = uint8_t(exponent);
+        chunks.back().data[6] = uint8_t(radius);
       }
     }
-    EXPECT_GT(checked, 0) << w << "x" << h;
+    return WriteContainer(container->header, chunks);
+  };
+  const Image decoded = MustDecode(tree);
+  EXPECT_EQ(MustDecode(respread(tree, kTreeChromaSpread.exponent,
+                                kTreeChromaSpread.radius))
+                .pixels,
+            decoded.pixels);
+  for (const auto& [exponent, radius] :
+       {std::pair{17, 8}, std::pair{0, 8}, std::pair{4, 0}, std::pair{4, 33}}) {
+    const auto bad = respread(tree, exponent, radius);
+    EXPECT_FALSE(Decode(bad.data(), bad.size()).ok()) << exponent << radius;
   }
+  // A density field's chroma mask is the lowered field: no spread.
+  const auto field = MustEncode(image, [&] {
+    EncodeOptions d = DiffusionOptions(MaskMode::kDensity, 0.1);
+    d.chroma_fraction = 0.25;
+    return d;
+  }());
+  EXPECT_TRUE(Decode(respread(field, 0, 0).data(), field.size()).ok());
+  const auto spread_field = respread(field, 4, 8);
+  EXPECT_FALSE(Decode(spread_field.data(), spread_field.size()).ok());
 }
 
 TEST(LumaPreference, GreyImagesIgnoreItAndTheLearnedDecoderRefusesIt) {

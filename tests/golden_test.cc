@@ -186,6 +186,8 @@ INSTANTIATE_TEST_SUITE_P(Version3, EedGolden,
                          ::testing::Values("v3_eed_rgb_tree_cf25_q8_x4"));
 INSTANTIATE_TEST_SUITE_P(Version5, EedGolden,
                          ::testing::Values("v5_eed_rgb_tree_cf25_q8_x4"));
+INSTANTIATE_TEST_SUITE_P(Version6, EedGolden,
+                         ::testing::Values("v6_eed_rgb_tree_cf25_q8_x4"));
 
 }  // namespace
 }  // namespace spix

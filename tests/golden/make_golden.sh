@@ -66,6 +66,8 @@ enc "$tmp/rgb.ppm" -o "$here/v3_rgb_density_cf25_q12_x8.spix" -d 0.2 -m density 
 full "$tmp/grey.pgm" -o "$here/v5_grey_halftone_d20_q1.spix" -d 0.2 -m halftone -q 1
 full "$tmp/rgb.ppm" -o "$here/v5_rgb_random_d30_q4.spix" -d 0.3 -m random -q 4,8 --seed 4
 eed "$tmp/rgb.ppm" -o "$here/v5_eed_rgb_tree_cf25_q8_x4.spix" -d 0.2 -m tree -q 8,16 --chroma-fraction 0.25 --luma-step-exponent 4
+# Version 6: chroma points spread by the luma points' density on a tree.
+eed "$tmp/rgb.ppm" -o "$here/v6_eed_rgb_tree_cf25_q8_x4.spix" -d 0.2 -m tree -q 8,16 --chroma-fraction 0.25 --luma-step-exponent 4
 # The learned decoder (g, the default): the shipped weights, named, and one
 # LibTorch thread. The header records the weights' hash; the full SHA-256
 # goes next to the files, so the test can say which weights they need.

@@ -150,34 +150,34 @@ std::vector<uint8_t> ChromaMask(const std::optional<DensityField>& luma_field,
   if (spread.exponent == 0) return FlatHalftone(width, height, count);
   // Each pixel's level, 2^(e/8) with e = l * exponent / 16 for l = 8 log2
   // of its window density (at least 2^-13, so that empty windows still get
-  // points), relative to the highest level so it fits 16.16 fixed point.
+  // points), relative to the highest level so it fits 16.16 fixed point;
+  // `levels` holds e, then the weights 2^16 2^((e - highest) / 8), then the
+  // levels.
   const WindowDensity density(luma_mask, width, height, spread.radius);
   const size_t n = size_t(width) * height;
-  std::vector<int32_t> eighths(n);
+  std::vector<int32_t> levels(n);
   int32_t highest = 0;
   constexpr uint64_t kLeastDensity = uint64_t(1) << 11;
   for (int y = 0; y < height; ++y) {
     for (int x = 0; x < width; ++x) {
       const int l = Log2Eighths(std::max(density.At(x, y), kLeastDensity));
-      const size_t i = size_t(y) * width + x;
-      eighths[i] = int32_t(FloorDiv(int64_t(l) * spread.exponent, 16));
-      highest = std::max(highest, eighths[i]);
+      int32_t& e = levels[size_t(y) * width + x];
+      e = l * spread.exponent / 16;
+      highest = std::max(highest, e);
     }
   }
-  std::vector<uint32_t> weights(n);
   uint64_t total = 0;
-  for (size_t i = 0; i < n; ++i) {
-    const int below = highest - eighths[i];
+  for (int32_t& level : levels) {
+    const int below = highest - level;
     const int octaves = (below + 7) / 8;
-    weights[i] = EighthPower(8 * octaves - below) >> octaves;
-    total += weights[i];
+    level = int32_t(EighthPower(8 * octaves - below) >> octaves);
+    total += uint64_t(level);
   }
-  // Scaled to `count` points in all (the halftone keeps the count exactly).
-  std::vector<int32_t> levels(n);
-  for (size_t i = 0; i < n; ++i) {
-    const unsigned __int128 scaled =
-        (unsigned __int128)weights[i] * count * uint64_t(kHalftoneOne) / total;
-    levels[i] = int32_t(std::min<unsigned __int128>(scaled, kHalftoneOne));
+  // Scaled to `count` points in all (the halftone keeps the count exactly);
+  // weight * count * 2^20 <= 2^16 * 2^26 * 2^20 fits 64 bits.
+  for (int32_t& level : levels) {
+    const uint64_t scaled = uint64_t(level) * count * kHalftoneOne / total;
+    level = int32_t(std::min<uint64_t>(scaled, kHalftoneOne));
   }
   return HalftoneLevels(std::move(levels), width, height, count);
 }

@@ -307,7 +307,7 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
       "closely the mask follows the error; from 8 on, the "
       "chroma fraction. 1 and 2 store the original colours on a "
       "density field (under 2 s for a Kodak image), 7 (default) "
-      "about 7.5-9 s on 2 threads, 9 slowest (about 17 s on kodim23)");
+      "about 8-9 s on 2 threads, 9 slowest (about 19 s on kodim23)");
   CLI::Option* quant = cmd->add_option(
       "-q,--quant", args->quant,
       "Quantisation step of luma[,chroma] in 1..255 (chroma defaults "

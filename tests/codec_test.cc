@@ -15,6 +15,7 @@
 #include "codec/encoder.h"
 #include "codec/luma_preference.h"
 #include "codec/mask_selection.h"
+#include "codec/point_density.h"
 #include "codec/quantize.h"
 #include "codec/spix.h"
 #include "codec/tree_mask.h"
@@ -651,6 +652,30 @@ TEST(LumaPreference, GreyImagesIgnoreItAndTheLearnedDecoderRefusesIt) {
 
 // Luma steps per point (QMAP): finer where points are sparse, coarser where
 // they cluster, at most two octaves from the base step either way.
+TEST(PointDensity, WindowSharesAndEighthsOfOctaves) {
+  for (int k = 0; k < 40; ++k) {
+    EXPECT_EQ(Log2Eighths(uint64_t(1) << k), 8 * k);
+  }
+  EXPECT_EQ(Log2Eighths(3), 13);  // 8 log2 3 = 12.68
+  EXPECT_EQ(Log2Eighths(0), 0);
+  for (int k = 0; k < 8; ++k) {
+    EXPECT_NEAR(EighthPower(k), 65536 * std::exp2(k / 8.0), 0.5);
+  }
+  // Every other column known: a share of 1/2 inside, and at the borders of
+  // the clipped window whatever its columns hold.
+  const int w = 9, h = 5;
+  std::vector<uint8_t> mask(size_t(w) * h, 0);
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; x += 2) mask[size_t(y) * w + x] = 1;
+  }
+  const WindowDensity density(mask, w, h, 1);
+  EXPECT_EQ(density.At(4, 2), (uint64_t(3) << 24) / 9);  // 3 of 3x3
+  EXPECT_EQ(density.At(0, 0), (uint64_t(2) << 24) / 4);  // 2 of 2x2
+  EXPECT_EQ(density.At(1, 0), (uint64_t(4) << 24) / 6);  // 4 of 3x2
+  const WindowDensity whole(std::vector<uint8_t>(size_t(w) * h, 1), w, h, 3);
+  EXPECT_EQ(whole.At(8, 4), uint64_t(1) << 24);
+}
+
 TEST(StepMap, StepsFollowTheLocalDensityWithinTwoOctaves) {
   const int w = 96, h = 48;
   // Every second pixel of every second row on the left, every eighth of

@@ -28,7 +28,6 @@ struct Operator {
   Inpainter id;
   const char* name;       // on the command line and in bench specs
   const char* long_name;  // in `spix info`
-  uint8_t min_version;    // the oldest format version that has it
   bool needs_weights;     // the header's hash names g's weight file
   bool luma_preference;   // can decode a CHRM chunk
   // Tonal optimisation is the slow part of an encode: rate control searches

@@ -231,8 +231,21 @@ TEST(Operators, TableIsConsistentAndNamesRoundTrip) {
     EXPECT_NE(op.prepare, nullptr);
     EXPECT_NE(op.stored_colours, nullptr);
     EXPECT_NE(op.reconstruct, nullptr);
-    EXPECT_EQ(op.min_version > 1, op.id == Inpainter::kEdgeEnhancingDiffusion ||
-                                      op.id == Inpainter::kEedRefined);
+    // Only the edge-enhancing operators need format version 2 (the
+    // container's rule: every file the encoder writes is version 6).
+    Header v1;
+    v1.version = 1;
+    v1.width = v1.height = 8;
+    v1.channels = 1;
+    v1.inpainter = op.id;
+    if (op.describe_parameters) v1.operator_params = {16, 10};
+    if (op.needs_weights) v1.weights_hash = {1, 2, 3, 4, 5, 6, 7, 8};
+    EXPECT_EQ(!ValidateHeader(v1).ok(),
+              op.id == Inpainter::kEdgeEnhancingDiffusion ||
+                  op.id == Inpainter::kEedRefined)
+        << op.name;
+    v1.version = 2;
+    EXPECT_TRUE(ValidateHeader(v1).ok()) << op.name;
     EXPECT_EQ(op.luma_preference, op.inpaint_luma_preferred != nullptr);
     EXPECT_EQ(op.luma_preference, op.tune_luma_preferred != nullptr);
   }

@@ -178,13 +178,13 @@ StatusOr<FileInfo> Inspect(const uint8_t* data, size_t size) {
     } else if (c.tag == kValuesChunkTag) {
       what = file.luma_preferred ? "luma values" : "values, every channel";
     } else if (c.tag == kChromaChunkTag) {
-      // Parsed above; from version 6 the spread bytes follow the count.
       what =
           "chroma values at " + std::to_string(info.chroma_points) + " points";
-      if (h.version >= kChromaSpreadVersion && c.data[5] != 0) {
+      const ChromaSpread& spread = file.luma_preferred->spread;
+      if (spread.exponent != 0) {
         what += ", spread by luma point density (exponent " +
-                std::to_string(c.data[5]) + "/16, window radius " +
-                std::to_string(c.data[6]) + ")";
+                std::to_string(spread.exponent) + "/16, window radius " +
+                std::to_string(spread.radius) + ")";
       }
     } else if (c.tag == kStepMapChunkTag) {
       // Parsed above: a luma-preferred file with steps at its luma points.

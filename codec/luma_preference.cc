@@ -335,6 +335,7 @@ StatusOr<LumaPreferredValues> ParseLumaPreferred(
     return CorruptData("chroma chunk: bad spread exponent or radius");
   }
   LumaPreferredValues out;
+  out.spread = spread;
   out.luma_steps =
       PointSteps(luma_mask, w, h, header.quant_step_luma, step_map);
   SPIX_ASSIGN_OR_RETURN(

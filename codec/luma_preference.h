@@ -84,6 +84,7 @@ struct LumaPreferredValues {
   std::vector<int32_t> luma;        // at the luma mask
   std::vector<uint8_t> luma_steps;  // per pixel, as PointSteps()
   std::vector<uint8_t> chroma_mask;
+  ChromaSpread spread;          // as stored (flat before version 6)
   std::vector<int32_t> chroma;  // two per point of chroma_mask
 };
 StatusOr<LumaPreferredValues> ParseLumaPreferred(

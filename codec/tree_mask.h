@@ -22,9 +22,9 @@ enum class TreeError { kDiffusion, kEdgeEnhancing };
 // Each round inpaints the luma from the current points and splits the leaves
 // with the largest squared error (weighted by area^-1/4), largest first: a
 // half of them per round, a quarter from effort 7, a tenth at 9 (R-EED
-// splits by an error threshold; ranking meets a point budget instead). `split_order`, when not null,
-// receives the cells split, in order: under kDiffusion any prefix of it is
-// the tree grown to a smaller target.
+// splits by an error threshold; ranking meets a point budget instead).
+// `split_order`, when not null, receives the cells split, in order: under
+// kDiffusion any prefix of it is the tree grown to a smaller target.
 void GrowTree(const Image& image, uint64_t target, int effort, TreeError error,
               BinaryTreeMask* tree,
               std::vector<uint32_t>* split_order = nullptr);

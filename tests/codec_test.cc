@@ -650,8 +650,6 @@ TEST(LumaPreference, GreyImagesIgnoreItAndTheLearnedDecoderRefusesIt) {
   EXPECT_FALSE(Encode(SyntheticImage(40, 30, 3), o).ok());
 }
 
-// Luma steps per point (QMAP): finer where points are sparse, coarser where
-// they cluster, at most two octaves from the base step either way.
 TEST(PointDensity, WindowSharesAndEighthsOfOctaves) {
   for (int k = 0; k < 40; ++k) {
     EXPECT_EQ(Log2Eighths(uint64_t(1) << k), 8 * k);
@@ -676,6 +674,8 @@ TEST(PointDensity, WindowSharesAndEighthsOfOctaves) {
   EXPECT_EQ(whole.At(8, 4), uint64_t(1) << 24);
 }
 
+// Luma steps per point (QMAP): finer where points are sparse, coarser where
+// they cluster, at most two octaves from the base step either way.
 TEST(StepMap, StepsFollowTheLocalDensityWithinTwoOctaves) {
   const int w = 96, h = 48;
   // Every second pixel of every second row on the left, every eighth of

@@ -232,7 +232,7 @@ TEST(Operators, TableIsConsistentAndNamesRoundTrip) {
     EXPECT_NE(op.stored_colours, nullptr);
     EXPECT_NE(op.reconstruct, nullptr);
     // Only the edge-enhancing operators need format version 2 (the
-    // container's rule: every file the encoder writes is version 6).
+    // container's rule; the encoder always writes the newest version).
     Header v1;
     v1.version = 1;
     v1.width = v1.height = 8;

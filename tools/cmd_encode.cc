@@ -301,13 +301,12 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
                 "colours (the default) or, with --no-tonal, the originals");
   AddIntegerOption(
       cmd, "--effort", &args->effort, 1, 9,
-      "How hard the encoder searches, like cwebp -m: the "
-      "least-squares steps, EED's diffusivity and contrast "
-      "candidates, how "
-      "closely the mask follows the error; from 8 on, the "
-      "chroma fraction. 1 and 2 store the original colours on a "
-      "density field (under 2 s for a Kodak image), 7 (default) "
-      "about 8-9 s on 2 threads, 9 slowest (about 19 s on kodim23)");
+      "How hard the encoder searches, like cwebp -m: the least-squares "
+      "steps, EED's diffusivity and contrast candidates, how closely the "
+      "mask follows the error; from 8 on, the chroma fraction. 1 and 2 store "
+      "the original colours on a density field (under 2 s for a Kodak "
+      "image), 7 (default) about 8-9 s on 2 threads, 9 slowest (about 19 s "
+      "on kodim23)");
   CLI::Option* quant = cmd->add_option(
       "-q,--quant", args->quant,
       "Quantisation step of luma[,chroma] in 1..255 (chroma defaults "

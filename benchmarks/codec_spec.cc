@@ -72,6 +72,7 @@ Status ApplyField(const std::string& codec, const std::string& field,
   if (field == "ps-density") return o.mask = MaskMode::kPsDensity, OkStatus();
   if (field == "tree") return o.mask = MaskMode::kTree, OkStatus();
   if (field == "tonal") return o.tonal = true, OkStatus();
+  if (field == "pf") return o.post_filter = true, OkStatus();
   if (field == "mse") return o.mask_error = MaskError::kMse, OkStatus();
   double v = 0;
   if (field.size() >= 2 && field[0] == 'd' &&
@@ -171,9 +172,9 @@ StatusOr<std::vector<CodecCurve>> ParseCodecSpecs(const std::string& specs) {
                                                      : "quality (q...)"));
     }
     // A spix item starts from the diffusion codec on a grid with the
-    // original colours, chroma everywhere and steps 12/24, so specs keep
-    // their meaning when the encoder's defaults change; g starts from the
-    // learned codec with tonal steps.
+    // original colours, chroma everywhere, steps 12/24 and no post-filter,
+    // so specs keep their meaning when the encoder's defaults change; g
+    // starts from the learned codec with tonal steps.
     CodecPoint base;
     const bool g = std::find(fields.begin(), fields.end(), "g") != fields.end();
     base.spix.inpainter =
@@ -183,6 +184,7 @@ StatusOr<std::vector<CodecCurve>> ParseCodecSpecs(const std::string& specs) {
     base.spix.chroma_fraction = 1;
     base.spix.quant_step_luma = 12;
     base.spix.quant_step_chroma = 24;
+    base.spix.post_filter = false;
     for (size_t k = 1; k < fields.size(); ++k) {
       if (k == swept) continue;
       SPIX_RETURN_IF_ERROR(ApplyField(curve.codec, fields[k], &base));

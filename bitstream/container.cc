@@ -12,7 +12,8 @@ namespace {
 bool IsKnownChunk(const std::string& tag, uint8_t version) {
   return tag == kMaskChunkTag || tag == kValuesChunkTag ||
          (tag == kChromaChunkTag && version >= 2) ||
-         (tag == kStepMapChunkTag && version >= 3);
+         (tag == kStepMapChunkTag && version >= 3) ||
+         (tag == kPostFilterChunkTag && version >= kPostFilterVersion);
 }
 
 bool IsPrintableTag(const uint8_t* p) {

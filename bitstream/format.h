@@ -13,8 +13,8 @@ inline constexpr uint8_t kMagic[4] = {'S', 'P', 'I', 'X'};
 // each version added: 2 density-field and tree masks, EED, the CHRM chunk;
 // 3 the QMAP chunk; 4 EED's Perona-Malik diffusivity; 5 value residuals
 // and binary-tree split flags coded with mixed models; 6 chroma points
-// spread by the luma points' density.
-inline constexpr uint8_t kFormatVersion = 6;
+// spread by the luma points' density; 7 the post-filter (FILT).
+inline constexpr uint8_t kFormatVersion = 7;
 inline constexpr uint8_t kOldestFormatVersion = 1;
 
 inline constexpr size_t kHeaderSize = 32;
@@ -63,6 +63,8 @@ inline constexpr char kChromaChunkTag[5] = "CHRM";
 // Version 3, with CHRM only: the luma step of each point follows the local
 // point density (codec/quantize.h).
 inline constexpr char kStepMapChunkTag[5] = "QMAP";
+// Version 7, optional: the post-filter's taps (codec/post_filter.h).
+inline constexpr char kPostFilterChunkTag[5] = "FILT";
 
 // Mask chunk: u32 point count, u8 method, then
 //   kContextArithmetic: u8 horizontal and u8 vertical context offset
@@ -114,6 +116,17 @@ inline constexpr uint8_t kMaxChromaSpreadRadius = 32;
 inline constexpr uint8_t kMaxStepExponent = 16;
 inline constexpr uint8_t kMaxStepWindowRadius = 64;
 inline constexpr int kMaxStepOctaves = 2;
+
+// Post-filter chunk (version 7): u8 plane count (the header's channels),
+// then per plane u8 radius (0: unfiltered, else at most kMaxPostFilterRadius)
+// and, for a radius above 0, u8 fraction bits; then one arithmetic-coded
+// payload of every filtered plane's taps, each a zero flag, a sign and an
+// Exp-Golomb magnitude below 2^kMaxPostFilterTapBits.
+inline constexpr uint8_t kPostFilterVersion = 7;
+inline constexpr int kMaxPostFilterRadius = 8;
+inline constexpr int kMinPostFilterFractionBits = 4;
+inline constexpr int kMaxPostFilterFractionBits = 12;
+inline constexpr int kMaxPostFilterTapBits = 14;
 
 }  // namespace spix
 

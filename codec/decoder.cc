@@ -12,6 +12,7 @@
 #include "bitstream/dec_values.h"
 #include "codec/inpainter.h"
 #include "codec/luma_preference.h"
+#include "codec/post_filter.h"
 #include "codec/quantize.h"
 #include "codec/spix.h"
 
@@ -43,6 +44,7 @@ struct ParsedFile {
   std::vector<uint8_t> mask;
   std::vector<int32_t> values;  // without luma preference
   std::optional<LumaPreferredValues> luma_preferred;
+  std::optional<PostFilter> post_filter;
 };
 
 StatusOr<ParsedFile> ParseFile(const uint8_t* data, size_t size,
@@ -57,6 +59,11 @@ StatusOr<ParsedFile> ParseFile(const uint8_t* data, size_t size,
     return ResourceExhausted("image " + std::to_string(width) + "x" +
                              std::to_string(height) +
                              " exceeds this decoder's pixel cap");
+  }
+  if (const ChunkView* filt = FindChunk(file.container, kPostFilterChunkTag)) {
+    SPIX_ASSIGN_OR_RETURN(
+        file.post_filter,
+        ParsePostFilterChunk(filt->data, filt->size, h.channels));
   }
   Stopwatch start;
   std::optional<DensityField> field;
@@ -96,6 +103,26 @@ StatusOr<ParsedFile> ParseFile(const uint8_t* data, size_t size,
   return file;
 }
 
+// The operator's reconstruction from the parsed points.
+StatusOr<Image> Reconstruct(const ParsedFile& file,
+                            const DecodeOptions& options) {
+  const Header& h = file.container.header;
+  if (file.luma_preferred) {
+    return ReconstructLumaPreferred(h, *file.op, file.mask,
+                                    *file.luma_preferred, options.threads);
+  }
+  const int channels = h.channels;
+  const size_t pixels = size_t(h.width) * h.height;
+  std::vector<uint8_t> known(pixels * channels, 0);
+  size_t next = 0;
+  for (size_t i = 0; i < pixels; ++i) {
+    if (!file.mask[i]) continue;
+    DequantizePixel(h, &file.values[next], &known[i * channels]);
+    next += channels;
+  }
+  return file.op->reconstruct(h, known, file.mask, options);
+}
+
 }  // namespace
 
 StatusOr<Image> Decode(const uint8_t* data, size_t size,
@@ -103,34 +130,14 @@ StatusOr<Image> Decode(const uint8_t* data, size_t size,
   SPIX_ASSIGN_OR_RETURN(ParsedFile file,
                         ParseFile(data, size, options.verify_checksum,
                                   options.max_pixels, times));
-  const Header& h = file.container.header;
-  const int width = int(h.width), height = int(h.height);
-  const std::vector<uint8_t>& mask = file.mask;
-  const std::vector<int32_t>& values = file.values;
 
   // Everything above is integer; from here on only pixels are computed.
   Stopwatch start;
-  if (file.luma_preferred) {
-    StatusOr<Image> image =
-        Refine(*file.op, h, mask,
-               ReconstructLumaPreferred(h, *file.op, mask, *file.luma_preferred,
-                                        options.threads),
-               options);
-    if (times) times->inpaint = start.Seconds();
-    return image;
+  StatusOr<Image> image = Refine(*file.op, file.container.header, file.mask,
+                                 Reconstruct(file, options), options);
+  if (image.ok() && file.post_filter) {
+    ApplyPostFilter(*file.post_filter, &*image, options.threads);
   }
-  const int channels = h.channels;
-  const size_t pixels = size_t(width) * height;
-  std::vector<uint8_t> known(pixels * channels, 0);
-  size_t next = 0;
-  for (size_t i = 0; i < pixels; ++i) {
-    if (!mask[i]) continue;
-    DequantizePixel(h, &values[next], &known[i * channels]);
-    next += channels;
-  }
-  StatusOr<Image> image =
-      Refine(*file.op, h, mask, file.op->reconstruct(h, known, mask, options),
-             options);
   if (times) times->inpaint = start.Seconds();
   return image;
 }
@@ -186,6 +193,8 @@ StatusOr<FileInfo> Inspect(const uint8_t* data, size_t size) {
                 std::to_string(spread.exponent) + "/16, window radius " +
                 std::to_string(spread.radius) + ")";
       }
+    } else if (c.tag == kPostFilterChunkTag) {
+      what = "post-filter: " + DescribePostFilter(*file.post_filter);
     } else if (c.tag == kStepMapChunkTag) {
       // Parsed above: a luma-preferred file with steps at its luma points.
       uint8_t lo = 255, hi = 0;

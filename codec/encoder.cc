@@ -14,6 +14,7 @@
 #include "codec/inpainter.h"
 #include "codec/luma_preference.h"
 #include "codec/mask_selection.h"
+#include "codec/post_filter.h"
 #include "codec/quantize.h"
 #include "codec/spix.h"
 
@@ -96,6 +97,29 @@ StatusOr<std::vector<uint8_t>> KeepRefinementIfItPays(
     return WriteContainer(header, chunks);
   }
   return unrefined_file;
+}
+
+// The file with a post-filter fitted to its decoded image, where one pays
+// for its bytes (codec/post_filter.h).
+StatusOr<std::vector<uint8_t>> AddPostFilterIfItPays(
+    const Image& image, std::vector<uint8_t> file,
+    const EncodeOptions& options) {
+  DecodeOptions decode;
+  decode.models_dir = options.models_dir;
+  decode.threads = options.threads;
+  SPIX_ASSIGN_OR_RETURN(const Image decoded,
+                        Decode(file.data(), file.size(), decode));
+  const PostFilter filter =
+      FitPostFilter(image, decoded, file.size(), options.threads);
+  if (!filter.active()) return file;
+  SPIX_ASSIGN_OR_RETURN(const ParsedContainer parsed,
+                        ParseContainer(file.data(), file.size()));
+  std::vector<Chunk> chunks;
+  for (const ChunkView& c : parsed.chunks) {
+    chunks.push_back({c.tag, {c.data, c.data + c.size}});
+  }
+  chunks.push_back({kPostFilterChunkTag, PostFilterChunk(filter)});
+  return WriteContainer(parsed.header, chunks);
 }
 
 // The learned generator's steps when none are asked for: 12/24 is what it
@@ -234,10 +258,20 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
                                        values, ValueParamsForHeader(header)));
   }
   if (times) times->values += start.Seconds();
-  if (op->refine == nullptr) return WriteContainer(header, chunks);
   start = Stopwatch();
-  StatusOr<std::vector<uint8_t>> file =
-      KeepRefinementIfItPays(image, mask, header, chunks, *op, options);
+  std::vector<uint8_t> file;
+  if (op->refine == nullptr) {
+    file = WriteContainer(header, chunks);
+  } else {
+    SPIX_ASSIGN_OR_RETURN(file, KeepRefinementIfItPays(image, mask, header,
+                                                       chunks, *op, options));
+  }
+  // Exact values asked for stay exact: the filter changes known pixels too.
+  if (options.post_filter && options.effort >= kLowestPostFilterEffort &&
+      !exact) {
+    SPIX_ASSIGN_OR_RETURN(
+        file, AddPostFilterIfItPays(image, std::move(file), options));
+  }
   if (times) times->inpaint += start.Seconds();
   return file;
 }

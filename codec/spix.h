@@ -86,12 +86,18 @@ struct EncodeOptions {
   // 0..16; 0 = one step for all; -1 (the default): kDefaultLumaStepExponent,
   // or 0 where the luma step is 1.
   int luma_step_exponent = -1;
+  // From kLowestPostFilterEffort: fit a post-filter to the decoded image and
+  // store it where it pays for its bytes (format version 7,
+  // codec/post_filter.h); never when both quantisation steps are 1, as it
+  // changes the known pixels too.
+  bool post_filter = true;
   uint32_t seed = 1;  // random mask positions; stored in the header
   // Called with (stage name, fraction done) during slow stages; may be empty.
   std::function<void(const char*, double)> progress;
 };
 
 inline constexpr int kLowestTonalEffort = 3;
+inline constexpr int kLowestPostFilterEffort = 3;
 
 // Chroma at 18 % of the points: on six Kodak images 0.125 was 1.6 points of
 // BD-rate better and 0.25 2.7 points worse under homogeneous diffusion.

@@ -177,6 +177,7 @@ TEST(Codec, InspectReportsHeaderAndPointCount) {
   o.mask = MaskMode::kRandom;
   o.density = 0.1;
   o.chroma_fraction = 1;  // no CHRM chunk
+  o.post_filter = false;   // no FILT chunk
   const auto bytes = MustEncode(image, o);
   auto info = Inspect(bytes.data(), bytes.size());
   ASSERT_TRUE(info.ok());
@@ -780,6 +781,7 @@ TEST(StepMap, DefaultFilesCarryItAndDecodersCheckIt) {
   EncodeOptions o;
   o.effort = 3;
   o.density = 0.08;
+  o.post_filter = false;  // QMAP is the last chunk
   const auto mapped = MustEncode(image, o);
   ParsedContainer parsed;
   const ChunkView* qmap = ChunkOf(mapped, kStepMapChunkTag, &parsed);

@@ -190,12 +190,16 @@ Status DecodeTaps(PostFilterPlane* f, bool chroma, TapModels& m,
   return OkStatus();
 }
 
-// The bytes of one plane's taps coded alone: what the encoder weighs.
+// The bytes the coder's flush adds once per chunk.
+size_t FlushBytes() { return ArithEncoder().Finish().size(); }
+
+// The bytes of one plane's taps coded alone, less the flush: what the
+// encoder weighs.
 size_t TapBytes(const PostFilterPlane& f, bool chroma) {
   TapModels models;
   ArithEncoder enc;
   EncodeTaps(f, chroma, models, enc);
-  return enc.Finish().size();
+  return std::max(enc.Finish().size(), FlushBytes()) - FlushBytes();
 }
 
 // --- Fitting ----------------------------------------------------------------
@@ -415,8 +419,9 @@ PostFilter FitPostFilter(const Image& original, const Image& decoded,
   if (!(total_sse > 0) || file_bytes == 0) return filter;
   const std::vector<Plane> target = ToPlanes(original);
   const std::vector<Plane> planes = ToPlanes(decoded);
-  double score = -kDistortionPerRate *
-                 std::log1p(double(kChunkHeaderSize + 1) / double(file_bytes));
+  double score =
+      -kDistortionPerRate *
+      std::log1p(double(kChunkHeaderSize + 1 + FlushBytes()) / file_bytes);
   for (size_t c = 0; c < planes.size(); ++c) {
     const bool chroma = c > 0;
     const int max_radius =

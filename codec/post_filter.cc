@@ -31,6 +31,7 @@ constexpr std::array<int, 3> kFittedFractionBits = {7, 8, 9};
 constexpr std::array<double, 3> kColourPlaneWeights = {3. / 16, 2. / 16,
                                                        3. / 16};
 constexpr double kGreyPlaneWeight = 1. / 16;
+constexpr int kDirectionClasses = 5;
 
 // Reflects an index into 0..n-1 about the edge pixels (-1 -> 1, n -> n - 2).
 int Reflect(int i, int n) {
@@ -110,8 +111,13 @@ std::vector<ptrdiff_t> Strides(const std::vector<FilterOffset>& offsets,
   return out;
 }
 
-void FilterPlane(const PostFilterPlane& f, int width, int height, Plane* plane,
-                 int threads) {
+// A class of the five of DirectionClass() as `classes` counts them.
+int ClassOf(uint8_t direction, int classes) {
+  return classes == 1 ? 0 : classes == 3 && direction > 2 ? 0 : direction;
+}
+
+void FilterPlane(const PostFilterPlane& f, const std::vector<uint8_t>& classes,
+                 int width, int height, Plane* plane, int threads) {
   if (f.radius == 0) return;
   const PaddedPlane in(*plane, width, height, f.radius);
   const std::vector<ptrdiff_t> strides =
@@ -123,14 +129,65 @@ void FilterPlane(const PostFilterPlane& f, int width, int height, Plane* plane,
     int32_t* out = &(*plane)[size_t(y) * width];
     for (int x = 0; x < width; ++x) {
       const int32_t* p = row + x;
+      const int32_t* taps =
+          &f.taps[ClassOf(classes[size_t(y) * width + x], f.classes) *
+                  strides.size()];
       const int32_t twice = 2 * p[0];
       int64_t sum = 0;
       for (size_t k = 0; k < strides.size(); ++k) {
-        sum += int64_t(f.taps[k]) * (p[strides[k]] + p[-strides[k]] - twice);
+        sum += int64_t(taps[k]) * (p[strides[k]] + p[-strides[k]] - twice);
       }
       out[x] = int32_t(p[0] + FloorDiv(sum + half, unit));
     }
   });
+}
+
+// The five classes of every pixel of plane 0 (DirectionClasses()).
+std::vector<uint8_t> ClassesOfPlane(const Plane& p0, int width, int height) {
+  // Absolute second differences along rows, columns and both diagonals,
+  // as running sums (integral images) for the window sums.
+  const PaddedPlane in(p0, width, height, 1);
+  const ptrdiff_t s = in.stride;
+  const std::array<std::array<ptrdiff_t, 2>, 4> directions = {
+      {{-1, 1}, {-s, s}, {-s - 1, s + 1}, {-s + 1, s - 1}}};
+  const size_t stride = size_t(width) + 1;
+  std::array<std::vector<int64_t>, 4> sums;
+  for (auto& sum : sums) sum.assign(stride * (height + 1), 0);
+  for (int y = 0; y < height; ++y) {
+    const int32_t* row = in.Row(y);
+    for (int x = 0; x < width; ++x) {
+      const int32_t* p = row + x;
+      const size_t at = (size_t(y) + 1) * stride + x + 1;
+      for (int d = 0; d < 4; ++d) {
+        const int64_t second =
+            std::abs(2 * p[0] - p[directions[d][0]] - p[directions[d][1]]);
+        sums[d][at] = second + sums[d][at - 1] + sums[d][at - stride] -
+                      sums[d][at - stride - 1];
+      }
+    }
+  }
+  constexpr int kHalfWindow = 2;
+  std::vector<uint8_t> classes(size_t(width) * height);
+  for (int y = 0; y < height; ++y) {
+    const size_t y0 = size_t(std::max(0, y - kHalfWindow));
+    const size_t y1 = size_t(std::min(height, y + kHalfWindow + 1));
+    for (int x = 0; x < width; ++x) {
+      const size_t x0 = size_t(std::max(0, x - kHalfWindow));
+      const size_t x1 = size_t(std::min(width, x + kHalfWindow + 1));
+      std::array<int64_t, 4> w;
+      for (int d = 0; d < 4; ++d) {
+        w[d] = sums[d][y1 * stride + x1] - sums[d][y0 * stride + x1] -
+               sums[d][y1 * stride + x0] + sums[d][y0 * stride + x0];
+      }
+      const int64_t h = w[0], v = w[1], d1 = w[2], d2 = w[3];
+      classes[size_t(y) * width + x] = 2 * h > 3 * v     ? 1
+                                       : 2 * v > 3 * h   ? 2
+                                       : 2 * d1 > 3 * d2 ? 3
+                                       : 2 * d2 > 3 * d1 ? 4
+                                                         : 0;
+    }
+  }
+  return classes;
 }
 
 // --- Tap coding -------------------------------------------------------------
@@ -154,9 +211,10 @@ int RingBucket(const FilterOffset& o) {
 void EncodeTaps(const PostFilterPlane& f, bool chroma, TapModels& m,
                 ArithEncoder& enc) {
   const std::vector<FilterOffset> offsets = PostFilterOffsets(f.radius);
-  for (size_t k = 0; k < offsets.size(); ++k) {
-    const int32_t tap = f.taps[k];
-    enc.Encode(tap == 0, m.zero[chroma][RingBucket(offsets[k])]);
+  for (size_t i = 0; i < f.taps.size(); ++i) {
+    const int32_t tap = f.taps[i];
+    enc.Encode(tap == 0,
+               m.zero[chroma][RingBucket(offsets[i % offsets.size()])]);
     if (tap == 0) continue;
     enc.Encode(tap < 0, m.sign[chroma]);
     const uint32_t magnitude = uint32_t(std::abs(tap));
@@ -173,9 +231,11 @@ void EncodeTaps(const PostFilterPlane& f, bool chroma, TapModels& m,
 Status DecodeTaps(PostFilterPlane* f, bool chroma, TapModels& m,
                   ArithDecoder& dec) {
   const std::vector<FilterOffset> offsets = PostFilterOffsets(f->radius);
-  f->taps.assign(offsets.size(), 0);
-  for (size_t k = 0; k < offsets.size(); ++k) {
-    if (dec.Decode(m.zero[chroma][RingBucket(offsets[k])])) continue;
+  f->taps.assign(size_t(f->classes) * offsets.size(), 0);
+  for (size_t i = 0; i < f->taps.size(); ++i) {
+    if (dec.Decode(m.zero[chroma][RingBucket(offsets[i % offsets.size()])])) {
+      continue;
+    }
     const bool negative = dec.Decode(m.sign[chroma]);
     int bits = 0;
     while (dec.Decode(
@@ -185,7 +245,7 @@ Status DecodeTaps(PostFilterPlane* f, bool chroma, TapModels& m,
       }
     }
     const uint32_t magnitude = (1u << bits) | dec.DecodeRaw(bits);
-    f->taps[k] = negative ? -int32_t(magnitude) : int32_t(magnitude);
+    f->taps[i] = negative ? -int32_t(magnitude) : int32_t(magnitude);
   }
   return OkStatus();
 }
@@ -204,36 +264,47 @@ size_t TapBytes(const PostFilterPlane& f, bool chroma) {
 
 // --- Fitting ----------------------------------------------------------------
 
-// The normal equations of one plane's taps at the largest radius tried: the
-// Gram matrix of the features (p[x + o] + p[x - o] - 2 p[x]) and their
-// correlation with the error (original - decoded), over every pixel.
+// The normal equations of one plane's taps at the largest radius tried, per
+// direction class (all five): the Gram matrix of the features (p[x + o] +
+// p[x - o] - 2 p[x]) and their correlation with the error (original -
+// decoded), over the class's pixels.
 struct NormalEquations {
   Eigen::MatrixXd gram;
   Eigen::VectorXd correlation;
-};
 
-NormalEquations Accumulate(const Plane& decoded, const Plane& original,
-                           int width, int height, int radius, int threads) {
+  NormalEquations& operator+=(const NormalEquations& other) {
+    gram += other.gram;
+    correlation += other.correlation;
+    return *this;
+  }
+};
+using ClassEquations = std::array<NormalEquations, kDirectionClasses>;
+
+ClassEquations Accumulate(const Plane& decoded, const Plane& original,
+                          const std::vector<uint8_t>& classes, int width,
+                          int height, int radius, int threads) {
   const PaddedPlane in(decoded, width, height, radius);
   const std::vector<ptrdiff_t> strides =
       Strides(PostFilterOffsets(radius), in.stride);
   const int n = int(strides.size());
   const int blocks = std::max(1, threads);
-  std::vector<NormalEquations> partial(
-      size_t(blocks), {Eigen::MatrixXd::Zero(n, n), Eigen::VectorXd::Zero(n)});
+  ClassEquations zero;
+  zero.fill({Eigen::MatrixXd::Zero(n, n), Eigen::VectorXd::Zero(n)});
+  std::vector<ClassEquations> partial(size_t(blocks), zero);
   ParallelFor(blocks, threads, [&](int block) {
-    NormalEquations& eq = partial[size_t(block)];
     std::vector<double> f(size_t(n), 0.0);
     for (int y = block * height / blocks; y < (block + 1) * height / blocks;
          ++y) {
       const int32_t* row = in.Row(y);
       for (int x = 0; x < width; ++x) {
+        const size_t at = size_t(y) * width + x;
+        NormalEquations& eq = partial[size_t(block)][classes[at]];
         const int32_t* p = row + x;
         const int32_t twice = 2 * p[0];
         for (int k = 0; k < n; ++k) {
           f[k] = double(p[strides[k]] + p[-strides[k]] - twice);
         }
-        const double error = double(original[size_t(y) * width + x] - p[0]);
+        const double error = double(original[at] - p[0]);
         for (int i = 0; i < n; ++i) {
           const double fi = f[i];
           if (fi == 0) continue;
@@ -244,53 +315,74 @@ NormalEquations Accumulate(const Plane& decoded, const Plane& original,
       }
     }
   });
-  NormalEquations total = std::move(partial[0]);
+  ClassEquations total = std::move(partial[0]);
   for (int b = 1; b < blocks; ++b) {
-    total.gram += partial[size_t(b)].gram;
-    total.correlation += partial[size_t(b)].correlation;
+    for (int k = 0; k < kDirectionClasses; ++k) total[k] += partial[b][k];
   }
-  total.gram = Eigen::MatrixXd(total.gram.selfadjointView<Eigen::Upper>());
+  for (NormalEquations& eq : total) {
+    eq.gram = Eigen::MatrixXd(eq.gram.selfadjointView<Eigen::Upper>());
+  }
   return total;
 }
 
-// The best filter of one plane: the radius and precision whose taps lower
-// the file's ln(MSE) most beyond what their bytes are worth, with `score`
-// that net gain (0 and radius 0 where nothing pays).
+// The equations of each of `classes` classes (1, 3 or 5), merged from the
+// five, for the first n taps.
+std::vector<NormalEquations> MergeClasses(const ClassEquations& all,
+                                          int classes, int n) {
+  std::vector<NormalEquations> merged(
+      size_t(classes), {Eigen::MatrixXd::Zero(n, n), Eigen::VectorXd::Zero(n)});
+  for (int k = 0; k < kDirectionClasses; ++k) {
+    merged[size_t(ClassOf(uint8_t(k), classes))] += NormalEquations{
+        all[k].gram.topLeftCorner(n, n), all[k].correlation.head(n)};
+  }
+  return merged;
+}
+
+// The best filter of one plane: the classes, radius and precision whose
+// taps lower the file's ln(MSE) most beyond what their bytes are worth,
+// with `score` that net gain (0 and radius 0 where nothing pays).
 struct PlaneChoice {
   PostFilterPlane filter;
   double score = 0;
 };
 
-PlaneChoice ChoosePlaneFilter(const NormalEquations& eq, int max_radius,
+PlaneChoice ChoosePlaneFilter(const ClassEquations& all, int max_radius,
                               bool chroma, double weight, double total_sse,
                               size_t file_bytes) {
   PlaneChoice best;
-  for (int radius = 1; radius <= max_radius; ++radius) {
-    const int n = radius * (radius + 1);
-    const Eigen::MatrixXd gram = eq.gram.topLeftCorner(n, n);
-    const Eigen::VectorXd correlation = eq.correlation.head(n);
-    Eigen::MatrixXd regularised = gram;
-    regularised.diagonal().array() += 1e-9 * gram.trace() / n + 1e-12;
-    const Eigen::VectorXd w = regularised.ldlt().solve(correlation);
-    for (int bits : kFittedFractionBits) {
-      const double unit = std::ldexp(1.0, bits);
-      const int32_t limit = (1 << kMaxPostFilterTapBits) - 1;
-      PostFilterPlane filter{radius, bits, std::vector<int32_t>(size_t(n))};
-      Eigen::VectorXd q(n);
-      for (int k = 0; k < n; ++k) {
-        filter.taps[k] = int32_t(
-            std::clamp<double>(std::nearbyint(w[k] * unit), -limit, limit));
-        q[k] = filter.taps[k] / unit;
+  const int32_t limit = (1 << kMaxPostFilterTapBits) - 1;
+  for (int classes : {1, 3, 5}) {
+    for (int radius = 1; radius <= max_radius; ++radius) {
+      const int n = radius * (radius + 1);
+      const std::vector<NormalEquations> eqs = MergeClasses(all, classes, n);
+      std::vector<Eigen::VectorXd> solutions;
+      for (const NormalEquations& eq : eqs) {
+        Eigen::MatrixXd regularised = eq.gram;
+        regularised.diagonal().array() += 1e-9 * eq.gram.trace() / n + 1e-12;
+        solutions.push_back(regularised.ldlt().solve(eq.correlation));
       }
-      // The squared error the quantised taps remove from the plane.
-      const double removed = 2 * q.dot(correlation) - q.dot(gram * q);
-      if (!(removed > 0)) continue;
-      const double sse = std::max(total_sse - weight * removed, 1e-9);
-      const double bytes = double(TapBytes(filter, chroma) + 2);
-      const double score =
-          std::log(total_sse / sse) -
-          kDistortionPerRate * std::log1p(bytes / double(file_bytes));
-      if (score > best.score) best = {std::move(filter), score};
+      for (int bits : kFittedFractionBits) {
+        const double unit = std::ldexp(1.0, bits);
+        PostFilterPlane filter{radius, bits, classes, {}};
+        // The squared error the quantised taps remove from the plane.
+        double removed = 0;
+        for (int k = 0; k < classes; ++k) {
+          Eigen::VectorXd q(n);
+          for (int i = 0; i < n; ++i) {
+            filter.taps.push_back(int32_t(std::clamp<double>(
+                std::nearbyint(solutions[k][i] * unit), -limit, limit)));
+            q[i] = filter.taps.back() / unit;
+          }
+          removed += 2 * q.dot(eqs[k].correlation) - q.dot(eqs[k].gram * q);
+        }
+        if (!(removed > 0)) continue;
+        const double sse = std::max(total_sse - weight * removed, 1e-9);
+        const double bytes = double(TapBytes(filter, chroma) + 3);
+        const double score =
+            std::log(total_sse / sse) -
+            kDistortionPerRate * std::log1p(bytes / double(file_bytes));
+        if (score > best.score) best = {std::move(filter), score};
+      }
     }
   }
   return best;
@@ -334,7 +426,9 @@ std::vector<uint8_t> PostFilterChunk(const PostFilter& filter) {
   std::vector<uint8_t> out = {uint8_t(filter.planes.size())};
   for (const PostFilterPlane& p : filter.planes) {
     out.push_back(uint8_t(p.radius));
-    if (p.radius > 0) out.push_back(uint8_t(p.fraction_bits));
+    if (p.radius == 0) continue;
+    out.push_back(uint8_t(p.fraction_bits));
+    out.push_back(uint8_t(p.classes));
   }
   TapModels models;
   ArithEncoder enc;
@@ -363,7 +457,7 @@ StatusOr<PostFilter> ParsePostFilterChunk(const uint8_t* data, size_t size,
   PostFilter filter;
   filter.planes.resize(planes);
   for (PostFilterPlane& p : filter.planes) {
-    uint8_t radius = 0, bits = 0;
+    uint8_t radius = 0, bits = 0, classes = 0;
     if (!next(&radius) || radius > kMaxPostFilterRadius) {
       return CorruptData("post-filter chunk: truncated or radius too large");
     }
@@ -373,7 +467,11 @@ StatusOr<PostFilter> ParsePostFilterChunk(const uint8_t* data, size_t size,
         bits > kMaxPostFilterFractionBits) {
       return CorruptData("post-filter chunk: truncated or bad tap precision");
     }
+    if (!next(&classes) || (classes != 1 && classes != 3 && classes != 5)) {
+      return CorruptData("post-filter chunk: truncated or bad class count");
+    }
     p.fraction_bits = bits;
+    p.classes = classes;
   }
   if (!filter.active()) {
     return CorruptData("post-filter chunk filters no plane");
@@ -398,16 +496,28 @@ std::string DescribePostFilter(const PostFilter& filter) {
     const int radius = filter.planes[c].radius;
     if (!out.empty()) out += ", ";
     out += filter.planes.size() == 1 ? "grey" : kColourNames[c];
-    out += radius > 0 ? " radius " + std::to_string(radius) : " off";
+    if (radius == 0) {
+      out += " off";
+      continue;
+    }
+    out += " radius " + std::to_string(radius);
+    const int classes = filter.planes[c].classes;
+    if (classes > 1) out += " x" + std::to_string(classes) + " directions";
   }
   return out;
 }
 
+std::vector<uint8_t> DirectionClasses(const Image& image) {
+  return ClassesOfPlane(ToPlanes(image)[0], image.width, image.height);
+}
+
 void ApplyPostFilter(const PostFilter& filter, Image* image, int threads) {
   std::vector<Plane> planes = ToPlanes(*image);
+  const std::vector<uint8_t> classes =
+      ClassesOfPlane(planes[0], image->width, image->height);
   for (size_t c = 0; c < planes.size() && c < filter.planes.size(); ++c) {
-    FilterPlane(filter.planes[c], image->width, image->height, &planes[c],
-                threads);
+    FilterPlane(filter.planes[c], classes, image->width, image->height,
+                &planes[c], threads);
   }
   FromPlanes(planes, image);
 }
@@ -419,6 +529,8 @@ PostFilter FitPostFilter(const Image& original, const Image& decoded,
   if (!(total_sse > 0) || file_bytes == 0) return filter;
   const std::vector<Plane> target = ToPlanes(original);
   const std::vector<Plane> planes = ToPlanes(decoded);
+  const std::vector<uint8_t> classes =
+      ClassesOfPlane(planes[0], decoded.width, decoded.height);
   double score =
       -kDistortionPerRate *
       std::log1p(double(kChunkHeaderSize + 1 + FlushBytes()) / file_bytes);
@@ -426,10 +538,11 @@ PostFilter FitPostFilter(const Image& original, const Image& decoded,
     const bool chroma = c > 0;
     const int max_radius =
         chroma ? kMaxFittedChromaRadius : kMaxFittedLumaRadius;
-    const NormalEquations eq = Accumulate(planes[c], target[c], decoded.width,
-                                          decoded.height, max_radius, threads);
+    const ClassEquations eqs =
+        Accumulate(planes[c], target[c], classes, decoded.width, decoded.height,
+                   max_radius, threads);
     PlaneChoice choice = ChoosePlaneFilter(
-        eq, max_radius, chroma,
+        eqs, max_radius, chroma,
         decoded.channels == 1 ? kGreyPlaneWeight : kColourPlaneWeights[c],
         total_sse, file_bytes);
     score += choice.score;

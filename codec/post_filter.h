@@ -21,11 +21,13 @@ namespace spix {
 
 // One plane's filter: out = p + sum_k taps[k] * (p[x + o_k] + p[x - o_k] -
 // 2 p[x]) / 2^fraction_bits over the offsets o_k of PostFilterOffsets(radius),
-// so flat areas pass unchanged.
+// so flat areas pass unchanged; with 3 or 5 classes each pixel takes the tap
+// set of its DirectionClass().
 struct PostFilterPlane {
   int radius = 0;  // 0: the plane is left as decoded
   int fraction_bits = 0;
-  std::vector<int32_t> taps;  // radius * (radius + 1) of them
+  int classes = 1;            // 1, 3 or 5
+  std::vector<int32_t> taps;  // classes x radius * (radius + 1), class-major
 };
 
 // Planes: luma R + 2G + B, 2 (R - B) and 2G - R - B for colour images (the
@@ -44,6 +46,13 @@ struct FilterOffset {
   int dy, dx;
 };
 std::vector<FilterOffset> PostFilterOffsets(int radius);
+
+// How the luma plane varies around each pixel, from the sums over a 5x5
+// window of its absolute second differences along x (H), along y (V), along
+// x = y (D1) and along x = -y (D2): 1 where 2H > 3V, 2 where 2V > 3H, else
+// 3 where 2 D1 > 3 D2, 4 where 2 D2 > 3 D1, else 0. With 3 classes, 3 and 4
+// count as 0. One byte per pixel.
+std::vector<uint8_t> DirectionClasses(const Image& image);
 
 std::vector<uint8_t> PostFilterChunk(const PostFilter& filter);
 StatusOr<PostFilter> ParsePostFilterChunk(const uint8_t* data, size_t size,

@@ -196,6 +196,7 @@ INSTANTIATE_TEST_SUITE_P(Version6, EedGolden,
 // pixels included: its files are held to the same tolerance, whatever the
 // operator.
 const char* const kGoldenV7[] = {"v7_eed_rgb_tree_cf25_q8_x4_pf",
+                                 "v7_eed_rgb_tree_d20_q2_pf",
                                  "v7_grey_tree_d15_q2_pf"};
 INSTANTIATE_TEST_SUITE_P(Version7, EedGolden, ::testing::ValuesIn(kGoldenV7));
 

@@ -96,7 +96,7 @@ TEST(PostFilter, ZeroTapsLeaveEveryPixelAsItWas) {
     const Image image = TexturedImage(23, 17, channels, 1);
     PostFilter filter;
     for (int c = 0; c < channels; ++c) {
-      filter.planes.push_back({3, 8, std::vector<int32_t>(12, 0)});
+      filter.planes.push_back({3, 8, 5, std::vector<int32_t>(5 * 12, 0)});
     }
     Image filtered = image;
     ApplyPostFilter(filter, &filtered, 2);
@@ -132,11 +132,68 @@ TEST(PostFilter, TapsMustPayForTheirBytes) {
   EXPECT_FALSE(FitPostFilter(image, blurred, 1, 2).active());
 }
 
+// Directions: stripes along rows are class 2 (second differences along
+// columns dominate), along columns class 1, diagonal ones 3 or 4, flat
+// areas and checkerboards 0.
+TEST(PostFilter, DirectionClassesFollowTheTexture) {
+  const auto class_at_centre = [](auto value) {
+    Image image(15, 15, 1);
+    for (int y = 0; y < 15; ++y) {
+      for (int x = 0; x < 15; ++x) image.pixel(x, y)[0] = value(x, y);
+    }
+    return DirectionClasses(image)[7 * 15 + 7];
+  };
+  EXPECT_EQ(class_at_centre([](int, int y) { return 100 * (y % 2); }), 2);
+  EXPECT_EQ(class_at_centre([](int x, int) { return 100 * (x % 2); }), 1);
+  // Constant along x + y: it varies along the first diagonal.
+  EXPECT_EQ(class_at_centre([](int x, int y) { return 100 * ((x + y) % 3); }),
+            3);
+  EXPECT_EQ(class_at_centre(
+                [](int x, int y) { return 100 * (((x - y) % 3 + 3) % 3); }),
+            4);
+  EXPECT_EQ(class_at_centre([](int, int) { return 77; }), 0);
+  EXPECT_EQ(class_at_centre([](int x, int y) { return 100 * ((x + y) % 2); }),
+            0);
+  const std::vector<uint8_t> classes =
+      DirectionClasses(TexturedImage(31, 9, 3, 5));
+  ASSERT_EQ(classes.size(), 31u * 9u);
+  for (uint8_t c : classes) EXPECT_LE(c, 4);
+}
+
+// On the left stripes across x, blurred along x; on the right unblurred
+// stripes of the same frequency across x under stronger ones across y.
+// One symmetric filter must both restore and keep that frequency; a tap
+// set per direction class need not.
+TEST(PostFilter, FitTakesATapSetPerDirectionWhereTheyDiffer) {
+  const auto sample = [](int x, int y) {
+    return x < 32 ? 128 + 90 * std::sin(1.3 * x)
+                  : 128 + 90 * std::sin(1.3 * y) + 30 * std::sin(1.3 * x);
+  };
+  Image image(64, 48, 1), blurred(64, 48, 1);
+  for (int y = 0; y < 48; ++y) {
+    for (int x = 0; x < 64; ++x) {
+      image.pixel(x, y)[0] = uint8_t(std::lround(sample(x, y)));
+      double v = sample(x, y);
+      if (x < 32) {
+        v = (sample(std::max(x - 1, 0), y) + v + sample(x + 1, y)) / 3;
+      }
+      blurred.pixel(x, y)[0] = uint8_t(std::lround(v));
+    }
+  }
+  const PostFilter filter = FitPostFilter(image, blurred, 100000, 2);
+  ASSERT_TRUE(filter.active());
+  EXPECT_GT(filter.planes[0].classes, 1);
+  Image restored = blurred;
+  ApplyPostFilter(filter, &restored, 2);
+  EXPECT_LT(SquaredError(image, restored), 0.1 * SquaredError(image, blurred));
+}
+
 TEST(PostFilter, ChunkRoundTripsAndRefusesDamage) {
   PostFilter filter;
-  filter.planes.push_back({2, 8, {40, -3, 0, 7, -200, 1}});
-  filter.planes.push_back({0, 0, {}});
-  filter.planes.push_back({1, 12, {(1 << kMaxPostFilterTapBits) - 1, -1}});
+  filter.planes.push_back({2, 8, 1, {40, -3, 0, 7, -200, 1}});
+  filter.planes.push_back({0, 0, 1, {}});
+  filter.planes.push_back(
+      {1, 12, 3, {(1 << kMaxPostFilterTapBits) - 1, -1, 5, 0, 0, -9}});
   const std::vector<uint8_t> chunk = PostFilterChunk(filter);
   StatusOr<PostFilter> parsed =
       ParsePostFilterChunk(chunk.data(), chunk.size(), 3);
@@ -148,9 +205,11 @@ TEST(PostFilter, ChunkRoundTripsAndRefusesDamage) {
     if (filter.planes[c].radius > 0) {
       EXPECT_EQ(parsed->planes[c].fraction_bits,
                 filter.planes[c].fraction_bits);
+      EXPECT_EQ(parsed->planes[c].classes, filter.planes[c].classes);
     }
   }
-  EXPECT_EQ(DescribePostFilter(*parsed), "luma radius 2, Co off, Cg radius 1");
+  EXPECT_EQ(DescribePostFilter(*parsed),
+            "luma radius 2, Co off, Cg radius 1 x3 directions");
   EXPECT_FALSE(ParsePostFilterChunk(chunk.data(), chunk.size(), 1).ok());
   for (size_t n = 0; n < chunk.size(); ++n) {
     EXPECT_FALSE(ParsePostFilterChunk(chunk.data(), n, 3).ok()) << n;
@@ -161,14 +220,15 @@ TEST(PostFilter, ChunkRoundTripsAndRefusesDamage) {
   const auto refused = [](std::vector<uint8_t> bytes) {
     return !ParsePostFilterChunk(bytes.data(), bytes.size(), 1).ok();
   };
-  EXPECT_TRUE(refused({1, kMaxPostFilterRadius + 1, 8, 0}));
-  EXPECT_TRUE(refused({1, 1, kMinPostFilterFractionBits - 1, 0}));
-  EXPECT_TRUE(refused({1, 1, kMaxPostFilterFractionBits + 1, 0}));
-  EXPECT_TRUE(refused({1, 0}));  // filters nothing
-  EXPECT_TRUE(refused({1, 1, 8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}));
+  EXPECT_TRUE(refused({1, kMaxPostFilterRadius + 1, 8, 1, 0}));
+  EXPECT_TRUE(refused({1, 1, kMinPostFilterFractionBits - 1, 1, 0}));
+  EXPECT_TRUE(refused({1, 1, kMaxPostFilterFractionBits + 1, 1, 0}));
+  EXPECT_TRUE(refused({1, 1, 8, 2, 0}));  // 1, 3 or 5 classes
+  EXPECT_TRUE(refused({1, 0}));           // filters nothing
+  EXPECT_TRUE(refused({1, 1, 8, 1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}));
   // A tap one past the largest magnitude (which the encoder never writes).
   PostFilter too_large;
-  too_large.planes.push_back({1, 8, {1 << kMaxPostFilterTapBits, 0}});
+  too_large.planes.push_back({1, 8, 1, {1 << kMaxPostFilterTapBits, 0}});
   EXPECT_TRUE(refused(PostFilterChunk(too_large)));
 }
 

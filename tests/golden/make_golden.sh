@@ -68,9 +68,11 @@ full "$tmp/rgb.ppm" -o "$here/v5_rgb_random_d30_q4.spix" -d 0.3 -m random -q 4,8
 eed "$tmp/rgb.ppm" -o "$here/v5_eed_rgb_tree_cf25_q8_x4.spix" -d 0.2 -m tree -q 8,16 --chroma-fraction 0.25 --luma-step-exponent 4
 # Version 6: chroma points spread by the luma points' density on a tree.
 eed "$tmp/rgb.ppm" -o "$here/v6_eed_rgb_tree_cf25_q8_x4.spix" -d 0.2 -m tree -q 8,16 --chroma-fraction 0.25 --luma-step-exponent 4
-# Version 7: the post-filter (FILT), on the chroma planes of an EED file and
-# on a grey diffusion file.
+# Version 7: the post-filter (FILT), on the chroma planes of an EED file,
+# on every plane of one with chroma at every point (Co with three direction
+# classes), and on a grey diffusion file.
 eed "$tmp/rgb.ppm" -o "$here/v7_eed_rgb_tree_cf25_q8_x4_pf.spix" -d 0.2 -m tree -q 8,16 --chroma-fraction 0.25 --luma-step-exponent 4 --post-filter
+eed "$tmp/rgb.ppm" -o "$here/v7_eed_rgb_tree_d20_q2_pf.spix" -d 0.2 -m tree -q 2,4 --chroma-fraction 1 --post-filter
 enc "$tmp/grey.pgm" -o "$here/v7_grey_tree_d15_q2_pf.spix" -d 0.15 -m tree -q 2 --post-filter
 # The learned decoder (g, the default): the shipped weights, named, and one
 # LibTorch thread. The header records the weights' hash; the full SHA-256

@@ -142,49 +142,61 @@ void FilterPlane(const PostFilterPlane& f, const std::vector<uint8_t>& classes,
   });
 }
 
-// The five classes of every pixel of plane 0 (DirectionClasses()).
+// The five classes of every pixel of plane 0 (DirectionClasses()). The
+// window sums slide: five rows of second differences and their column sums
+// are kept, so memory grows with the width only.
 std::vector<uint8_t> ClassesOfPlane(const Plane& p0, int width, int height) {
-  // Absolute second differences along rows, columns and both diagonals,
-  // as running sums (integral images) for the window sums.
+  constexpr int kHalfWindow = 2, kWindow = 2 * kHalfWindow + 1;
+  constexpr int kDirections = 4;  // x, y, x = y, x = -y
   const PaddedPlane in(p0, width, height, 1);
   const ptrdiff_t s = in.stride;
-  const std::array<std::array<ptrdiff_t, 2>, 4> directions = {
-      {{-1, 1}, {-s, s}, {-s - 1, s + 1}, {-s + 1, s - 1}}};
-  const size_t stride = size_t(width) + 1;
-  std::array<std::vector<int64_t>, 4> sums;
-  for (auto& sum : sums) sum.assign(stride * (height + 1), 0);
-  for (int y = 0; y < height; ++y) {
+  const std::array<ptrdiff_t, kDirections> steps = {1, s, s + 1, s - 1};
+  const size_t w = size_t(width);
+  // |2 p - p[-o] - p[o]| <= 4080 and at most 25 of them: int32 suffices.
+  std::array<std::vector<int32_t>, kDirections> rows, columns;
+  for (int d = 0; d < kDirections; ++d) {
+    rows[d].assign(kWindow * w, 0);
+    columns[d].assign(w, 0);
+  }
+  const auto change_rows = [&](int y, int sign) {
+    if (y < 0 || y >= height) return;
+    int32_t* slot[kDirections];
+    for (int d = 0; d < kDirections; ++d) {
+      slot[d] = &rows[d][size_t(y % kWindow) * w];
+    }
     const int32_t* row = in.Row(y);
-    for (int x = 0; x < width; ++x) {
+    for (size_t x = 0; x < w; ++x) {
       const int32_t* p = row + x;
-      const size_t at = (size_t(y) + 1) * stride + x + 1;
-      for (int d = 0; d < 4; ++d) {
-        const int64_t second =
-            std::abs(2 * p[0] - p[directions[d][0]] - p[directions[d][1]]);
-        sums[d][at] = second + sums[d][at - 1] + sums[d][at - stride] -
-                      sums[d][at - stride - 1];
+      for (int d = 0; d < kDirections; ++d) {
+        if (sign > 0) {
+          slot[d][x] = std::abs(2 * p[0] - p[-steps[d]] - p[steps[d]]);
+        }
+        columns[d][x] += sign * slot[d][x];
       }
     }
-  }
-  constexpr int kHalfWindow = 2;
-  std::vector<uint8_t> classes(size_t(width) * height);
+  };
+  for (int y = 0; y < kHalfWindow; ++y) change_rows(y, +1);
+  std::vector<uint8_t> classes(w * height);
   for (int y = 0; y < height; ++y) {
-    const size_t y0 = size_t(std::max(0, y - kHalfWindow));
-    const size_t y1 = size_t(std::min(height, y + kHalfWindow + 1));
+    change_rows(y - kHalfWindow - 1, -1);
+    change_rows(y + kHalfWindow, +1);
+    std::array<int32_t, kDirections> sum{};
+    for (int x = 0; x < kHalfWindow && x < width; ++x) {
+      for (int d = 0; d < kDirections; ++d) sum[d] += columns[d][x];
+    }
     for (int x = 0; x < width; ++x) {
-      const size_t x0 = size_t(std::max(0, x - kHalfWindow));
-      const size_t x1 = size_t(std::min(width, x + kHalfWindow + 1));
-      std::array<int64_t, 4> w;
-      for (int d = 0; d < 4; ++d) {
-        w[d] = sums[d][y1 * stride + x1] - sums[d][y0 * stride + x1] -
-               sums[d][y1 * stride + x0] + sums[d][y0 * stride + x0];
+      for (int d = 0; d < kDirections; ++d) {
+        if (x + kHalfWindow < width) sum[d] += columns[d][x + kHalfWindow];
+        if (x - kHalfWindow - 1 >= 0) {
+          sum[d] -= columns[d][x - kHalfWindow - 1];
+        }
       }
-      const int64_t h = w[0], v = w[1], d1 = w[2], d2 = w[3];
-      classes[size_t(y) * width + x] = 2 * h > 3 * v     ? 1
-                                       : 2 * v > 3 * h   ? 2
-                                       : 2 * d1 > 3 * d2 ? 3
-                                       : 2 * d2 > 3 * d1 ? 4
-                                                         : 0;
+      const int64_t h = sum[0], v = sum[1], d1 = sum[2], d2 = sum[3];
+      classes[size_t(y) * w + x] = 2 * h > 3 * v     ? 1
+                                   : 2 * v > 3 * h   ? 2
+                                   : 2 * d1 > 3 * d2 ? 3
+                                   : 2 * d2 > 3 * d1 ? 4
+                                                     : 0;
     }
   }
   return classes;

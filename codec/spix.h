@@ -39,8 +39,8 @@ struct EncodeOptions {
   double density = 0.05;  // fraction of pixels kept, in (0, 1]
   // The decoder the file is made for (codec/inpainter.h lists them). The
   // default, edge-enhancing diffusion, needs no weights and is the best per
-  // bit: on Kodak, with the defaults below, 38 % fewer bits than JPEG
-  // (benchmarks/results/kodak_tonal_steps) and 0.50 dB over homogeneous
+  // bit: on Kodak, with the defaults below, 44 % fewer bits than JPEG
+  // (benchmarks/results/kodak_direction_classes) and 0.50 dB over homogeneous
   // diffusion on the same masks (benchmarks/results/kodak_tree). The
   // learned generator g (kWganGenerator) needs the weight files (see
   // models_dir) and, on flat halftones, 66 % more bits than JPEG.

@@ -119,9 +119,10 @@ inline constexpr int kMaxStepOctaves = 2;
 
 // Post-filter chunk (version 7): u8 plane count (the header's channels),
 // then per plane u8 radius (0: unfiltered, else at most kMaxPostFilterRadius)
-// and, for a radius above 0, u8 fraction bits; then one arithmetic-coded
-// payload of every filtered plane's taps, each a zero flag, a sign and an
-// Exp-Golomb magnitude below 2^kMaxPostFilterTapBits.
+// and, for a radius above 0, u8 fraction bits and u8 direction classes (1,
+// 3 or 5); then one arithmetic-coded payload of every filtered plane's taps,
+// class by class, each a zero flag, a sign and an Exp-Golomb magnitude
+// below 2^kMaxPostFilterTapBits.
 inline constexpr uint8_t kPostFilterVersion = 7;
 inline constexpr int kMaxPostFilterRadius = 8;
 inline constexpr int kMinPostFilterFractionBits = 4;

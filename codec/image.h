@@ -38,6 +38,9 @@ inline std::vector<float> LumaOf(const Image& image) {
   return luma;
 }
 
+// The sum of squared sample differences. Sizes must match.
+double SquaredError(const Image& a, const Image& b);
+
 // Peak signal-to-noise ratio over all samples (RGB PSNR for colour images);
 // +infinity for identical images. Sizes must match.
 double Psnr(const Image& a, const Image& b);

@@ -406,15 +406,6 @@ PostFilter Unfiltered(int channels) {
   return filter;
 }
 
-double SquaredError(const Image& a, const Image& b) {
-  double sse = 0;
-  for (size_t i = 0; i < a.pixels.size(); ++i) {
-    const double d = double(a.pixels[i]) - b.pixels[i];
-    sse += d * d;
-  }
-  return sse;
-}
-
 }  // namespace
 
 bool PostFilter::active() const {

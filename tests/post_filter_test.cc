@@ -17,15 +17,6 @@
 namespace spix {
 namespace {
 
-double SquaredError(const Image& a, const Image& b) {
-  double sse = 0;
-  for (size_t i = 0; i < a.pixels.size(); ++i) {
-    const double d = double(a.pixels[i]) - b.pixels[i];
-    sse += d * d;
-  }
-  return sse;
-}
-
 // Fine stripes and a ramp under random noise: the texture an inpainting
 // blurs and a sharpening filter partly restores.
 Image TexturedImage(int w, int h, int channels, uint32_t seed) {

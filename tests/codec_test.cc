@@ -177,7 +177,7 @@ TEST(Codec, InspectReportsHeaderAndPointCount) {
   o.mask = MaskMode::kRandom;
   o.density = 0.1;
   o.chroma_fraction = 1;  // no CHRM chunk
-  o.post_filter = false;   // no FILT chunk
+  o.post_filter = false;  // no FILT chunk
   const auto bytes = MustEncode(image, o);
   auto info = Inspect(bytes.data(), bytes.size());
   ASSERT_TRUE(info.ok());
@@ -462,8 +462,9 @@ TEST(LumaPreference, FewerChromaPointsSmallerFileSimilarQuality) {
   }
 }
 
-// From effort 8 on, the encoder weighs half and twice the default chroma
-// points: colour detail on flat luma wants more of them, a grey image not.
+// From kChromaSearchEffort on, the encoder weighs half and twice the
+// default chroma points: colour detail on flat luma wants more of them, a
+// grey image not. The chosen share is stored as if it had been asked for.
 TEST(LumaPreference, EncoderWeighsTheChromaFraction) {
   const int w = 96, h = 64;
   Image colourful(w, h, 3), grey(w, h, 3);
@@ -502,6 +503,8 @@ TEST(LumaPreference, EncoderWeighsTheChromaFraction) {
   o.effort = kChromaSearchEffort;
   o.chroma_fraction = default_fraction;
   EXPECT_EQ(chosen_drop(MustEncode(colourful, o)), default_drop);
+  o.chroma_fraction = std::exp2(-(default_drop - 3) / 3.0);
+  EXPECT_EQ(MustEncode(colourful, o), more);
 }
 
 // Chroma must follow the mask the decoder will draw: for density masks the

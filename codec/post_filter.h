@@ -4,8 +4,8 @@
 // (a Wiener filter, as video codecs' adaptive loop filters do) and stored.
 // It corrects what an operator gets wrong the same way all over an image
 // (too smooth between the points, the tuned values' spikes at them), for
-// 25-220 bytes of taps on Kodak images. Integer arithmetic throughout, so every decoder
-// produces the same pixels. docs/format.md specifies it.
+// 25-218 bytes of taps on Kodak images. Integer arithmetic throughout, so every
+// decoder produces the same pixels. docs/format.md specifies it.
 #ifndef SPIX_CODEC_POST_FILTER_H_
 #define SPIX_CODEC_POST_FILTER_H_
 

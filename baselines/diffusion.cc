@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "baselines/planar_image.h"
+
 namespace spix {
 namespace {
 
@@ -40,9 +42,7 @@ double ApplyOperator(const float* p, const float* unknown, int w, int h,
       }
       at(w - 1, row[w - 2], 1.f);
     }
-    float row_dot = 0;
-    for (int x = 0; x < w; ++x) row_dot += row[x] * o[x];
-    dot += row_dot;
+    dot += Dot(row, o, size_t(w));
   }
   return dot;
 }
@@ -72,8 +72,7 @@ int ConjugateGradient(int w, int h, const uint8_t* mask, float* x,
     r[i] = rhs ? unknown[i] * rhs[i] - r[i] : -r[i];
   }
   std::copy(r.begin(), r.begin() + n, p.begin());
-  double rr = 0;
-  for (size_t i = 0; i < n; ++i) rr += double(r[i]) * r[i];
+  double rr = Dot(r.data(), r.data(), n);
   const double stop = double(tolerance) * tolerance * double(unknowns);
   int it = 0;
   while (it < max_iterations && rr > stop) {
@@ -82,13 +81,12 @@ int ConjugateGradient(int w, int h, const uint8_t* mask, float* x,
     const float alpha = float(rr / pap);
     double rr_next = 0;
     for (int y = 0; y < h; ++y) {
-      float row_rr = 0;
-      for (size_t i = size_t(y) * w, end = i + w; i < end; ++i) {
+      const size_t row = size_t(y) * w;
+      for (size_t i = row, end = row + w; i < end; ++i) {
         x[i] += alpha * p[i];
         r[i] -= alpha * ap[i];
-        row_rr += r[i] * r[i];
       }
-      rr_next += row_rr;
+      rr_next += Dot(&r[row], &r[row], size_t(w));
     }
     const float beta = float(rr_next / rr);
     for (size_t i = 0; i < n; ++i) p[i] = r[i] + beta * p[i];

@@ -167,12 +167,18 @@ void DiffusionTensorField::Apply(const float* p, float* out) const {
     }
     return;
   }
+  // Each cell's four fluxes, then their sums per pixel, in separate loops
+  // over the row so both vectorise (one loop adding into both neighbours
+  // of a cell cannot).
   const int cw = w - 1;
+  std::vector<float> sums(4 * size_t(cw));
+  float* top_out = sums.data();        // into the cell's top-left pixel
+  float* top_in = top_out + cw;        // into its top-right pixel
+  float* bottom_out = top_in + cw;     // into its bottom-left pixel
+  float* bottom_in = bottom_out + cw;  // into its bottom-right pixel
   for (int y = 0; y + 1 < h; ++y) {
     const float* top = p + size_t(y) * w;
     const float* bottom = top + w;
-    float* out_top = out + size_t(y) * w;
-    float* out_bottom = out_top + w;
     const float* a = a_.data() + size_t(y) * cw;
     const float* b = b_.data() + size_t(y) * cw;
     const float* c = c_.data() + size_t(y) * cw;
@@ -187,11 +193,21 @@ void DiffusionTensorField::Apply(const float* p, float* out) const {
       const float f_bottom = 0.5f * (a[x] * dx_bottom + b[x] * uy);
       const float f_left = 0.5f * (c[x] * dy_left + b[x] * ux);
       const float f_right = 0.5f * (c[x] * dy_right + b[x] * ux);
-      out_top[x] -= f_top + f_left;
-      out_top[x + 1] += f_top - f_right;
-      out_bottom[x] += f_left - f_bottom;
-      out_bottom[x + 1] += f_bottom + f_right;
+      top_out[x] = -(f_top + f_left);
+      top_in[x] = f_top - f_right;
+      bottom_out[x] = f_left - f_bottom;
+      bottom_in[x] = f_bottom + f_right;
     }
+    float* out_top = out + size_t(y) * w;
+    float* out_bottom = out_top + w;
+    out_top[0] += top_out[0];
+    out_bottom[0] += bottom_out[0];
+    for (int x = 1; x < cw; ++x) {
+      out_top[x] += top_out[x] + top_in[x - 1];
+      out_bottom[x] += bottom_out[x] + bottom_in[x - 1];
+    }
+    out_top[cw] += top_in[cw - 1];
+    out_bottom[cw] += bottom_in[cw - 1];
   }
 }
 

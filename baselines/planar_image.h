@@ -45,12 +45,24 @@ inline float PixelError(float a, float b, ErrorNorm norm) {
   return norm == ErrorNorm::kMae ? (d < 0 ? -d : d) : d * d;
 }
 
-// The dot product of two equally long vectors, summed in double: the
-// conjugate-gradient solvers' inner product.
+// The dot product of two arrays, summed in double in eight interleaved
+// lanes: one running sum would make every addition wait for the last (four
+// times slower on the solvers' planes), and the lanes vectorise.
+inline double Dot(const float* a, const float* b, size_t n) {
+  double lane[8] = {};
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    for (int k = 0; k < 8; ++k) lane[k] += double(a[i + k]) * b[i + k];
+  }
+  double tail = 0;
+  for (; i < n; ++i) tail += double(a[i]) * b[i];
+  return ((lane[0] + lane[1]) + (lane[2] + lane[3])) +
+         ((lane[4] + lane[5]) + (lane[6] + lane[7])) + tail;
+}
+
+// The conjugate-gradient solvers' inner product of two equally long vectors.
 inline double Dot(const std::vector<float>& a, const std::vector<float>& b) {
-  double s = 0;
-  for (size_t i = 0; i < a.size(); ++i) s += double(a[i]) * b[i];
-  return s;
+  return Dot(a.data(), b.data(), a.size());
 }
 
 }  // namespace spix

@@ -22,6 +22,12 @@ constexpr int kMaxIterations = 5000;
 // took the luma tuning of kodim23 from 5.1 to 4.2 s.
 constexpr int kMaxTensorIterations = 30;
 
+// Before those tensor steps, the adjoint's homogeneous solve need only
+// start them: its rhs (the residual) makes it the slowest solve of all at
+// kTolerance. On six Kodak images at 2-18 % 1e-2 changed the BD-rate by
+// -0.21 % (1e-3: -0.06 %) and cut a third of the homogeneous CG steps.
+constexpr float kAdjointStartTolerance = 1e-2f;
+
 class InpaintingOperator {
  public:
   InpaintingOperator(int width, int height, const std::vector<uint8_t>& mask,
@@ -57,8 +63,8 @@ class InpaintingOperator {
     if (scale == 0) return;
     std::vector<float> rhs(r);
     for (float& v : rhs) v /= scale;
-    SolveAdjoint(w_, h_, mask_.data(), rhs.data(), z_.data(), kTolerance,
-                 kMaxIterations);
+    SolveAdjoint(w_, h_, mask_.data(), rhs.data(), z_.data(),
+                 field_ ? kAdjointStartTolerance : kTolerance, kMaxIterations);
     if (field_) {
       SolveTensorDiffusion(*field_, mask_.data(), z_.data(), rhs.data(),
                            kTolerance, kMaxTensorIterations);

@@ -39,8 +39,20 @@ class GrowthError {
 
   void Reconstruct(const std::vector<uint8_t>& mask) {
     if (kind_ == TreeError::kDiffusion) {
-      u_ = luma_;
-      InpaintDiffusion(width_, height_, mask.data(), u_.data(), 128.f);
+      if (u_.empty()) {
+        u_ = luma_;
+        InpaintDiffusion(width_, height_, mask.data(), u_.data(), 128.f);
+        return;
+      }
+      // Diffusion is linear: the new reconstruction is the last one plus
+      // the diffusion of its errors at the new points (zero at the old
+      // ones), a small, local solve (half the CG steps of solving afresh).
+      std::vector<float> correction(u_.size(), 0.f);
+      for (size_t i = 0; i < mask.size(); ++i) {
+        if (mask[i]) correction[i] = luma_[i] - u_[i];
+      }
+      InpaintDiffusion(width_, height_, mask.data(), correction.data(), 0.f);
+      for (size_t i = 0; i < u_.size(); ++i) u_[i] += correction[i];
       return;
     }
     // The middle of the contrasts the encoder then chooses from, at its

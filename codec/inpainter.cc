@@ -273,11 +273,13 @@ bool IsPeronaMalik(const Header& h) {
 }
 
 // CGLS steps of EED tonal optimisation by effort; each costs two tensor
-// solves. The default, 7, takes as many as 8 since the solves got cheaper
-// (four, not three: on Kodak -0.62 % BD-rate, every image gaining, for
-// about 10 % more encode time; benchmarks/results/kodak_tonal_steps).
+// solves. The default, 7, takes as many as 9 since the solves got cheaper:
+// four, not three (on Kodak -0.62 % BD-rate, every image gaining,
+// benchmarks/results/kodak_tonal_steps), then five once they vectorised
+// (-0.34 % on six Kodak images, every one gaining, for about 3 % more
+// encode time; six -0.11 % more; benchmarks/results/kodak_vector_solvers).
 int EedTonalIterations(int effort) {
-  return effort <= 4 ? 1 : effort <= 6 ? 2 : std::max(4, effort - 4);
+  return effort <= 4 ? 1 : effort <= 6 ? 2 : 5;
 }
 
 EedOptions EedFromHeader(const Header& h, int threads) {

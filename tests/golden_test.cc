@@ -53,9 +53,8 @@ void ExpectCloseToCommitted(const std::string& base,
                          decoded->height, container->header.version);
   ASSERT_TRUE(mask.ok());
   // The post-filter changes known pixels too.
-  const bool rgb_known =
-      FindChunk(*container, kChromaChunkTag) == nullptr &&
-      FindChunk(*container, kPostFilterChunkTag) == nullptr;
+  const bool rgb_known = FindChunk(*container, kChromaChunkTag) == nullptr &&
+                         FindChunk(*container, kPostFilterChunkTag) == nullptr;
   double total = 0;
   int worst = 0;
   for (size_t i = 0; i < decoded->pixels.size(); ++i) {
@@ -202,9 +201,8 @@ INSTANTIATE_TEST_SUITE_P(Version7, EedGolden, ::testing::ValuesIn(kGoldenV7));
 
 TEST(Golden, Version7FilesCarryAPostFilter) {
   for (const char* name : kGoldenV7) {
-    auto bytes =
-        ReadFileBytes(std::string(SPIX_GOLDEN_DIR) + "/" + name + ".spix",
-                      1 << 20);
+    auto bytes = ReadFileBytes(
+        std::string(SPIX_GOLDEN_DIR) + "/" + name + ".spix", 1 << 20);
     ASSERT_TRUE(bytes.ok()) << bytes.status().message();
     auto container = ParseContainer(bytes->data(), bytes->size());
     ASSERT_TRUE(container.ok());

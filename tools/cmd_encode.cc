@@ -246,7 +246,7 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
   cmd->add_option("-i,--inpainter", args->inpainter,
                   "Decoder the file is made for: eed (edge-enhancing "
                   "diffusion: keeps edges sharp from few points; the encoder "
-                  "picks its diffusivity and contrast; about 0.7 s to decode a "
+                  "picks its diffusivity and contrast; about 0.5 s to decode a "
                   "Kodak image), "
                   "eed-g (EED, then the network g2 corrects the whole image; "
                   "needs its weight file), "

@@ -273,11 +273,12 @@ bool IsPeronaMalik(const Header& h) {
 }
 
 // CGLS steps of EED tonal optimisation by effort; each costs two tensor
-// solves. The default, 7, takes as many as 9 since the solves got cheaper:
-// four, not three (on Kodak -0.62 % BD-rate, every image gaining,
-// benchmarks/results/kodak_tonal_steps), then five once they vectorised
-// (-0.34 % on six Kodak images, every one gaining, for about 3 % more
-// encode time; six -0.11 % more; benchmarks/results/kodak_vector_solvers).
+// solves. As the solves got cheaper the default, 7, took more: four, not
+// three (on Kodak -0.62 % BD-rate, every image gaining,
+// benchmarks/results/kodak_tonal_steps), then five once they vectorised,
+// as many as effort 9 took (-0.34 % on six Kodak images, every one
+// gaining, for about 3 % more encode time; six steps -0.11 % more;
+// benchmarks/results/kodak_five_steps).
 int EedTonalIterations(int effort) {
   return effort <= 4 ? 1 : effort <= 6 ? 2 : 5;
 }

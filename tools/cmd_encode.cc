@@ -246,7 +246,7 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
   cmd->add_option("-i,--inpainter", args->inpainter,
                   "Decoder the file is made for: eed (edge-enhancing "
                   "diffusion: keeps edges sharp from few points; the encoder "
-                  "picks its diffusivity and contrast; about 0.5 s to decode a "
+                  "picks its diffusivity and contrast; 0.4-0.8 s to decode a "
                   "Kodak image), "
                   "eed-g (EED, then the network g2 corrects the whole image; "
                   "needs its weight file), "
@@ -313,7 +313,7 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
       "steps, EED's diffusivity and contrast candidates, how closely the "
       "mask follows the error; from 8 on, the chroma fraction. 1 and 2 store "
       "the original colours on a density field (under 2 s for a Kodak "
-      "image), 7 (default) 6-8 s on 2 threads, 9 slowest (about 14 s "
+      "image), 7 (default) 7-9 s on 2 threads, 9 slowest (about 14 s "
       "on kodim23)");
   CLI::Option* quant = cmd->add_option(
       "-q,--quant", args->quant,

@@ -158,8 +158,11 @@ StatusOr<WeightFile> ParseWeights(const uint8_t* data, size_t size) {
         return CorruptData("tensor " + name + " has invalid data offsets");
       }
       t.values.resize(size_t(elements));
-      std::memcpy(t.values.data(), payload + offsets[0],
-                  size_t(elements) * sizeof(float));
+      // An empty tensor's data() may be null, which memcpy must not get.
+      if (elements > 0) {
+        std::memcpy(t.values.data(), payload + offsets[0],
+                    size_t(elements) * sizeof(float));
+      }
       // A NaN or infinity would run through every forward pass silently.
       if (!std::all_of(t.values.begin(), t.values.end(),
                        [](float v) { return std::isfinite(v); })) {

@@ -415,6 +415,22 @@ TEST(WeightValidation, HugeOrFractionalDimensionsAreRefused) {
   }
 }
 
+// Found by the fuzz_weights campaign in CI: a tensor of shape [0] copied its
+// zero bytes from a null pointer (undefined behaviour under UBSan).
+TEST(WeightValidation, EmptyTensorParses) {
+  WeightFile file;
+  file.network = "maskm";
+  file.version = 1;
+  file.tensors.push_back({"empty", {0}, {}});
+  file.tensors.push_back({"w", {1}, {1.f}});
+  std::vector<uint8_t> bytes = SerializeWeights(file);
+  auto parsed = ParseWeights(bytes.data(), bytes.size());
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  ASSERT_EQ(parsed->tensors.size(), 2u);
+  EXPECT_TRUE(parsed->tensors[0].values.empty());
+  EXPECT_EQ(parsed->tensors[1].values, std::vector<float>{1.f});
+}
+
 // Every kind of bad weight file exits 2, for decode and for fill.
 TEST_F(Reliability, BadWeightsAllExitTwo) {
   const std::string shipped = SPIX_MODELS_DIR;

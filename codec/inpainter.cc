@@ -134,99 +134,101 @@ int StartingPredictionRadius(const std::vector<uint8_t>& mask) {
   return PredictionRadiusForDensity(double(known) / double(mask.size()));
 }
 
-// Luma and every chroma plane of every candidate are tuned at the same time,
-// one plane per task (chroma, sparser, takes longer than luma), each with the
-// file's quantisation in mind (luma's step per point).
-void TuneLumaAndChroma(const Header& header,
-                       const std::vector<uint8_t>& luma_mask,
-                       const std::vector<uint8_t>& luma_steps,
-                       PlanarImage* luma, std::vector<ChromaCandidate>* chroma,
-                       const TonalOptions& tonal, int threads) {
-  ParallelFor(1 + 2 * int(chroma->size()), threads, [&](int task) {
-    TonalOptions options = tonal;
-    if (task == 0) {
-      options.quantise = [&luma_steps](int, size_t pixel, int,
-                                       const std::vector<float>& plane) {
-        const int32_t step = luma_steps[pixel];
-        return float(QuantizeWithStep(NearestInt(plane[pixel]), step) * step);
-      };
-      // With steps per point, the points are rounded finest step first
-      // (where the mask is sparse), in six groups about a quarter octave
-      // wide, each later group tuned again around the earlier ones. On
-      // Kodak two groups (base step or finer, then coarser) gained -1.5 %
-      // BD-rate against interleaved halves, six -1.9 % more, every image
-      // gaining, for about 15 % more encode time
-      // (benchmarks/results/kodak_point_steps, kodak_step_groups).
-      const int base = header.quant_step_luma;
-      const bool varied = std::any_of(
-          luma_steps.begin(), luma_steps.end(),
-          [base](uint8_t step) { return step != 0 && step != base; });
-      if (varied && options.quantise_groups == 2) {
-        // Each value leans towards what the value coder will predict, the
-        // later groups (fewer free points left to compensate, coarser
-        // steps) a little more: bias 0.05 steps in the first, 0.15 in the
-        // last (-2.2 % BD-rate on Kodak with the tree ranking of
-        // codec/tree_mask.cc, benchmarks/results/kodak_tree_rounding). The
-        // radius is the one the value coder's search starts from.
-        const int radius = StartingPredictionRadius(luma_mask);
-        const int width = luma->width;
-        options.quantise = [&luma_steps, &luma_mask, radius, width](
-                               int, size_t pixel, int group,
-                               const std::vector<float>& plane) {
-          const int32_t step = luma_steps[pixel];
-          return float(
-              step *
-              QuantizeTowards(
-                  plane[pixel], step,
-                  CausalPrediction(plane, luma_mask, width, pixel, radius),
-                  0.05f + 0.02f * group, 0, MaxIndexForStep(step)));
-        };
-        options.quantise_groups = 6;
-        options.quantise_group = [&luma_steps, base](size_t pixel) {
-          // Upper bounds of the first five groups, in % of the base step.
-          int group = 0;
-          for (int bound : {70, 85, 100, 120, 145}) {
-            group += 100 * luma_steps[pixel] > bound * base;
-          }
-          return group;
-        };
-      }
-      *luma = OptimiseTonalValues(*luma, luma_mask, options);
-      return;
-    }
-    ChromaCandidate& candidate = (*chroma)[size_t(task - 1) / 2];
-    const int channel = (task - 1) % 2;
-    const size_t n = candidate.planes.plane_size();
-    float* plane = candidate.planes.plane(channel);
-    PlanarImage one(candidate.planes.width, candidate.planes.height, 1);
-    std::copy(plane, plane + n, one.plane(0));
-    // Chroma is rounded in four interleaved groups where luma takes its
-    // groups, each re-optimised around the ones before (-0.40 % BD-rate on
-    // six Kodak images against two, for about 0.7 s more on kodim01;
-    // benchmarks/results/kodak_chroma_groups), and leans towards its
-    // prediction as luma does, by 0.05 steps in the first group to 0.1 in
-    // the last (-0.46 % with two groups; 0.1 to 0.2 -0.30 %;
-    // benchmarks/results/kodak_diffusivity).
-    if (options.quantise_groups > 1) options.quantise_groups = 4;
-    const int c = 1 + channel;
-    const int32_t step = QuantStep(header, c);
-    const ValueCodingParams range = ValueParamsForHeader(header);
-    const int radius = StartingPredictionRadius(candidate.mask);
-    const int width = candidate.planes.width;
-    const float bias_per_group =
-        0.05f / float(std::max(1, options.quantise_groups - 1));
-    options.quantise = [&mask = candidate.mask, step, lo = range.lo[c],
-                        hi = range.hi[c], radius, width,
-                        bias_per_group](int, size_t pixel, int group,
-                                        const std::vector<float>& plane) {
-      return float(
-          step *
-          QuantizeTowards(plane[pixel], step,
-                          CausalPrediction(plane, mask, width, pixel, radius),
-                          0.05f + bias_per_group * group, lo, hi));
+// Luma's tonal optimisation, with the file's quantisation in mind (its step
+// per point).
+void TuneLuma(const Header& header, const std::vector<uint8_t>& luma_mask,
+              const std::vector<uint8_t>& luma_steps, const TonalOptions& tonal,
+              PlanarImage* luma) {
+  TonalOptions options = tonal;
+  options.quantise = [&luma_steps](int, size_t pixel, int,
+                                   const std::vector<float>& plane) {
+    const int32_t step = luma_steps[pixel];
+    return float(QuantizeWithStep(NearestInt(plane[pixel]), step) * step);
+  };
+  // With steps per point, the points are rounded finest step first
+  // (where the mask is sparse), in six groups about a quarter octave
+  // wide, each later group tuned again around the earlier ones. On
+  // Kodak two groups (base step or finer, then coarser) gained -1.5 %
+  // BD-rate against interleaved halves, six -1.9 % more, every image
+  // gaining, for about 15 % more encode time
+  // (benchmarks/results/kodak_point_steps, kodak_step_groups).
+  const int base = header.quant_step_luma;
+  const bool varied =
+      std::any_of(luma_steps.begin(), luma_steps.end(),
+                  [base](uint8_t step) { return step != 0 && step != base; });
+  if (varied && options.quantise_groups == 2) {
+    // Each value leans towards what the value coder will predict, the
+    // later groups (fewer free points left to compensate, coarser
+    // steps) a little more: bias 0.05 steps in the first, 0.15 in the
+    // last (-2.2 % BD-rate on Kodak with the tree ranking of
+    // codec/tree_mask.cc, benchmarks/results/kodak_tree_rounding). The
+    // radius is the one the value coder's search starts from.
+    const int radius = StartingPredictionRadius(luma_mask);
+    const int width = luma->width;
+    options.quantise = [&luma_steps, &luma_mask, radius, width](
+                           int, size_t pixel, int group,
+                           const std::vector<float>& plane) {
+      const int32_t step = luma_steps[pixel];
+      return float(step *
+                   QuantizeTowards(
+                       plane[pixel], step,
+                       CausalPrediction(plane, luma_mask, width, pixel, radius),
+                       0.05f + 0.02f * group, 0, MaxIndexForStep(step)));
     };
-    one = OptimiseTonalValues(one, candidate.mask, options);
-    std::copy(one.plane(0), one.plane(0) + n, plane);
+    options.quantise_groups = 6;
+    options.quantise_group = [&luma_steps, base](size_t pixel) {
+      // Upper bounds of the first five groups, in % of the base step.
+      int group = 0;
+      for (int bound : {70, 85, 100, 120, 145}) {
+        group += 100 * luma_steps[pixel] > bound * base;
+      }
+      return group;
+    };
+  }
+  *luma = OptimiseTonalValues(*luma, luma_mask, options);
+}
+
+// One chroma plane (0: Co, 1: Cg) of a candidate, with the header's step.
+void TuneChromaPlane(const Header& header, const TonalOptions& tonal,
+                     int channel, ChromaCandidate* candidate) {
+  TonalOptions options = tonal;
+  const size_t n = candidate->planes.plane_size();
+  float* plane = candidate->planes.plane(channel);
+  PlanarImage one(candidate->planes.width, candidate->planes.height, 1);
+  std::copy(plane, plane + n, one.plane(0));
+  // Chroma is rounded in four interleaved groups where luma takes its
+  // groups, each re-optimised around the ones before (-0.40 % BD-rate on
+  // six Kodak images against two, for about 0.7 s more on kodim01;
+  // benchmarks/results/kodak_chroma_groups), and leans towards its
+  // prediction as luma does, by 0.05 steps in the first group to 0.1 in
+  // the last (-0.46 % with two groups; 0.1 to 0.2 -0.30 %;
+  // benchmarks/results/kodak_diffusivity).
+  if (options.quantise_groups > 1) options.quantise_groups = 4;
+  const int c = 1 + channel;
+  const int32_t step = QuantStep(header, c);
+  const ValueCodingParams range = ValueParamsForHeader(header);
+  const int radius = StartingPredictionRadius(candidate->mask);
+  const int width = candidate->planes.width;
+  const float bias_per_group =
+      0.05f / float(std::max(1, options.quantise_groups - 1));
+  options.quantise = [&mask = candidate->mask, step, lo = range.lo[c],
+                      hi = range.hi[c], radius, width,
+                      bias_per_group](int, size_t pixel, int group,
+                                      const std::vector<float>& plane) {
+    return float(step * QuantizeTowards(
+                            plane[pixel], step,
+                            CausalPrediction(plane, mask, width, pixel, radius),
+                            0.05f + bias_per_group * group, lo, hi));
+  };
+  one = OptimiseTonalValues(one, candidate->mask, options);
+  std::copy(one.plane(0), one.plane(0) + n, plane);
+}
+
+// Every chroma plane of every candidate, one plane per task.
+void TuneChroma(const Header& header, const TonalOptions& tonal, int threads,
+                std::vector<ChromaCandidate>* chroma) {
+  ParallelFor(2 * int(chroma->size()), threads, [&](int task) {
+    TuneChromaPlane(header, tonal, task % 2, &(*chroma)[size_t(task / 2)]);
   });
 }
 
@@ -235,8 +237,17 @@ void DiffusionTuneLumaPreferred(const Header& h, const EncodeOptions& options,
                                 const std::vector<uint8_t>& luma_steps,
                                 PlanarImage* luma,
                                 std::vector<ChromaCandidate>* chroma) {
-  TuneLumaAndChroma(h, luma_mask, luma_steps, luma, chroma,
-                    DiffusionTonal(options.effort, 1), options.threads);
+  // Luma and chroma at the same time, one plane per task (chroma, sparser,
+  // takes longer than luma).
+  const TonalOptions tonal = DiffusionTonal(options.effort, 1);
+  ParallelFor(1 + 2 * int(chroma->size()), options.threads, [&](int task) {
+    if (task == 0) {
+      TuneLuma(h, luma_mask, luma_steps, tonal, luma);
+    } else {
+      TuneChromaPlane(h, tonal, (task - 1) % 2,
+                      &(*chroma)[size_t(task - 1) / 2]);
+    }
+  });
 }
 
 // --- Edge-enhancing diffusion ----------------------------------------------
@@ -406,8 +417,19 @@ void EedTuneLumaPreferred(const Header& h, const EncodeOptions& options,
   PlanarImage settled = *luma;
   const DiffusionTensorField tensor =
       EedTensor(luma_mask.data(), EedFromHeader(h, options.threads), &settled);
-  TuneLumaAndChroma(h, luma_mask, luma_steps, luma, chroma,
-                    EedTonal(tensor, options.effort, 1), options.threads);
+  TuneLuma(h, luma_mask, luma_steps, EedTonal(tensor, options.effort, 1), luma);
+  // Given the decoded luma, chroma's inpainting is linear, so chroma is tuned
+  // for exactly the decoder's tensor: the one EED settles on from the stored
+  // luma, not from the original (which luma itself had to be tuned with).
+  PlanarImage decoded(luma->width, luma->height, 1);
+  for (size_t i = 0; i < luma_mask.size(); ++i) {
+    if (luma_mask[i]) decoded.plane(0)[i] = luma->plane(0)[i];
+  }
+  const DiffusionTensorField decoder_tensor =
+      EedTensor(luma_mask.data(), EedFromHeader(h, options.threads), &decoded);
+  *luma = std::move(decoded);
+  TuneChroma(h, EedTonal(decoder_tensor, options.effort, 1), options.threads,
+             chroma);
 }
 
 // --- The learned generator g ------------------------------------------------

@@ -13,7 +13,8 @@ bool IsKnownChunk(const std::string& tag, uint8_t version) {
   return tag == kMaskChunkTag || tag == kValuesChunkTag ||
          (tag == kChromaChunkTag && version >= 2) ||
          (tag == kStepMapChunkTag && version >= 3) ||
-         (tag == kPostFilterChunkTag && version >= kPostFilterVersion);
+         (tag == kPostFilterChunkTag && version >= kPostFilterVersion) ||
+         (tag == kBorderLinesChunkTag && version >= kBorderLinesVersion);
 }
 
 bool IsPrintableTag(const uint8_t* p) {

@@ -14,7 +14,7 @@ inline constexpr uint8_t kMagic[4] = {'S', 'P', 'I', 'X'};
 // 3 the QMAP chunk; 4 EED's Perona-Malik diffusivity; 5 value residuals
 // and binary-tree split flags coded with mixed models; 6 chroma points
 // spread by the luma points' density; 7 the post-filter (FILT).
-inline constexpr uint8_t kFormatVersion = 7;
+inline constexpr uint8_t kFormatVersion = 8;
 inline constexpr uint8_t kOldestFormatVersion = 1;
 
 inline constexpr size_t kHeaderSize = 32;
@@ -65,6 +65,8 @@ inline constexpr char kChromaChunkTag[5] = "CHRM";
 inline constexpr char kStepMapChunkTag[5] = "QMAP";
 // Version 7, optional: the post-filter's taps (codec/post_filter.h).
 inline constexpr char kPostFilterChunkTag[5] = "FILT";
+// Version 8, optional: border lines of one colour each (codec/border_lines.h).
+inline constexpr char kBorderLinesChunkTag[5] = "BRDR";
 
 // Mask chunk: u32 point count, u8 method, then
 //   kContextArithmetic: u8 horizontal and u8 vertical context offset
@@ -124,6 +126,13 @@ inline constexpr int kMaxStepOctaves = 2;
 // class by class, each a zero flag, a sign and an Exp-Golomb magnitude
 // below 2^kMaxPostFilterTapBits.
 inline constexpr uint8_t kPostFilterVersion = 7;
+
+// Border-lines chunk (version 8): u8 line counts of the top, bottom, left and
+// right borders (each at most kMaxBorderLines), then one colour (channels
+// bytes) per line: the top lines from the outermost in, then the bottom,
+// left and right ones.
+inline constexpr uint8_t kBorderLinesVersion = 8;
+inline constexpr int kMaxBorderLines = 8;
 inline constexpr int kMaxPostFilterRadius = 8;
 inline constexpr int kMinPostFilterFractionBits = 4;
 inline constexpr int kMaxPostFilterFractionBits = 12;

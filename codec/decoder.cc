@@ -10,6 +10,7 @@
 #include "bitstream/container.h"
 #include "bitstream/dec_mask.h"
 #include "bitstream/dec_values.h"
+#include "codec/border_lines.h"
 #include "codec/inpainter.h"
 #include "codec/luma_preference.h"
 #include "codec/post_filter.h"
@@ -35,6 +36,20 @@ StatusOr<std::vector<uint8_t>> ParseMask(
                     int(c.header.height), c.header.version, field);
 }
 
+// A file's border lines, if it has any; the header then takes the size of
+// the image inside them, which every other chunk describes.
+StatusOr<std::optional<BorderLines>> TakeBorderLines(ParsedContainer* c) {
+  const ChunkView* chunk = FindChunk(*c, kBorderLinesChunkTag);
+  if (chunk == nullptr) return std::optional<BorderLines>();
+  Header& h = c->header;
+  SPIX_ASSIGN_OR_RETURN(BorderLines lines,
+                        ParseBorderLinesChunk(chunk->data, chunk->size,
+                                              h.channels, h.width, h.height));
+  h.width = uint32_t(lines.inner_width(int(h.width)));
+  h.height = uint32_t(lines.inner_height(int(h.height)));
+  return std::optional<BorderLines>(std::move(lines));
+}
+
 // Everything a file is checked for before inpainting: container, caps,
 // mask and values. Decode and Inspect share it, so `spix info` accepts
 // exactly the files `spix decode` parses.
@@ -45,6 +60,7 @@ struct ParsedFile {
   std::vector<int32_t> values;  // without luma preference
   std::optional<LumaPreferredValues> luma_preferred;
   std::optional<PostFilter> post_filter;
+  std::optional<BorderLines> border_lines;  // the header is the inner image's
 };
 
 StatusOr<ParsedFile> ParseFile(const uint8_t* data, size_t size,
@@ -54,12 +70,13 @@ StatusOr<ParsedFile> ParseFile(const uint8_t* data, size_t size,
   SPIX_ASSIGN_OR_RETURN(file.container,
                         ParseContainer(data, size, verify_checksum));
   const Header& h = file.container.header;
-  const int width = int(h.width), height = int(h.height);
-  if (uint64_t(width) * height > max_pixels) {
-    return ResourceExhausted("image " + std::to_string(width) + "x" +
-                             std::to_string(height) +
+  if (uint64_t(h.width) * h.height > max_pixels) {
+    return ResourceExhausted("image " + std::to_string(h.width) + "x" +
+                             std::to_string(h.height) +
                              " exceeds this decoder's pixel cap");
   }
+  SPIX_ASSIGN_OR_RETURN(file.border_lines, TakeBorderLines(&file.container));
+  const int width = int(h.width), height = int(h.height);
   if (const ChunkView* filt = FindChunk(file.container, kPostFilterChunkTag)) {
     SPIX_ASSIGN_OR_RETURN(
         file.post_filter,
@@ -138,6 +155,9 @@ StatusOr<Image> Decode(const uint8_t* data, size_t size,
   if (image.ok() && file.post_filter) {
     ApplyPostFilter(*file.post_filter, &*image, options.threads);
   }
+  if (image.ok() && file.border_lines) {
+    image = FramedImage(*image, *file.border_lines);
+  }
   if (times) times->inpaint = start.Seconds();
   return image;
 }
@@ -152,6 +172,13 @@ StatusOr<FileInfo> Inspect(const uint8_t* data, size_t size) {
   info.version = h.version;
   info.width = int(h.width);
   info.height = int(h.height);
+  if (file.border_lines) {
+    const BorderLines& lines = *file.border_lines;
+    info.width +=
+        lines.count(BorderLines::kLeft) + lines.count(BorderLines::kRight);
+    info.height +=
+        lines.count(BorderLines::kTop) + lines.count(BorderLines::kBottom);
+  }
   info.channels = h.channels;
   info.color_transform =
       h.transform == ColorTransform::kYCoCgR ? "YCoCg-R" : "none";
@@ -193,6 +220,13 @@ StatusOr<FileInfo> Inspect(const uint8_t* data, size_t size) {
                 std::to_string(spread.exponent) + "/16, window radius " +
                 std::to_string(spread.radius) + ")";
       }
+    } else if (c.tag == kBorderLinesChunkTag) {
+      const BorderLines& lines = *file.border_lines;
+      what = "border lines of one colour: top " +
+             std::to_string(lines.count(BorderLines::kTop)) + ", bottom " +
+             std::to_string(lines.count(BorderLines::kBottom)) + ", left " +
+             std::to_string(lines.count(BorderLines::kLeft)) + ", right " +
+             std::to_string(lines.count(BorderLines::kRight));
     } else if (c.tag == kPostFilterChunkTag) {
       what = "post-filter: " + DescribePostFilter(*file.post_filter);
     } else if (c.tag == kStepMapChunkTag) {
@@ -214,10 +248,17 @@ StatusOr<FileInfo> Inspect(const uint8_t* data, size_t size) {
 
 StatusOr<Image> DecodeKnownMask(const uint8_t* data, size_t size) {
   SPIX_ASSIGN_OR_RETURN(ParsedContainer container, ParseContainer(data, size));
+  SPIX_ASSIGN_OR_RETURN(std::optional<BorderLines> lines,
+                        TakeBorderLines(&container));
   SPIX_ASSIGN_OR_RETURN(std::vector<uint8_t> mask, ParseMask(container));
   Image image(int(container.header.width), int(container.header.height), 1);
   for (size_t i = 0; i < mask.size(); ++i) image.pixels[i] = mask[i] ? 255 : 0;
-  return image;
+  if (!lines) return image;
+  // The border lines are stored too.
+  for (auto& side : lines->sides) {
+    for (auto& colour : side) colour.fill(255);
+  }
+  return FramedImage(image, *lines);
 }
 
 }  // namespace spix

@@ -276,14 +276,28 @@ StatusOr<std::vector<uint8_t>> EncodeWithMask(const Image& image,
   return file;
 }
 
+BorderLines ChooseBorderLines(const Image& image,
+                              const EncodeOptions& options) {
+  if (!options.border_lines) return {};
+  const bool exact =
+      options.quant_step_luma == 1 && options.quant_step_chroma == 1;
+  return FindBorderLines(image, exact ? 0.0 : kBorderLineTolerance);
+}
+
 StatusOr<std::vector<uint8_t>> Encode(const Image& image,
                                       const EncodeOptions& options,
                                       StageTimes* times) {
   SPIX_RETURN_IF_ERROR(ValidateEncode(image, options));
+  const BorderLines lines = ChooseBorderLines(image, options);
+  const Image inner = lines.empty() ? Image() : InnerImage(image, lines);
+  const Image& coded = lines.empty() ? image : inner;
   Stopwatch start;
-  SPIX_ASSIGN_OR_RETURN(const MaskChoice choice, SelectMask(image, options));
+  SPIX_ASSIGN_OR_RETURN(const MaskChoice choice, SelectMask(coded, options));
   if (times) times->mask = start.Seconds();
-  return EncodeWithMask(image, choice, options, times);
+  SPIX_ASSIGN_OR_RETURN(std::vector<uint8_t> file,
+                        EncodeWithMask(coded, choice, options, times));
+  if (lines.empty()) return file;
+  return AddBorderLines(file, lines, image.width, image.height);
 }
 
 }  // namespace spix

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "codec/border_lines.h"
 #include "codec/mask_selection.h"
 #include "codec/quantize.h"
 #include "codec/spix.h"
@@ -44,6 +45,11 @@ double AdaptiveChromaFraction(int luma_step);
 inline constexpr int kDefaultLumaStepExponent = 4;
 StepMap ChooseStepMap(const EncodeOptions& options, int luma_step,
                       double density);
+
+// The border lines the encoder stores (codec/border_lines.h): none with
+// `options.border_lines` off, only lines of exactly one colour where both
+// steps are 1 (exact values asked for).
+BorderLines ChooseBorderLines(const Image& image, const EncodeOptions& options);
 
 // Everything after mask selection: stored colours, quantisation, entropy
 // coding, container. `options.mask` and `options.density` are not used.

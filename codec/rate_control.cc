@@ -32,11 +32,14 @@ struct Trial {
 
 class Search {
  public:
-  // `on_trial` is called after every encode tried (may be empty).
-  Search(const Image& image, const EncodeOptions& options,
-         const RateTarget& target, const MaskFamily& family,
-         std::function<void()> on_trial)
+  // `on_trial` is called after every encode tried (may be empty). The
+  // masks of `family` are those of `coded`: the image inside `lines`.
+  Search(const Image& image, const Image& coded, const BorderLines& lines,
+         const EncodeOptions& options, const RateTarget& target,
+         const MaskFamily& family, std::function<void()> on_trial)
       : image_(image),
+        coded_(coded),
+        lines_(lines),
         options_(options),
         target_(target),
         family_(family),
@@ -54,7 +57,12 @@ class Search {
     t.density = density;
     EncodeOptions o = options_;
     if (DeferredTonal() && !final_encode) o.tonal = false;
-    SPIX_ASSIGN_OR_RETURN(t.bytes, EncodeWithMask(image_, mask, o));
+    SPIX_ASSIGN_OR_RETURN(t.bytes, EncodeWithMask(coded_, mask, o));
+    if (!lines_.empty()) {
+      SPIX_ASSIGN_OR_RETURN(
+          t.bytes,
+          AddBorderLines(t.bytes, lines_, image_.width, image_.height));
+    }
     DecodeOptions decode;
     decode.models_dir = o.models_dir;
     decode.threads = o.threads;
@@ -141,6 +149,8 @@ class Search {
   }
 
   const Image& image_;
+  const Image& coded_;
+  const BorderLines& lines_;
   EncodeOptions options_;
   RateTarget target_;
   const MaskFamily& family_;
@@ -173,7 +183,10 @@ StatusOr<RateControlResult> EncodeToTarget(const Image& image,
   // rates.
   if (search_quant) quants = {{4, 8}, {12, 24}, {0, 0}, {24, 32}};
 
-  const MaskFamily family(image, options, kMinDensity);
+  const BorderLines lines = ChooseBorderLines(image, options);
+  const Image inner = lines.empty() ? Image() : InnerImage(image, lines);
+  const Image& coded = lines.empty() ? image : inner;
+  const MaskFamily family(coded, options, kMinDensity);
   SPIX_RETURN_IF_ERROR(family.status());
   RateControlResult result;
   Trial best;
@@ -192,7 +205,7 @@ StatusOr<RateControlResult> EncodeToTarget(const Image& image,
     o.quant_step_luma = luma;
     o.quant_step_chroma = chroma;
     o.progress = nullptr;
-    Search search(image, o, target, family, on_trial);
+    Search search(image, coded, lines, o, target, family, on_trial);
     bool reached = false;
     SPIX_ASSIGN_OR_RETURN(Trial t, search.Bisect(&reached));
     if (reached && search.Deferred()) {

@@ -91,6 +91,10 @@ struct EncodeOptions {
   // codec/post_filter.h); never when both quantisation steps are 1, as it
   // changes the known pixels too.
   bool post_filter = true;
+  // Store the outermost rows and columns that hold one colour (a scanner's
+  // frame, letterbox bars) as that colour, and code the image inside them
+  // (format version 8, codec/border_lines.h).
+  bool border_lines = true;
   uint32_t seed = 1;  // random mask positions; stored in the header
   // Called with (stage name, fraction done) during slow stages; may be empty.
   std::function<void(const char*, double)> progress;

@@ -236,7 +236,7 @@ TEST(PostFilter, EncoderStoresItWhereItPaysAndDecoderAppliesIt) {
   ASSERT_TRUE(filtered.ok()) << filtered.status().message();
   auto parsed = ParseContainer(filtered->data(), filtered->size());
   ASSERT_TRUE(parsed.ok());
-  EXPECT_EQ(parsed->header.version, kPostFilterVersion);
+  EXPECT_EQ(parsed->header.version, kFormatVersion);
   const ChunkView* filt = FindChunk(*parsed, kPostFilterChunkTag);
   ASSERT_NE(filt, nullptr);
   auto info = Inspect(filtered->data(), filtered->size());

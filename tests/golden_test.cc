@@ -9,7 +9,6 @@
 #include <cstdlib>
 
 #include "bitstream/container.h"
-#include "bitstream/dec_mask.h"
 #include "codec/image_io.h"
 #include "codec/spix.h"
 #include "networks/weights.h"
@@ -47,10 +46,8 @@ void ExpectCloseToCommitted(const std::string& base,
 
   auto container = ParseContainer(bytes->data(), bytes->size());
   ASSERT_TRUE(container.ok());
-  const ChunkView* mask_chunk = FindChunk(*container, kMaskChunkTag);
-  ASSERT_NE(mask_chunk, nullptr);
-  auto mask = DecodeMask(mask_chunk->data, mask_chunk->size, decoded->width,
-                         decoded->height, container->header.version);
+  // Known pixels, border lines included, are 255.
+  auto mask = DecodeKnownMask(bytes->data(), bytes->size());
   ASSERT_TRUE(mask.ok());
   // The post-filter changes known pixels too.
   const bool rgb_known = FindChunk(*container, kChromaChunkTag) == nullptr &&
@@ -59,7 +56,7 @@ void ExpectCloseToCommitted(const std::string& base,
   int worst = 0;
   for (size_t i = 0; i < decoded->pixels.size(); ++i) {
     const int diff = std::abs(int(decoded->pixels[i]) - expected->pixels[i]);
-    if (rgb_known && (*mask)[i / decoded->channels]) {
+    if (rgb_known && mask->pixels[i / decoded->channels]) {
       ASSERT_EQ(diff, 0) << "known sample " << i;
     }
     worst = std::max(worst, diff);
@@ -198,6 +195,21 @@ const char* const kGoldenV7[] = {"v7_eed_rgb_tree_cf25_q8_x4_pf",
                                  "v7_eed_rgb_tree_d20_q2_pf",
                                  "v7_grey_tree_d15_q2_pf"};
 INSTANTIATE_TEST_SUITE_P(Version7, EedGolden, ::testing::ValuesIn(kGoldenV7));
+
+// Border lines (BRDR) around an EED file with luma preference.
+INSTANTIATE_TEST_SUITE_P(Version8, EedGolden,
+                         ::testing::Values("v8_eed_framed_tree_cf25_q8"));
+
+TEST(Golden, Version8FileCarriesBorderLines) {
+  auto bytes = ReadFileBytes(
+      std::string(SPIX_GOLDEN_DIR) + "/v8_eed_framed_tree_cf25_q8.spix",
+      1 << 20);
+  ASSERT_TRUE(bytes.ok()) << bytes.status().message();
+  auto container = ParseContainer(bytes->data(), bytes->size());
+  ASSERT_TRUE(container.ok());
+  EXPECT_EQ(container->header.version, kBorderLinesVersion);
+  EXPECT_NE(FindChunk(*container, kBorderLinesChunkTag), nullptr);
+}
 
 TEST(Golden, Version7FilesCarryAPostFilter) {
   for (const char* name : kGoldenV7) {

@@ -30,6 +30,18 @@ for name, w, h, c in [("grey", 37, 23, 1), ("rgb", 48, 32, 3), ("tall", 5, 41, 3
     magic = b"P6" if c == 3 else b"P5"
     with open(f"{out}/{name}.ppm" if c == 3 else f"{out}/{name}.pgm", "wb") as f:
         f.write(magic + f"\n{w} {h}\n255\n".encode() + image(w, h, c))
+# The rgb image in a scanner-like frame: two grey rows on top, a black row
+# at the bottom, three grey columns on the left (format version 8).
+w, h = 48, 32
+framed = bytearray(image(w, h, 3))
+for y in range(h):
+    for x in range(w):
+        grey = 99 if y < 2 or x < 3 else None
+        grey = 0 if y == h - 1 else grey
+        if grey is not None:
+            framed[3 * (y * w + x):3 * (y * w + x) + 3] = bytes([grey] * 3)
+with open(f"{out}/framed.ppm", "wb") as f:
+    f.write(b"P6" + f"\n{w} {h}\n255\n".encode() + framed)
 PY
 
 enc() { "$spix" encode "$@" -i diffusion -f --quiet; }
@@ -74,6 +86,8 @@ eed "$tmp/rgb.ppm" -o "$here/v6_eed_rgb_tree_cf25_q8_x4.spix" -d 0.2 -m tree -q 
 eed "$tmp/rgb.ppm" -o "$here/v7_eed_rgb_tree_cf25_q8_x4_pf.spix" -d 0.2 -m tree -q 8,16 --chroma-fraction 0.25 --luma-step-exponent 4 --post-filter
 eed "$tmp/rgb.ppm" -o "$here/v7_eed_rgb_tree_d20_q2_pf.spix" -d 0.2 -m tree -q 2,4 --chroma-fraction 1 --post-filter
 enc "$tmp/grey.pgm" -o "$here/v7_grey_tree_d15_q2_pf.spix" -d 0.15 -m tree -q 2 --post-filter
+# Version 8: border lines (BRDR) around an EED file with luma preference.
+eed "$tmp/framed.ppm" -o "$here/v8_eed_framed_tree_cf25_q8.spix" -d 0.2 -m tree -q 8,16 --chroma-fraction 0.25 --luma-step-exponent 4
 # The learned decoder (g, the default): the shipped weights, named, and one
 # LibTorch thread. The header records the weights' hash; the full SHA-256
 # goes next to the files, so the test can say which weights they need.

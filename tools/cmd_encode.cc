@@ -31,6 +31,7 @@ struct EncodeArgs {
   int luma_step_exponent = EncodeOptions().luma_step_exponent;
   bool tonal = true;
   bool post_filter = true;
+  bool border_lines = true;
   std::string quant;  // empty: the operator's default
   uint32_t seed = EncodeOptions().seed;
   uint64_t max_pixels = kMaxPixels;
@@ -96,6 +97,7 @@ int RunEncode(const EncodeArgs& a) {
   options.tonal = a.tonal && (!learned || a.tonal_steps > 0);
   options.tonal_steps = a.tonal_steps;
   options.post_filter = a.post_filter;
+  options.border_lines = a.border_lines;
   options.chroma_fraction = a.chroma_fraction;
   options.luma_step_exponent = a.luma_step_exponent;
   options.models_dir = a.models;
@@ -307,6 +309,11 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
                 "direction of the luma's texture) and store their taps where "
                 "they pay for their bytes (the default; format version 7; on "
                 "Kodak 5.7 % fewer bits at equal PSNR); never with -q 1,1");
+  cmd->add_flag("--border-lines,!--no-border-lines", args->border_lines,
+                "Store the outermost rows and columns that hold one colour "
+                "(within 8 grey levels; exactly with -q 1,1), such as a "
+                "scanner's frame or letterbox bars, as that colour and code "
+                "the image inside them (the default; format version 8)");
   AddIntegerOption(
       cmd, "--effort", &args->effort, 1, 9,
       "How hard the encoder searches, like cwebp -m: the least-squares "

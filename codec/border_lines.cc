@@ -12,8 +12,6 @@ namespace {
 
 // Smaller images keep every line in the inpainting.
 constexpr int kMinSideForBorderLines = 16;
-// A chunk's tag and length.
-constexpr size_t kChunkFramingBytes = 8;
 
 // The pixels of one line: `count` pixels from (x, y) in steps of (dx, dy).
 struct LineSpan {
@@ -198,10 +196,6 @@ StatusOr<std::vector<uint8_t>> AddBorderLines(
   chunks.push_back(
       {kBorderLinesChunkTag, BorderLinesChunk(lines, header.channels)});
   return WriteContainer(header, chunks);
-}
-
-size_t BorderLinesBytes(const BorderLines& lines, int channels) {
-  return kChunkFramingBytes + BorderLinesChunk(lines, channels).size();
 }
 
 }  // namespace spix

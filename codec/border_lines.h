@@ -63,9 +63,6 @@ StatusOr<std::vector<uint8_t>> AddBorderLines(
     const std::vector<uint8_t>& inner_file, const BorderLines& lines, int width,
     int height);
 
-// The bytes AddBorderLines() adds (the chunk and its tag and length).
-size_t BorderLinesBytes(const BorderLines& lines, int channels);
-
 }  // namespace spix
 
 #endif  // SPIX_CODEC_BORDER_LINES_H_

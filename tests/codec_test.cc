@@ -784,7 +784,8 @@ TEST(StepMap, DefaultFilesCarryItAndDecodersCheckIt) {
   EncodeOptions o;
   o.effort = 3;
   o.density = 0.08;
-  o.post_filter = false;  // QMAP is the last chunk
+  o.post_filter = false;   // QMAP is the last chunk:
+  o.border_lines = false;  // no FILT, no BRDR
   const auto mapped = MustEncode(image, o);
   ParsedContainer parsed;
   const ChunkView* qmap = ChunkOf(mapped, kStepMapChunkTag, &parsed);

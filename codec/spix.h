@@ -61,8 +61,8 @@ struct EncodeOptions {
   // 1..9, like cwebp -m or cjxl -e: how hard the encoder searches (the
   // least-squares steps, EED's diffusivity and contrast candidates). Below
   // kLowestTonalEffort the original colours are stored (`tonal` is
-  // ignored). On kodim23 at 5 % with 2 threads, 7 takes 8.2 s, 1 0.1 s
-  // (2026-12-05, README).
+  // ignored). On kodim23 at 5 % with 2 threads, 7 takes 7.1 s (2026-12-06),
+  // 1 0.15 s (README).
   int effort = 7;
   std::string models_dir;  // empty: $SPIX_MODELS, else networks/weights
   int threads = 2;         // worker threads (and LibTorch threads)

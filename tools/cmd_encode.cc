@@ -320,7 +320,7 @@ CommandRunner AddEncodeCommand(CLI::App& app) {
       "steps, EED's diffusivity and contrast candidates, how closely the "
       "mask follows the error; from 8 on, the chroma fraction. 1 and 2 store "
       "the original colours on a density field (under 2 s for a Kodak "
-      "image), 7 (default) 7-9 s on 2 threads, 9 slowest (about 14 s "
+      "image), 7 (default) 6.5-9.2 s on 2 threads, 9 slowest (about 14 s "
       "on kodim23)");
   CLI::Option* quant = cmd->add_option(
       "-q,--quant", args->quant,
